@@ -1,0 +1,48 @@
+"""The banking sector: lends to firms on ownership- and size-dependent terms, absorbs losses."""
+
+from __future__ import annotations
+
+import mesa
+
+
+class Bank(mesa.Agent):
+    """Aggregate bank with its own loan book and equity (10k yuan).
+
+    Loan book:  loans <- loans + new loans - repayments - debt of exiting firms
+    Equity:     equity <- equity + interest - write-offs - dividends
+    The loan book is kept from the bank's own flows; ``accounts.check_bank`` verifies it equals
+    the firms' debt.
+    """
+
+    def __init__(self, model, loans: float, equity: float):
+        super().__init__(model)
+        self.loans = loans
+        self.equity = equity
+        self.interest = 0.0
+        self.new_loans = 0.0
+        self.repayments = 0.0
+        self.writeoffs = 0.0
+        self.recovered = 0.0
+        self.dividends = 0.0
+        self.lending_by_owner = [0.0, 0.0, 0.0, 0.0]
+
+    def book_lending(self, new_loans: float, repayments: float, interest: float) -> None:
+        self.new_loans = new_loans
+        self.repayments = repayments
+        self.interest = interest
+        self.loans += new_loans - repayments
+
+    def book_exits(self, debt: float, recovered: float) -> None:
+        """Exiting firms' debt leaves the book; what is not recovered is written off."""
+        self.loans -= debt
+        self.recovered = recovered
+        self.writeoffs = debt - recovered
+
+    def book_entry_loans(self, loans: float) -> None:
+        self.new_loans += loans
+        self.loans += loans
+
+    def close_quarter(self) -> None:
+        profit = self.interest - self.writeoffs
+        self.dividends = max(0.0, profit) * self.model.scenario.finance.bank_payout
+        self.equity += profit - self.dividends

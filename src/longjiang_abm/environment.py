@@ -1,0 +1,75 @@
+"""The exogenous environment: national demand, commodity prices, the national frontier."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .rng import S_DEMAND
+from .sectors import SectorTable, read_table
+
+BRENT_2018 = 71.3  # USD per barrel, the 2018 average (national_drivers.csv)
+
+
+class Environment:
+    """National drivers each quarter (t = 1 is 2019Q1).
+
+    National demand index of sector s:  N_s <- N_s (1 + eps_s g_t / 4) exp(z_s - z_s,prev)
+    with g_t national industrial growth (per year), eps_s the sector's elasticity and the AR(1)
+    shock z_s <- rho z_s + sd e_s.
+    Oil price index: P_oil = (Brent_t / 71.3)^elasticity; refining's input price index blends
+    it in by its crude-input coefficient. National frontier F_t = (1 + g_A)^(t/4); national wage
+    w_nat = 8.2461 (1 + g_w)^(t/4), 10k yuan per year.
+    """
+
+    def __init__(self, scenario, sectors: SectorTable, m: np.ndarray, start_year: int):
+        self.p = scenario.environment
+        self.sectors = sectors
+        self.m = m
+        self.start_year = start_year
+        drivers = read_table("national_drivers.csv").set_index("year")
+        self.history_growth = drivers["china_above_scale_industrial_va_growth_pct"] / 100.0
+        self.history_brent = drivers["brent_usd_per_barrel_annual_avg"]
+        n = len(sectors)
+        self.demand_index = np.ones(n)
+        self.shock = np.zeros(n)
+        self.p_raw = np.ones(n)
+        self.p_in = np.ones(n)
+        self.frontier = 1.0
+        self.national_wage = 8.2461
+        self.growth = 0.0
+        self.brent = BRENT_2018
+
+    def _year_value(self, series, year: int, trend: float) -> float:
+        if self.p.drivers == "history" and year in series.index:
+            return float(series.loc[year])
+        return trend
+
+    def update(self, t: int, year: int, seed: int, normal) -> None:
+        """Advance to quarter t of calendar year ``year``."""
+        p, s = self.p, self.sectors
+        self.growth = self._year_value(self.history_growth, year, p.national_industry_growth)
+        self.brent = self._year_value(self.history_brent, year, p.brent_usd)
+        old = self.shock.copy()
+        for k in range(len(s)):
+            e = normal(seed, t, k, S_DEMAND)
+            self.shock[k] = p.demand_shock_persistence * self.shock[k] + p.demand_shock_sd * e
+        self.demand_index *= (1.0 + s.elasticity * self.growth / 4.0) * np.exp(self.shock - old)
+        oil = s.index("oil_gas")
+        self.p_raw[:] = 1.0
+        self.p_raw[oil] = (self.brent / BRENT_2018) ** p.oil_price_elasticity
+        self.p_in[:] = 1.0
+        has_input = s.raw_input >= 0
+        r = s.raw_input[has_input]
+        coef = s.input_coef[has_input]
+        pr = self.p_raw[r]
+        # the raw material's share in inputs at 2018 prices is coef / m (capped at 1)
+        w = np.minimum(1.0, coef / np.maximum(self.m[has_input], 1e-9))
+        self.p_in[has_input] = w * pr + (1.0 - w)
+        self.frontier = (1.0 + p.national_competitiveness_growth) ** (t / 4.0)
+        self.national_wage = 8.2461 * (1.0 + p.national_wage_growth) ** (t / 4.0)
+
+    def drift(self) -> np.ndarray:
+        """Exogenous drift of log productivity per quarter by sector (oil-field depletion)."""
+        d = np.zeros(len(self.sectors))
+        d[self.sectors.index("oil_gas")] = np.log(1.0 - self.p.oil_depletion) / 4.0
+        return d

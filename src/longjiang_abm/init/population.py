@@ -1,0 +1,203 @@
+"""The synthetic firm population at the end of 2018.
+
+Steps (docs/ODD.md, "Initialisation", gives the reasoning and the data behind each):
+1. backbone firms from ``tables/backbone_firms.csv`` (revenues scaled with the population);
+2. synthetic firms split across sectors by ``firm_share``; annual revenue drawn from a lognormal
+   body with a Pareto tail and scaled so that each sector's value added matches its 2018 share
+   of industrial value added; the lognormal spread is solved so that the above-scale count
+   (revenue >= 20 million yuan) equals the calibration target;
+3. ownership by size, prefecture by the sector's geography, park membership;
+4. productivity, quality, prices, materials and markups consistent with sector value-added
+   ratios; capital from capital-output ratios at the 2018 utilisation; debt and cash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import brentq
+
+from ..params import Scenario
+from ..sectors import SectorTable, read_table
+from ..state import (
+    CENTRAL_SOE,
+    FOREIGN,
+    LOCAL_SOE,
+    LARGE,
+    MEDIUM,
+    MICRO,
+    OWNERSHIPS,
+    PRIVATE,
+    SMALL,
+    FirmTable,
+    ParkTable,
+    PrefectureTable,
+)
+
+N_REFERENCE = 35_000  # the province's industrial enterprises (docs/calibration: ~1% of China)
+ABOVE_SCALE = 2000.0  # annual revenue, 10k yuan (20 million yuan)
+
+
+def size_class(employees: np.ndarray, annual_revenue: np.ndarray) -> np.ndarray:
+    """NBS 2017 industry size class: the highest class whose BOTH lower bounds are met
+    (large: 1000 staff and 400m yuan; medium: 300 and 20m; small: 20 and 3m; else micro)."""
+    out = np.full(employees.shape, MICRO, dtype=np.int64)
+    out[(employees >= 20) & (annual_revenue >= 300)] = SMALL
+    out[(employees >= 300) & (annual_revenue >= 2000)] = MEDIUM
+    out[(employees >= 1000) & (annual_revenue >= 40000)] = LARGE
+    return out
+
+
+@dataclass
+class Calibrated:
+    """Sector parameters derived while building the population."""
+
+    m: np.ndarray  # intermediate inputs per unit of real output at 2018 input prices
+    mu: np.ndarray  # markup over unit cost (processing sectors)
+    pi: np.ndarray  # real output per worker per quarter
+    kappa: np.ndarray  # capital per unit of quarterly capacity at A = 1
+
+
+def build_population(
+    sc: Scenario,
+    sectors: SectorTable,
+    prefs: PrefectureTable,
+    suit: np.ndarray,
+    parks: ParkTable,
+    seed: int,
+) -> tuple[FirmTable, Calibrated, float]:
+    """The firm table at the end of 2018 and the derived sector parameters."""
+    cal = sc.calibration
+    n_firms = sc.run.n_firms
+    scale = n_firms / N_REFERENCE
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 2018]))
+    n_sec = len(sectors)
+
+    # 1. backbone firms --------------------------------------------------------------------
+    bb = read_table("backbone_firms.csv")
+    if n_firms < 2 * len(bb):
+        bb = bb.iloc[:0]
+    b_sector = np.array([sectors.index(s) for s in bb["sector"]], dtype=np.int64)
+    b_owner = np.array([OWNERSHIPS.index(o) for o in bb["ownership"]], dtype=np.int64)
+    b_pref = np.array([prefs.keys.index(p) for p in bb["prefecture"]], dtype=np.int64)
+    b_park = np.array([parks.keys.index(k) if k else -1 for k in bb["park"]], dtype=np.int64)
+    b_rev = bb["annual_revenue_100m"].to_numpy(dtype=np.float64) * 1e4 * scale
+
+    # 2. synthetic firms: sectors and sizes ------------------------------------------------
+    n_syn = n_firms - len(bb)
+    raw_counts = sectors.firm_share / sectors.firm_share.sum() * n_syn
+    counts = np.floor(raw_counts).astype(np.int64)
+    counts[np.argsort(counts - raw_counts)[: n_syn - counts.sum()]] += 1
+    sector = np.repeat(np.arange(n_sec), counts)
+    target_rev = cal.industrial_va_2018 * 1e4 * scale * sectors.va_share / sectors.va_ratio
+    b_rev_s = np.bincount(b_sector, weights=b_rev, minlength=n_sec)
+    syn_rev_s = np.maximum(target_rev - b_rev_s, 0.05 * target_rev)
+    eps = rng.standard_normal(n_syn)
+    tail_u = rng.random(n_syn)
+    tail_draw = rng.random(n_syn)
+
+    def sizes(sigma: float) -> np.ndarray:
+        z = np.exp(sigma * eps)
+        tail = tail_u < cal.size_tail_share
+        if tail.any():
+            z_min = np.quantile(z, 1.0 - cal.size_tail_share)
+            z[tail] = z_min * tail_draw[tail] ** (-1.0 / cal.size_tail_alpha)
+        tot = np.bincount(sector, weights=z, minlength=n_sec)
+        return z * (syn_rev_s / np.where(tot > 0, tot, 1.0))[sector]
+
+    target_above = cal.above_scale_2018 * scale - np.count_nonzero(b_rev >= ABOVE_SCALE)
+
+    def excess(sigma: float) -> float:
+        return np.count_nonzero(sizes(sigma) >= ABOVE_SCALE) - target_above
+
+    lo, hi = 0.8, 4.0
+    sigma = brentq(excess, lo, hi, xtol=1e-4) if excess(lo) * excess(hi) < 0 else lo
+    rev = sizes(sigma)
+
+    # 3. ownership, prefecture, park -------------------------------------------------------
+    big = rev >= 40000
+    mid = (rev >= ABOVE_SCALE) & ~big
+    p_central = 0.002 + 0.10 * big + 0.01 * mid
+    p_local = 0.01 + 0.15 * big + 0.05 * mid
+    p_foreign = 0.012 + 0.03 * (big | mid)
+    u = rng.random(n_syn)
+    owner = np.full(n_syn, PRIVATE, dtype=np.int64)
+    owner[u < p_central + p_local + p_foreign] = FOREIGN
+    owner[u < p_central + p_local] = LOCAL_SOE
+    owner[u < p_central] = CENTRAL_SOE
+    cum = np.cumsum(suit, axis=1)
+    pref = np.minimum((rng.random(n_syn)[:, None] > cum[sector]).sum(axis=1), len(prefs) - 1)
+    park = np.full(n_syn, -1, dtype=np.int64)
+    in_park = rng.random(n_syn) < np.minimum(1.0, cal.park_share * (1.0 + 0.5 * (big | mid)))
+    for i in np.flatnonzero(in_park):
+        cand = np.flatnonzero(parks.pref == pref[i])
+        if cand.size == 0:
+            continue
+        w = parks.capacity0[cand] * (1.0 + 2.0 * (parks.chain[cand] == sectors.chain[sector[i]]))
+        park[i] = cand[np.searchsorted(np.cumsum(w) / w.sum(), rng.random())]
+
+    # 4. assemble, then productivity, prices, capital, finance -----------------------------
+    sector = np.concatenate([b_sector, sector])
+    owner = np.concatenate([b_owner, owner])
+    pref = np.concatenate([b_pref, pref])
+    park = np.concatenate([b_park, park])
+    rev_year = np.concatenate([b_rev, rev])
+    n = rev_year.size
+    log_size = np.log(rev_year)
+    A = np.exp(0.05 * (log_size - log_size.mean()) + 0.2 * rng.standard_normal(n))
+    A[: len(bb)] = np.maximum(A[: len(bb)], 1.3)
+    q = np.exp(0.15 * rng.standard_normal(n))
+    rev_q = rev_year / 4.0
+    wage = prefs.wage[pref]
+    pi = sectors.rev_per_worker / 4.0
+    c = wage / (4.0 * pi[sector])  # wage cost per unit of real output at A = 1
+    # materials per unit of output m_s = 1 - va_ratio_s; processing sectors' markup mu_s makes
+    # the revenue-weighted mean price 1:  1 + mu_s = sum(r_i / uc_i) / sum(r_i)
+    m = 1.0 - sectors.va_ratio
+    mu = np.zeros(n_sec)
+    price = np.ones(n)
+    for s in np.flatnonzero(~sectors.raw):
+        ix = sector == s
+        uc = c[ix] / A[ix] + m[s]
+        mu[s] = np.sum(rev_q[ix] / uc) / rev_q[ix].sum() - 1.0
+        price[ix] = (1.0 + mu[s]) * uc
+    Y = rev_q / price
+    u0 = sectors.utilization[sector]
+    kappa = 4.0 * sectors.utilization * sectors.capital_output
+    K = kappa[sector] * Y / (A * u0)
+    L = Y / (A * pi[sector])
+    debt = sc.finance.initial_leverage * K
+    cash = sc.firms.cash_target * rev_year * (0.5 + rng.random(n))
+    share = Y / np.bincount(sector, weights=Y, minlength=n_sec)[sector]
+    age = np.where(np.arange(n) < len(bb), 200, rng.geometric(1.0 / 40.0, n))
+
+    table = FirmTable(capacity=int(n * 1.5) + 16)
+    table.append(
+        n,
+        sector=sector,
+        owner=owner,
+        pref=pref,
+        park=park,
+        age=age,
+        born=np.zeros(n, dtype=np.int64),
+        size=size_class(L, rev_year),
+        K=K,
+        L=L,
+        A=A,
+        q=q,
+        dig=np.clip(0.15 + 0.15 * rng.random(n) + 0.2 * (rev_year >= ABOVE_SCALE), 0, 1),
+        emis=sectors.emission[sector] / A,
+        share=share,
+        exp_dem=Y,
+        D=Y,
+        Y=Y,
+        cap=A * K / kappa[sector],
+        price=price,
+        rev=rev_q,
+        cash=cash,
+        debt=debt,
+        rev_year=rev_year,
+        K_year=K,
+    )
+    return table, Calibrated(m=m, mu=mu, pi=pi, kappa=kappa), scale

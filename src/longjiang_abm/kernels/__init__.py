@@ -1,0 +1,39 @@
+"""numba kernels over the firm arrays: arrays in, arrays out, no Python objects.
+
+``load(backend)`` returns a namespace of all kernels for the 'numba' backend or their
+plain-Python twins for the 'python' backend (see ``backend.py``).
+"""
+
+from .backend import load as _load
+from .credit import grant_credit
+from .demography import draw_entrants, entry_counts, exit_firms
+from .finance import book_income, invest
+from .goods import price_and_competitiveness, produce, update_shares
+from .innovation import innovate, location_stats
+from .labour import hire, labour_demand
+from .plans import plan_firms
+
+KERNELS = {
+    f.__name__ if hasattr(f, "__name__") else f.py_func.__name__: f
+    for f in (
+        plan_firms,
+        grant_credit,
+        labour_demand,
+        hire,
+        price_and_competitiveness,
+        update_shares,
+        produce,
+        book_income,
+        invest,
+        location_stats,
+        innovate,
+        exit_firms,
+        entry_counts,
+        draw_entrants,
+    )
+}
+
+
+def load(backend: str = "numba"):
+    """All kernels for ``backend`` ('numba' or 'python') as attributes of a namespace."""
+    return _load(backend, KERNELS)

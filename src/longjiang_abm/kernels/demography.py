@@ -1,0 +1,146 @@
+"""Exit (insolvency, bail-outs, exogenous hazard) and entry (counts, attributes, location)."""
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ..rng import (
+    S_BAILOUT,
+    S_ENTRY_COUNT,
+    S_ENTRY_LOCATION,
+    S_ENTRY_OWNER,
+    S_ENTRY_PRODUCTIVITY,
+    S_ENTRY_SIZE,
+    S_EXIT,
+    normal,
+    poisson,
+    uniform,
+)
+
+
+@njit(cache=True)
+def exit_firms(
+    n, alive, ids, owner, age, K, cash, debt, bailout, exiting, bail_prob, neutrality, h0, tau,
+    h_floor, seed, t,
+):
+    """Flag exits and pay bail-outs; return the total bail-out (10k yuan).
+
+    Net worth NW_i = cash_i + K_i - debt_i. A firm with NW_i < 0 is insolvent: a state firm
+    (owner 0 or 1) is bailed out with probability (1 - neutrality) bail_prob_o, receiving
+    -NW_i + 0.05 K_i in cash (soft budget constraint); any other insolvent firm exits.
+    A solvent firm exits for other reasons with hazard h0 exp(-age_i / tau) + h_floor per quarter.
+    """
+    total = 0.0
+    for i in range(n):
+        exiting[i] = False
+        bailout[i] = 0.0
+        if not alive[i]:
+            continue
+        age[i] += 1
+        nw = cash[i] + K[i] - debt[i]
+        if nw < 0.0:
+            o = owner[i]
+            p = (1.0 - neutrality) * bail_prob[o]
+            if p > 0.0 and uniform(seed, t, ids[i], S_BAILOUT) < p:
+                b = -nw + 0.05 * K[i]
+                bailout[i] = b
+                cash[i] += b
+                total += b
+            else:
+                exiting[i] = True
+        elif uniform(seed, t, ids[i], S_EXIT) < h0 * math.exp(-age[i] / tau) + h_floor:
+            exiting[i] = True
+    return total
+
+
+@njit(cache=True)
+def entry_counts(n_alive_s, profit_rate_s, rate_q, response, interest_q, seed, t):
+    """Potential entrants per sector this quarter: Poisson with mean
+        lambda_s = rate_q * N_s * max(0, 1 + response * (profit_rate_s - interest_q)),
+    where profit_rate_s is the sector's quarterly profit over capital."""
+    n_sec = n_alive_s.size
+    out = np.zeros(n_sec, dtype=np.int64)
+    for s in range(n_sec):
+        lam = rate_q * n_alive_s[s] * max(0.0, 1.0 + response * (profit_rate_s[s] - interest_q))
+        out[s] = poisson(lam, seed, t, s, S_ENTRY_COUNT)
+    return out
+
+
+@njit(cache=True)
+def draw_entrants(
+    counts, chain, owner_p, barrier, size_median, size_sd, a_mean, a_rel, wage,
+    suit, y_loc_s, park_pref, park_chain, infra, park_room, park_bonus, b_wage, b_agg, b_infra,
+    b_spec, b_outside, seed, t, first_idx,
+):
+    """Attributes and locations of this quarter's entrants.
+
+    Ownership o ~ owner_p; a private or foreign entrant is deterred with probability
+    barrier_o. Annual size: rev = size_median exp(size_sd eps). Productivity:
+    A = a_rel a_mean_s exp(0.2 eps'). Location: the option with the highest utility plus a
+    Gumbel draw (a multinomial logit) among the prefectures' outside-park sites and the parks:
+        U(p, none) = -b_wage ln w_p + b_agg ln(1 + y_ps) + ln suit_ps + b_outside
+        U(p, k)    = -b_wage ln w_p + b_agg ln(1 + y_ks) + ln suit_ps + b_infra infra_k
+                     + b_spec [chain_k = chain_s] + park_bonus_k
+    where suit_ps is the sector's presence in the prefecture (resources for raw sectors) and
+    parks with no room left are excluded. Returns arrays (sector, owner, pref, park, rev,
+    A, kept) for the candidates; ``kept`` is False for deterred entrants.
+    """
+    total = 0
+    for s in range(counts.size):
+        total += counts[s]
+    sec = np.empty(total, dtype=np.int64)
+    own = np.empty(total, dtype=np.int64)
+    pref = np.empty(total, dtype=np.int64)
+    park = np.empty(total, dtype=np.int64)
+    rev = np.empty(total)
+    a = np.empty(total)
+    kept = np.empty(total, dtype=np.bool_)
+    n_pref = wage.size
+    n_parks = park_pref.size
+    room = park_room.copy()
+    j = 0
+    for s in range(counts.size):
+        for _ in range(counts[s]):
+            idx = first_idx + j
+            u = uniform(seed, t, idx, S_ENTRY_OWNER)
+            o = 0
+            c = owner_p[0]
+            while u > c and o < 3:
+                o += 1
+                c += owner_p[o]
+            sec[j] = s
+            own[j] = o
+            kept[j] = uniform(seed, t, idx, S_ENTRY_OWNER + 100) >= barrier[o]
+            rev[j] = size_median * math.exp(size_sd * normal(seed, t, idx, S_ENTRY_SIZE))
+            a[j] = a_rel * a_mean[s] * math.exp(0.2 * normal(seed, t, idx, S_ENTRY_PRODUCTIVITY))
+            best = -1e300
+            best_p = 0
+            best_k = -1
+            for p in range(n_pref):
+                if suit[s, p] <= 0.0:
+                    continue
+                base = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
+                g = -math.log(-math.log(uniform(seed, t, idx, S_ENTRY_LOCATION * 1000 + p)))
+                u_out = base + b_agg * math.log(1.0 + y_loc_s[n_parks + p, s]) + b_outside + g
+                if u_out > best:
+                    best, best_p, best_k = u_out, p, -1
+            for k in range(n_parks):
+                p = park_pref[k]
+                if suit[s, p] <= 0.0 or room[k] < 1.0:
+                    continue
+                base = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
+                spec = b_spec if park_chain[k] == chain[s] else 0.0
+                g = -math.log(
+                    -math.log(uniform(seed, t, idx, S_ENTRY_LOCATION * 1000 + n_pref + k))
+                )
+                u_k = base + b_agg * math.log(1.0 + y_loc_s[k, s]) + b_infra * infra[k]
+                u_k += spec + park_bonus[k] + g
+                if u_k > best:
+                    best, best_p, best_k = u_k, p, k
+            pref[j] = best_p
+            park[j] = best_k
+            if best_k >= 0 and kept[j]:
+                room[best_k] -= 1.0
+            j += 1
+    return sec, own, pref, park, rev, a, kept

@@ -1,0 +1,81 @@
+"""Firms' income statements, balance sheets and investment."""
+
+from numba import njit
+
+
+@njit(cache=True)
+def book_income(
+    n, alive, sector, pref, Y, L, K, rev, rate, mat, mat_local, va, wages, interest, tax, rd,
+    subsidy, profit, dividend, cash, debt, new_loan, repay, rev_ytd, rev_year, wage, m, p_in,
+    raw_input, input_coef, local_sourcing, fill, p_raw, rd_intensity, rd_mult, subsidy_rate,
+    vat_rate, cit_rate, payout, cash_target, delta,
+):
+    """Income statement and cash flow of one quarter (all money in 10k yuan).
+
+        mat_i   = m_s p_in_s Y_i                intermediate inputs
+        local_i = local_s fill_r coef_s Y_i p_r  of which raw material r bought in the province
+        va_i    = rev_i - mat_i
+        wages_i = w_p L_i / 4,  interest_i = rate_i debt_i / 4,  rd_i = rd_s rd_mult rev_i
+        sub_i   = subsidy_rate_s rev_i,  vat_i = vat max(va_i, 0)
+        pre_i   = va_i - wages_i - interest_i - delta K_i - rd_i - vat_i + sub_i
+        cit_i   = cit max(pre_i, 0),  profit_i = pre_i - cit_i
+        cash_i += rev - mat - wages - interest - vat - cit - rd + sub + new_loan - repay - div
+        div_i   = payout max(profit_i, 0) if cash stays above the buffer cash_target rev_year
+        debt_i += new_loan_i - repay_i
+    """
+    for i in range(n):
+        if not alive[i]:
+            continue
+        s = sector[i]
+        mat[i] = m[s] * p_in[s] * Y[i]
+        r = raw_input[s]
+        if r == -1:
+            mat_local[i] = 0.0
+        else:
+            f = 1.0 if r < 0 else fill[r]
+            pr = 1.0 if r < 0 else p_raw[r]
+            mat_local[i] = local_sourcing[s] * f * input_coef[s] * Y[i] * pr
+        va[i] = rev[i] - mat[i]
+        wages[i] = wage[pref[i]] * L[i] / 4.0
+        interest[i] = rate[i] * debt[i] / 4.0
+        rd[i] = rd_intensity[s] * rd_mult * rev[i]
+        subsidy[i] = subsidy_rate[s] * rev[i]
+        vat = vat_rate * max(va[i], 0.0)
+        pre = va[i] - wages[i] - interest[i] - delta * K[i] - rd[i] - vat + subsidy[i]
+        cit = cit_rate * max(pre, 0.0)
+        tax[i] = vat + cit
+        profit[i] = pre - cit
+        c = cash[i] + rev[i] - mat[i] - wages[i] - interest[i] - tax[i] - rd[i] + subsidy[i]
+        c += new_loan[i] - repay[i]
+        div = 0.0
+        if profit[i] > 0.0:
+            div = min(payout * profit[i], max(0.0, c - cash_target * rev_year[i]))
+        dividend[i] = div
+        cash[i] = c - div
+        debt[i] += new_loan[i] - repay[i]
+        rev_ytd[i] += rev[i]
+
+
+@njit(cache=True)
+def invest(n, alive, K, cash, debt, inv_plan, invest_, new_loan, inv_ytd, delta):
+    """Carry out planned investment as far as cash allows; cover any overdraft with a loan.
+
+        I_i = min(plan_i, max(cash_i, 0)),  cash_i -= I_i,  K_i <- (1 - delta) K_i + I_i
+        if cash_i < 0: the bank converts the overdraft into debt (debt += -cash, cash = 0).
+    Returns the total investment (10k yuan).
+    """
+    total = 0.0
+    for i in range(n):
+        if not alive[i]:
+            continue
+        x = min(inv_plan[i], max(cash[i], 0.0))
+        invest_[i] = x
+        cash[i] -= x
+        K[i] = (1.0 - delta) * K[i] + x
+        inv_ytd[i] += x
+        total += x
+        if cash[i] < 0.0:
+            debt[i] -= cash[i]
+            new_loan[i] -= cash[i]
+            cash[i] = 0.0
+    return total

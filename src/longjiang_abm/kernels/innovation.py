@@ -1,0 +1,90 @@
+"""Innovation, digital adoption, agglomeration spillovers and emissions intensity."""
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ..rng import S_DIGITAL, S_INNOVATE, S_INNOVATION_SIZE, S_PRODUCTIVITY, S_QUALITY
+from ..rng import normal, uniform
+
+
+@njit(cache=True)
+def location_stats(n, alive, park, pref, sector, Y, A, n_parks, n_pref, n_sec):
+    """Output and productivity by location (park, or prefecture outside parks) and sector.
+
+    Location l = park index, or n_parks + prefecture for firms outside parks. Returns
+        y[l, s]    output (real, per quarter)
+        lnA[l, s]  output-weighted mean log productivity
+        lnA_l[l]   output-weighted mean log productivity over all sectors
+        div[l]     Jacobs diversity 1 - sum_s (y[l, s] / y[l])^2
+    """
+    n_loc = n_parks + n_pref
+    y = np.zeros((n_loc, n_sec))
+    lna = np.zeros((n_loc, n_sec))
+    for i in range(n):
+        if not alive[i] or Y[i] <= 0.0:
+            continue
+        loc = park[i] if park[i] >= 0 else n_parks + pref[i]
+        y[loc, sector[i]] += Y[i]
+        lna[loc, sector[i]] += Y[i] * math.log(A[i])
+    lna_l = np.zeros(n_loc)
+    div = np.zeros(n_loc)
+    for loc in range(n_loc):
+        tot = 0.0
+        for s in range(n_sec):
+            tot += y[loc, s]
+            lna_l[loc] += lna[loc, s]
+            if y[loc, s] > 0.0:
+                lna[loc, s] /= y[loc, s]
+        if tot > 0.0:
+            lna_l[loc] /= tot
+            h = 0.0
+            for s in range(n_sec):
+                h += (y[loc, s] / tot) ** 2
+            div[loc] = 1.0 - h
+    return y, lna, lna_l, div
+
+
+@njit(cache=True)
+def innovate(
+    n, alive, ids, sector, park, pref, A, q, dig, emis, rev, rd, Y, y_loc, lna_loc, lna_l,
+    div, infra, drift, y_half, emission, zeta, step_a, step_q, sd_a, beta_m, beta_j,
+    park_bonus, p_digital, digital_gain, n_parks, seed, t,
+):
+    """Productivity, quality, digital level and emissions intensity after one quarter.
+
+    Innovation succeeds with probability 1 - exp(-zeta rd_i / rev_i); success adds
+    U(0, step_a) to ln A_i and, independently drawn, U(0, step_q) to ln q_i.
+    Shocks and drift:  ln A_i += drift_s + sd_a eps_i,   eps_i ~ N(0, 1).
+    Spillovers (location l, sector s), with the park bonus b_i = 1 + park_bonus infra_k:
+        ln A_i += b_i beta_m  y_ls / (y_ls + y_half_s)  max(0, lnA_ls - ln A_i)     (Marshall)
+        ln A_i += b_i beta_j  div_l                     max(0, lnA_l  - ln A_i)     (Jacobs)
+    Digital upgrade with probability p_digital: dig_i += 0.1 (at most 1),
+        ln A_i += digital_gain * 0.1.
+    Emissions intensity: emis_i = emission_s / A_i.
+    """
+    for i in range(n):
+        if not alive[i]:
+            continue
+        s = sector[i]
+        idx = ids[i]
+        la = math.log(A[i])
+        lq = math.log(q[i])
+        intensity = rd[i] / rev[i] if rev[i] > 0.0 else 0.0
+        if uniform(seed, t, idx, S_INNOVATE) < 1.0 - math.exp(-zeta * intensity):
+            la += step_a * uniform(seed, t, idx, S_INNOVATION_SIZE)
+            lq += step_q * uniform(seed, t, idx, S_QUALITY)
+        la += drift[s] + sd_a * normal(seed, t, idx, S_PRODUCTIVITY)
+        loc = park[i] if park[i] >= 0 else n_parks + pref[i]
+        bonus = 1.0 + park_bonus * infra[park[i]] if park[i] >= 0 else 1.0
+        yls = y_loc[loc, s]
+        if yls > 0.0:
+            la += bonus * beta_m * yls / (yls + y_half[s]) * max(0.0, lna_loc[loc, s] - la)
+        la += bonus * beta_j * div[loc] * max(0.0, lna_l[loc] - la)
+        if dig[i] < 1.0 and uniform(seed, t, idx, S_DIGITAL) < p_digital:
+            dig[i] = min(1.0, dig[i] + 0.1)
+            la += digital_gain * 0.1
+        A[i] = math.exp(la)
+        q[i] = math.exp(lq)
+        emis[i] = emission[s] / A[i]

@@ -1,0 +1,22 @@
+"""Prefecture labour markets: labour demand by prefecture and proportional rationing."""
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def labour_demand(n, alive, pref, L_req, n_pref):
+    """Labour demanded in each prefecture: LD_p = sum of L_req over its firms (persons)."""
+    ld = np.zeros(n_pref)
+    for i in range(n):
+        if alive[i]:
+            ld[pref[i]] += L_req[i]
+    return ld
+
+
+@njit(cache=True)
+def hire(n, alive, pref, L_req, fill, L):
+    """Employment after rationing: L_i = L_req_i * fill_p, fill_p = min(1, LS_p / LD_p)."""
+    for i in range(n):
+        if alive[i]:
+            L[i] = L_req[i] * fill[pref[i]]

@@ -1,0 +1,47 @@
+"""Firms' expectations and plans: expected demand, capacity, labour needs, investment plans."""
+
+from numba import njit
+
+from ..rng import S_INVEST, uniform
+
+
+@njit(cache=True)
+def plan_firms(
+    n, alive, ids, sector, A, K, cash, debt, D, rev_year, exp_dem, cap, L_req, inv_plan,
+    loan_dem, raw, kappa, pi, lam, u_star, theta, p_rep, delta, cash_target, amort, seed, t,
+):
+    """Adaptive expectations, capacity, labour requirement and a lumpy investment plan.
+
+    Expected demand (real output per quarter):  e_i <- lam * D_i + (1 - lam) * e_i
+    Capacity:                                   cap_i = A_i K_i / kappa_s
+    Labour requirement (persons):               L_i = min(e_i, cap_i) / (A_i pi_s)
+    Desired capital (processing sectors):       K*_i = kappa_s e_i / (A_i u*)
+    Raw sectors are resource-bound: K*_i = K_i (replacement only).
+    Investment (10k yuan), with gap = K*/K - 1 and depreciation delta K:
+        gap > theta           -> spike:        I = K* - K + delta K
+        -theta < gap <= theta -> replacement with probability p_rep: I = delta K, else 0
+        gap <= -theta         -> inaction:     I = 0
+    Loan demand = max(0, I + amort * debt + buffer - cash), buffer = cash_target * annual revenue.
+    """
+    for i in range(n):
+        if not alive[i]:
+            continue
+        s = sector[i]
+        exp_dem[i] = lam * D[i] + (1.0 - lam) * exp_dem[i]
+        cap[i] = A[i] * K[i] / kappa[s]
+        L_req[i] = min(exp_dem[i], cap[i]) / (A[i] * pi[s])
+        if raw[s]:
+            k_star = K[i]
+        else:
+            k_star = kappa[s] * exp_dem[i] / (A[i] * u_star)
+        gap = k_star / K[i] - 1.0
+        dep = delta * K[i]
+        inv = 0.0
+        if gap > theta:
+            inv = k_star - K[i] + dep
+        elif gap > -theta:
+            if uniform(seed, t, ids[i], S_INVEST) < p_rep:
+                inv = dep
+        inv_plan[i] = inv
+        buffer = cash_target * rev_year[i]
+        loan_dem[i] = max(0.0, inv + amort * debt[i] + buffer - cash[i])

@@ -1,0 +1,1 @@
+"""Markets: goods (demand, shares, production), labour (prefectures), credit (the bank)."""

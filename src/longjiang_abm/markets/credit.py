@@ -1,0 +1,28 @@
+"""The credit market: the bank lends on ownership- and size-dependent terms."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def clear_credit(model) -> None:
+    """Grant this quarter's loans (kernel ``grant_credit``) and book them at the bank."""
+    f, fin, gov, bank = model.firms, model.scenario.finance, model.government, model.bank
+    spreads = np.array(
+        [fin.spread_central_soe, fin.spread_local_soe, fin.spread_private, fin.spread_foreign]
+    )
+    collateral = np.array(
+        [
+            fin.collateral_central_soe,
+            fin.collateral_local_soe,
+            fin.collateral_private,
+            fin.collateral_foreign,
+        ]
+    )
+    guarantee = np.zeros(4)
+    model.k.grant_credit(
+        f.n, f.alive, f.owner, f.size, f.K, f.cash, f.debt, f.loan_dem, f.rate, f.new_loan,
+        f.repay, fin.base_rate, spreads, fin.spread_small, fin.spread_neutral, collateral,
+        fin.collateral_neutral, gov.policy.ownership_neutrality, fin.amortization_q,
+        bank.equity, fin.bank_capital_ratio, guarantee,
+    )

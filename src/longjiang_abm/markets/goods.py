@@ -1,0 +1,46 @@
+"""The goods market: sector demand (national and local intermediate), shares, production."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def clear_goods(model) -> None:
+    """Prices, market shares, demand and production for all sectors this quarter.
+
+    External demand of sector s (real output per quarter):
+        X_s = X_s,2018 * N_s * rho_s^eta,  rho_s = (E_bar_s / E_bar_s,2018) / F_t
+    for processing sectors (their national market share follows their competitiveness
+    relative to the national frontier F_t); raw sectors sell on national commodity markets
+    (rho_s = 1). Processing sectors produce first; their local raw-material purchases
+        local_r = sum_s local_s coef_s Y_s        (s buying raw material r)
+    add to the demand of raw sector r. ``fill_r`` is the share of raw demand that was met.
+    """
+    f, k, env, sec = model.firms, model.k, model.env, model.sectors
+    fp = model.scenario.firms
+    n = f.n
+    k.price_and_competitiveness(
+        n, f.alive, f.sector, f.pref, f.A, f.q, f.unfilled, f.price, f.E, sec.raw,
+        model.prefectures.wage, model.cal.pi, model.cal.m, model.cal.mu, env.p_in, env.p_raw,
+        fp.quality_weight, fp.unfilled_penalty,
+    )
+    e_bar = k.update_shares(n, f.alive, f.sector, f.share, f.E, fp.replicator_speed, len(sec))
+    rho = np.where(sec.raw, 1.0, (e_bar / model.e_bar0) / env.frontier)
+    rho = np.where(e_bar > 0, rho, 0.0)
+    external = model.demand0 * env.demand_index * rho**fp.provincial_demand_elasticity
+    out = k.produce(
+        n, f.alive, f.sector, ~sec.raw, f.share, external, f.cap, f.L, f.A, model.cal.pi,
+        f.price, f.D, f.Y, f.unfilled, f.rev,
+    )
+    local = np.zeros(len(sec))
+    buys = sec.raw_input >= 0
+    np.add.at(local, sec.raw_input[buys], (sec.local_sourcing * sec.input_coef * out)[buys])
+    demand = np.where(sec.raw, external + local, external)
+    out_raw = k.produce(
+        n, f.alive, f.sector, sec.raw.copy(), f.share, demand, f.cap, f.L, f.A, model.cal.pi,
+        f.price, f.D, f.Y, f.unfilled, f.rev,
+    )
+    model.sector_output = out + out_raw
+    model.sector_demand = demand
+    model.local_raw_demand = local
+    model.fill = np.where(demand > 0, (out + out_raw) / np.maximum(demand, 1e-300), 1.0)

@@ -1,0 +1,32 @@
+"""Prefecture labour markets: rationing, wages, and a labour force that shrinks and migrates."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def clear_labour(model) -> None:
+    """Hire: each prefecture's firms get fill_p = min(1, LS_p / LD_p) of the labour they want."""
+    f, p = model.firms, model.prefectures
+    p.labour_demand = model.k.labour_demand(f.n, f.alive, f.pref, f.L_req, len(p))
+    fill = np.minimum(1.0, p.labour_supply / np.maximum(p.labour_demand, 1e-9))
+    model.k.hire(f.n, f.alive, f.pref, f.L_req, fill, f.L)
+    p.employment = np.minimum(p.labour_demand, p.labour_supply)
+
+
+def adjust_wages_and_supply(model) -> None:
+    """Wages follow tightness; the labour force shrinks with natural decline and migration.
+
+        w_p <- w_p (1 + g_w / 8 + a (LD_p / LS_p - 1 / (1 + slack)))
+        LS_p <- LS_p (1 + n / 4 - m max(0, (w_nat - w_p) / w_nat) / 4)
+    with g_w national wage growth, a the wage adjustment, n natural increase and m the
+    migration response (all per year).
+    """
+    p, sc = model.prefectures, model.scenario
+    env, cal = sc.environment, sc.calibration
+    tight = p.labour_demand / np.maximum(p.labour_supply, 1e-9) - 1.0 / (1.0 + cal.labour_slack)
+    p.wage = p.wage * (1.0 + env.national_wage_growth / 8.0 + cal.wage_adjustment * tight)
+    gap = np.maximum(0.0, (model.env.national_wage - p.wage) / model.env.national_wage)
+    p.labour_supply = p.labour_supply * (
+        1.0 + env.natural_increase / 4.0 - env.migration_response * gap / 4.0
+    )

@@ -1,0 +1,160 @@
+"""KPIs: quarterly aggregates and the annual KPI table (the contract of DESIGN.md section 4).
+
+Money in reports is in 100m yuan (亿元); firm arrays are in 10k yuan, so reports divide by 1e4.
+Shares are fractions 0-1. Thresholds on aggregates (industries, clusters, parks of 10 bn /
+100 bn / 1 tn yuan) scale with the population (``model.scale``) so that a reduced population
+is a miniature of the province; thresholds on single firms (1 bn, 10 bn, above-scale) do not.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .init.population import ABOVE_SCALE
+from .state import CENTRAL_SOE, FOREIGN, LOCAL_SOE, PRIVATE
+
+KPI_COLUMNS = [
+    "year", "gdp", "gdp_growth", "primary_va", "secondary_va", "tertiary_va", "industrial_va",
+    "secondary_share", "above_scale_firms", "firms_total", "entries", "exits", "employment",
+    "avg_wage", "industries_10bn", "industries_100bn", "clusters_1tn", "firms_1bn", "firms_10bn",
+    "parks_10bn", "parks_100bn", "hhi_output", "top5_share", "soe_output_share",
+    "private_output_share", "foreign_output_share", "investment", "roi",
+    "capacity_utilization", "profits", "tax_revenue", "subsidies", "fiscal_balance", "emissions",
+]
+# quarterly flows (10k yuan) summed into the year and reported in 100m yuan
+FLOW_COLUMNS = [
+    "gdp", "primary_va", "secondary_va", "tertiary_va", "industrial_va", "construction_va",
+    "investment", "profits", "tax_revenue", "subsidies", "bailouts", "park_funds",
+    "fiscal_balance", "wage_bill", "revenue",
+]
+AGRI_GROSS_PER_VA = 1.0 / 0.6  # primary gross output per unit of value added (assumption)
+MINERAL_CHAINS = ("petrochem", "coal", "graphite")
+
+
+def quarter_record(model) -> dict:
+    """Aggregates of the quarter just simulated (money in 10k yuan)."""
+    f, sec, macro, gov = model.firms, model.sectors, model.macro, model.government
+    r = f.alive_rows()
+    n_sec = len(sec)
+    va = f.va[r]
+    industrial = float(model.quarter_va)
+    secondary = industrial + macro.construction
+    gdp = macro.primary + secondary + macro.tertiary
+    employment = float(f.L[r].sum())
+    wage_bill = float(model.quarter_wages)
+    rec = {
+        "quarter": model.quarter,
+        "year": model.year,
+        "q": (model.quarter - 1) % 4 + 1,
+        "gdp": gdp,
+        "primary_va": macro.primary,
+        "industrial_va": industrial,
+        "construction_va": macro.construction,
+        "secondary_va": secondary,
+        "tertiary_va": macro.tertiary,
+        "secondary_share": secondary / gdp if gdp > 0 else 0.0,
+        "firms_total": r.size,
+        "entries": model.n_entries,
+        "exits": model.n_exits,
+        "employment": employment,
+        "wage_bill": wage_bill,
+        "avg_wage": wage_bill * 4.0 / employment * 1e4 if employment > 0 else 0.0,
+        "investment": float(model.quarter_investment),
+        "revenue": float(f.rev[r].sum()),
+        "profits": float(model.quarter_profits),
+        "tax_revenue": gov.taxes,
+        "subsidies": gov.subsidies,
+        "bailouts": gov.bailouts,
+        "park_funds": gov.park_funds,
+        "fiscal_balance": gov.balance,
+        "emissions": float(np.sum(f.emis[r] * f.Y[r])) / 1e4,
+        "capacity_utilization": float(f.Y[r].sum() / max(f.cap[r].sum(), 1e-9)),
+        "bank_equity": model.bank.equity,
+        "bank_loans": model.bank.loans,
+        "credit_private_share": _share(f.new_loan[r], f.owner[r] == PRIVATE),
+        "ownership_neutrality": gov.policy.ownership_neutrality,
+        "park_coconstruction": gov.policy.park_coconstruction,
+        "park_output_share": _share(f.rev[r], f.park[r] >= 0),
+        "park_infrastructure": float(model.parks.infra.mean()),
+        "local_processing_share": _local_processing(model),
+    }
+    va_s = np.bincount(f.sector[r], weights=va, minlength=n_sec)
+    for s, key in enumerate(sec.keys):
+        rec[f"sector_va__{key}"] = float(va_s[s])
+    va_p = np.bincount(f.pref[r], weights=va, minlength=len(model.prefectures))
+    for p, key in enumerate(model.prefectures.keys):
+        rec[f"prefecture_va__{key}"] = float(va_p[p])
+    return rec
+
+
+def _share(x: np.ndarray, mask: np.ndarray) -> float:
+    tot = x.sum()
+    return float(x[mask].sum() / tot) if tot > 0 else 0.0
+
+
+def _local_processing(model) -> float:
+    """Share of local raw-material output processed in the province (five heads, five tails)."""
+    sec = model.sectors
+    raw_with_buyers = np.unique(sec.raw_input[sec.raw_input >= 0])
+    out = model.sector_output[raw_with_buyers].sum()
+    local = (model.local_raw_demand[raw_with_buyers] * model.fill[raw_with_buyers]).sum()
+    return float(local / out) if out > 0 else 0.0
+
+
+def year_end_record(model) -> dict:
+    """Annual KPIs that need the whole year's firm revenues (evaluated in Q4)."""
+    f, sec, parks = model.firms, model.sectors, model.parks
+    r = f.alive_rows()
+    rev = f.rev_ytd[r]
+    total = rev.sum()
+    s10, s100, s1000 = 1e6 * model.scale, 1e7 * model.scale, 1e8 * model.scale
+    rev_s = np.bincount(f.sector[r], weights=rev, minlength=len(sec))
+    chain_rev = np.bincount(sec.chain, weights=rev_s, minlength=len(sec.chains))
+    primary_year = sum(rec["primary_va"] for rec in model.records[-3:]) + model.macro.primary
+    agri = primary_year * AGRI_GROSS_PER_VA + chain_rev[sec.chains.index("agrifood")]
+    minerals = sum(chain_rev[sec.chains.index(c)] for c in MINERAL_CHAINS)
+    park_rev = np.bincount(f.park[r][f.park[r] >= 0], weights=rev[f.park[r] >= 0],
+                           minlength=len(parks))
+    shares = rev / total if total > 0 else np.zeros_like(rev)
+    k_start = f.K_year[r].sum()
+    owner = f.owner[r]
+    return {
+        "above_scale_firms": int(np.count_nonzero(rev >= ABOVE_SCALE)),
+        "firms_1bn": int(np.count_nonzero(rev >= 1e5)),
+        "firms_10bn": int(np.count_nonzero(rev >= 1e6)),
+        "industries_10bn": int(np.count_nonzero(rev_s >= s10)),
+        "industries_100bn": int(np.count_nonzero(rev_s >= s100)),
+        "clusters_1tn": int((agri >= s1000) + (minerals >= s1000)),
+        "parks_10bn": int(np.count_nonzero(park_rev >= s10)),
+        "parks_100bn": int(np.count_nonzero(park_rev >= s100)),
+        "hhi_output": float(np.sum(shares**2)),
+        "top5_share": float(np.sort(shares)[-5:].sum()),
+        "soe_output_share": _share(rev, (owner == CENTRAL_SOE) | (owner == LOCAL_SOE)),
+        "private_output_share": _share(rev, owner == PRIVATE),
+        "foreign_output_share": _share(rev, owner == FOREIGN),
+        "roi": float(model.year_profits / k_start) if k_start > 0 else 0.0,
+    }
+
+
+def annual_kpis(quarterly: pd.DataFrame, base_gdp: float) -> pd.DataFrame:
+    """The KPI table: one row per calendar year, columns ``KPI_COLUMNS`` (+ extras)."""
+    g = quarterly.groupby("year", sort=True)
+    out = g[FLOW_COLUMNS].sum() / 1e4
+    out["secondary_share"] = out["secondary_va"] / out["gdp"]
+    out["gdp_growth"] = out["gdp"] / out["gdp"].shift(1, fill_value=base_gdp / 1e4) - 1.0
+    out["entries"] = g["entries"].sum()
+    out["exits"] = g["exits"].sum()
+    out["capacity_utilization"] = g["capacity_utilization"].mean()
+    last = g.last()
+    out["firms_total"] = last["firms_total"]
+    out["employment"] = last["employment"]
+    out["emissions"] = g["emissions"].sum()
+    # yuan per worker per year: annual wage bill (10k yuan) over mean employment
+    out["avg_wage"] = g["wage_bill"].sum() / g["employment"].mean() * 1e4
+    year_end = [c for c in KPI_COLUMNS if c in last.columns and c not in out.columns]
+    for col in year_end:
+        out[col] = last[col]
+    out = out.reset_index()
+    extras = [c for c in out.columns if c not in KPI_COLUMNS]
+    return out[KPI_COLUMNS + extras]

@@ -1,0 +1,218 @@
+"""LongjiangModel: the province's industrial economy, one quarter per ``step``."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from . import accounts, kernels, metrics
+from .agents import Bank, Firm, Government, Park
+from .agents import firm_actions as firms
+from .agents.park import build_infrastructure
+from .demography import compact, enter_firms, exit_firms
+from .environment import Environment
+from .init.geography import load_parks, load_prefectures, load_sector_prefecture
+from .init.population import build_population, size_class
+from .macro import Macro
+from .markets.credit import clear_credit
+from .markets.goods import clear_goods
+from .markets.labour import adjust_wages_and_supply, clear_labour
+from .params import PolicyParams, Scenario
+from .rng import normal_py
+from .sectors import load_sectors
+
+START_YEAR = 2019  # the initial state is the end of 2018; quarter 1 is 2019Q1
+
+
+class LongjiangModel(mesa.Model):
+    """Heilongjiang's industrial economy under the 2019 strategy's policy levers.
+
+    Build with keyword parameters (all optional) so that scripts, the UI and batch runners
+    can construct it alike::
+
+        model = LongjiangModel(scenario, seed=7, n_firms=20_000)
+        for _ in range(20):
+            model.step()          # one quarter
+
+    ``scenario`` is a ``Scenario`` (None = the packaged baseline); ``n_firms`` and ``backend``
+    override ``scenario.run``. ``check_accounts`` verifies the accounting identities every
+    quarter (``accounts.py``) and raises ``AccountingError`` if one fails.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        *,
+        seed: int = 0,
+        n_firms: int | None = None,
+        backend: str | None = None,
+        check_accounts: bool = True,
+    ):
+        super().__init__(seed=seed)
+        scenario = scenario if scenario is not None else Scenario()
+        run = scenario.run
+        if n_firms is not None or backend is not None:
+            run = run.model_validate(
+                run.model_dump() | ({"n_firms": n_firms} if n_firms is not None else {})
+                | ({"backend": backend} if backend is not None else {})
+            )
+            scenario = scenario.model_copy(update={"run": run})
+        self.scenario = scenario
+        self.seed = int(seed)
+        self.check_accounts = check_accounts
+        self.start_year = START_YEAR
+        self.quarter = 0
+        self.policy_override: PolicyParams | None = None
+        self.k = kernels.load(run.backend)
+
+        self.sectors = load_sectors()
+        self.prefectures, _ = load_prefectures(scenario.calibration.average_wage_2018)
+        self.suit = load_sector_prefecture(self.sectors, self.prefectures)
+        self.parks = load_parks(self.sectors, self.prefectures, run.n_firms / 35_000)
+        self.firms, self.cal, self.scale = build_population(
+            scenario, self.sectors, self.prefectures, self.suit, self.parks, self.seed
+        )
+        self.env = Environment(scenario, self.sectors, self.cal.m, START_YEAR)
+        self.macro = Macro(scenario, self.scale)
+        self._init_markets()
+
+        self.firm_agents: dict[int, Firm] = {}
+        for row in range(self.firms.n):
+            agent = Firm(self, row)
+            self.firm_agents[agent.firm_id] = agent
+        self.park_agents = [Park(self, k) for k in range(len(self.parks))]
+        self.government = Government(self)
+        debt = float(self.firms.col("debt").sum())
+        self.bank = Bank(self, loans=debt, equity=debt * scenario.finance.bank_capital_ratio * 1.5)
+        self.records: list[dict] = []
+        self.base_gdp = self.scale * 1e4 * (
+            scenario.calibration.industrial_va_2018 + scenario.calibration.construction_va_2018
+            + scenario.calibration.primary_va_2018 + scenario.calibration.tertiary_va_2018
+        )
+        self.year_profits = 0.0
+
+    def _init_markets(self) -> None:
+        """2018 demand by sector, competitiveness, labour supply and location statistics."""
+        f, sec = self.firms, self.sectors
+        n = f.n
+        y_s = np.bincount(f.sector[:n], weights=f.Y[:n], minlength=len(sec))
+        local = np.zeros(len(sec))
+        buys = sec.raw_input >= 0
+        np.add.at(local, sec.raw_input[buys], (sec.local_sourcing * sec.input_coef * y_s)[buys])
+        self.demand0 = np.where(sec.raw, np.maximum(y_s - local, 0.0), y_s)
+        self.env.update(0, START_YEAR - 1, self.seed, lambda *a: 0.0)
+        self.k.price_and_competitiveness(
+            n, f.alive, f.sector, f.pref, f.A, f.q, f.unfilled, f.price, f.E, sec.raw,
+            self.prefectures.wage, self.cal.pi, self.cal.m, self.cal.mu, self.env.p_in,
+            self.env.p_raw, self.scenario.firms.quality_weight, self.scenario.firms.unfilled_penalty,
+        )
+        w = np.bincount(f.sector[:n], weights=f.share[:n] * f.E[:n], minlength=len(sec))
+        self.e_bar0 = w / np.bincount(f.sector[:n], weights=f.share[:n], minlength=len(sec))
+        self.env = Environment(self.scenario, self.sectors, self.cal.m, START_YEAR)
+        labour = np.bincount(f.pref[:n], weights=f.L[:n], minlength=len(self.prefectures))
+        self.prefectures.labour_supply = labour * (1.0 + self.scenario.calibration.labour_slack)
+        self.y_loc, *_ = self.k.location_stats(
+            n, f.alive, f.park, f.pref, f.sector, f.Y, f.A, len(self.parks),
+            len(self.prefectures), len(sec),
+        )
+        self.y_half = 10.0 * y_s / np.maximum(np.bincount(f.sector[:n], minlength=len(sec)), 1)
+        self.sector_output = y_s
+        self.local_raw_demand = local
+        self.fill = np.ones(len(sec))
+        self.entry_counter = 0
+        self.n_entries = self.n_exits = 0
+        self.flows: dict[str, float] = {}
+
+    @property
+    def year(self) -> int:
+        """Calendar year of the current (last simulated) quarter."""
+        return START_YEAR + max(self.quarter - 1, 0) // 4
+
+    def step(self) -> None:
+        """One quarter of the province's economy."""
+        self.quarter += 1
+        self.begin_quarter()
+        self.env.update(self.quarter, self.year, self.seed, normal_py)  # national drivers
+        self.government.set_policy(self.year)  # levers in force
+        self.government.fund_parks()  # co-builders' funds
+        build_infrastructure(self)  # parks build infrastructure
+        firms.plan(self)  # expectations, capacity, labour and investment plans
+        clear_credit(self)  # credit market
+        clear_labour(self)  # labour market
+        clear_goods(self)  # goods market: shares, demand, production and sales
+        firms.book_income(self)  # profits, taxes, subsidies, balance sheets
+        firms.invest(self)  # investment
+        firms.innovate(self)  # innovation, spillovers, digital adoption
+        exit_firms(self)  # exit, bail-outs of state firms
+        enter_firms(self)  # entry and location choice
+        adjust_wages_and_supply(self)  # wages, demography and migration
+        self.close_quarter()  # macro, budget, accounts, KPIs
+
+    # --- bookkeeping around the schedule ----------------------------------------------------
+    def begin_quarter(self) -> None:
+        f = self.firms
+        if (self.quarter - 1) % 4 == 0:  # a new calendar year
+            f.rev_ytd[: f.n] = 0.0
+            f.inv_ytd[: f.n] = 0.0
+            f.K_year[: f.n] = f.K[: f.n]
+            self.year_profits = 0.0
+        self.K_start = f.K[: f.n].copy()
+        self.flows = dict.fromkeys(
+            ("exit_asset_sales", "exit_to_bank", "exit_to_owners", "entry_equity",
+             "entry_loans", "entry_capital"),
+            0.0,
+        )
+
+    def close_quarter(self) -> None:
+        f = self.firms
+        r = accounts.quarter_rows(self)
+        self.quarter_va = f.va[r].sum()
+        self.quarter_wages = f.wages[r].sum()
+        self.quarter_investment = f.invest[r].sum()
+        self.quarter_profits = f.profit[r].sum()
+        self.year_profits += self.quarter_profits
+        income = self.quarter_wages + f.dividend[r].sum()
+        self.macro.update(self.quarter, self.quarter_investment, self.government.park_funds, income)
+        self.bank.book_lending(
+            float(f.new_loan[r].sum()), float(f.repay[r].sum()), float(f.interest[r].sum())
+        )
+        self.government.close_budget(
+            float(f.tax[r].sum()), float(f.subsidy[r].sum()), float(f.bailout[r].sum())
+        )
+        self.bank.close_quarter()
+        parks = self.parks
+        in_park = r[f.park[r] >= 0]
+        parks.output = np.bincount(f.park[in_park], weights=f.rev[in_park], minlength=len(parks))
+        parks.rev_ytd += parks.output
+        rec = metrics.quarter_record(self)
+        if self.quarter % 4 == 0:
+            rec.update(metrics.year_end_record(self))
+            self.end_year()
+        if self.check_accounts:
+            self.accounting_errors = accounts.check(self, self._k_start_full(), rec)
+        self.records.append(rec)
+        compact(self)
+
+    def _k_start_full(self) -> np.ndarray:
+        out = np.zeros(self.firms.n)
+        out[: self.K_start.size] = self.K_start
+        return out
+
+    def end_year(self) -> None:
+        """Close the calendar year: annual revenue, size classes, parks' annual output."""
+        f = self.firms
+        r = f.alive_rows()
+        active = np.minimum(4, f.age[r])  # quarters of activity this year
+        f.rev_year[r] = np.where(active > 0, f.rev_ytd[r] * 4.0 / np.maximum(active, 1), f.rev_year[r])
+        f.size[r] = size_class(f.L[r], f.rev_year[r])
+        self.parks.rev_year = self.parks.rev_ytd.copy()
+        self.parks.rev_ytd[:] = 0.0
+
+    # --- results ----------------------------------------------------------------------------
+    def quarterly_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.records)
+
+    def kpis(self):
+        return metrics.annual_kpis(self.quarterly_frame(), self.base_gdp)

@@ -1,0 +1,440 @@
+"""Scenario parameters: a validated, frozen pydantic v2 schema read from TOML files.
+
+Every number has bounds and a description giving its meaning and unit. Money in firm-level
+parameters is in 10k yuan (万元); provincial aggregates are in 100m yuan (亿元). Rates are per year
+unless the name ends in ``_q`` (per quarter). The schema's defaults ARE the packaged baseline
+scenario ("2018 practice continued"); ``params/baseline.toml`` spells the same values out.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class ScenarioError(ValueError):
+    """A user error in a scenario: bad file, unknown key, wrong type or value out of range."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+def _f(default: float, ge: float, le: float, description: str) -> Any:
+    return Field(default, ge=ge, le=le, description=description)
+
+
+class RunParams(_Section):
+    years: int = Field(5, ge=1, le=50, description="simulated years from 2019 (4 quarters each)")
+    n_firms: int = Field(
+        35_000,
+        ge=20,
+        le=5_000_000,
+        description="initial number of industrial firms (35,000 = the province's whole population)",
+    )
+    backend: Literal["numba", "python"] = Field(
+        "numba", description="kernel backend: numba (fast) or the plain-Python twin"
+    )
+
+
+class EnvironmentParams(_Section):
+    drivers: Literal["trend", "history"] = Field(
+        "trend",
+        description="national drivers: 'trend' (steady growth at the rates below) or 'history' "
+        "(the 2019-2024 record of national_drivers.csv, then the trend)",
+    )
+    national_industry_growth: float = _f(
+        0.055, -0.2, 0.3, "real growth of China's industrial value added, per year (fraction)"
+    )
+    national_competitiveness_growth: float = _f(
+        0.01,
+        -0.1,
+        0.2,
+        "growth of national competitors' competitiveness (quality over price), per year",
+    )
+    national_wage_growth: float = _f(0.05, -0.1, 0.3, "real growth of the national wage, per year")
+    brent_usd: float = _f(64.0, 5.0, 300.0, "Brent oil price on the trend path, USD per barrel")
+    oil_price_elasticity: float = _f(
+        0.8, 0.0, 1.5, "elasticity of the oil-and-gas output price to the Brent price"
+    )
+    demand_shock_sd: float = _f(
+        0.02, 0.0, 0.3, "sd of the quarterly log shock to each sector's national demand"
+    )
+    demand_shock_persistence: float = _f(
+        0.8, 0.0, 0.99, "AR(1) persistence of the sector demand shock, per quarter"
+    )
+    oil_depletion: float = _f(
+        0.02, 0.0, 0.2, "decline of oil-field productivity from reservoir depletion, per year"
+    )
+    primary_growth: float = _f(0.035, -0.2, 0.2, "real growth trend of primary value added")
+    tertiary_trend_growth: float = _f(
+        0.03, -0.2, 0.2, "real growth of tertiary value added not explained by incomes"
+    )
+    tertiary_income_elasticity: float = _f(
+        0.4, 0.0, 2.0, "elasticity of tertiary value added to industrial wages and profits paid out"
+    )
+    construction_trend_growth: float = _f(
+        0.0, -0.2, 0.2, "growth of construction activity not driven by industrial investment"
+    )
+    construction_va_per_investment: float = _f(
+        0.25, 0.0, 1.0, "construction value added per yuan of industrial and park investment"
+    )
+    natural_increase: float = _f(
+        -0.0006, -0.02, 0.02, "natural increase of the population, per year (fraction)"
+    )
+    migration_response: float = _f(
+        0.04,
+        0.0,
+        1.0,
+        "out-migration per year per unit of relative wage gap (national wage - local)/national",
+    )
+
+
+class FirmParams(_Section):
+    replicator_speed: float = _f(
+        0.1, 0.0, 2.0, "chi: speed at which market shares follow relative competitiveness"
+    )
+    quality_weight: float = _f(0.5, 0.0, 3.0, "omega: weight of quality in competitiveness")
+    unfilled_penalty: float = _f(
+        0.5, 0.0, 5.0, "iota: loss of competitiveness per unit share of demand left unfilled"
+    )
+    provincial_demand_elasticity: float = _f(
+        1.0, 0.0, 5.0, "eta: elasticity of the province's national market share to its relative "
+        "competitiveness"
+    )
+    expectation_weight: float = _f(
+        0.5, 0.0, 1.0, "weight of the latest demand in adaptive demand expectations"
+    )
+    depreciation_q: float = _f(0.0175, 0.0, 0.2, "capital depreciation per quarter")
+    desired_utilization: float = _f(
+        0.85, 0.3, 1.0, "capacity utilisation firms plan for when they size their capital"
+    )
+    investment_threshold: float = _f(
+        0.08, 0.0, 1.0, "capital gap (fraction of capital) below which firms only replace capital"
+    )
+    replacement_probability_q: float = _f(
+        0.6, 0.0, 1.0, "probability per quarter that an inactive firm replaces depreciated capital"
+    )
+    rd_success: float = _f(
+        40.0, 0.0, 500.0, "zeta: innovation success rate per unit of R&D intensity, per quarter"
+    )
+    innovation_step: float = _f(
+        0.04, 0.0, 0.5, "maximum log productivity gain of a successful innovation"
+    )
+    quality_step: float = _f(0.03, 0.0, 0.5, "maximum log quality gain of a successful innovation")
+    productivity_shock_sd: float = _f(
+        0.03, 0.0, 0.5, "sd of the idiosyncratic quarterly log productivity shock"
+    )
+    marshall_spillover: float = _f(
+        0.01, 0.0, 0.5, "beta_M: quarterly catch-up toward the same-sector local frontier"
+    )
+    jacobs_spillover: float = _f(
+        0.003, 0.0, 0.5, "beta_J: quarterly catch-up from local sectoral diversity"
+    )
+    park_spillover_bonus: float = _f(
+        0.5, 0.0, 5.0, "extra spillover per unit of park infrastructure for firms inside parks"
+    )
+    digital_adoption_q: float = _f(
+        0.01, 0.0, 1.0, "baseline probability per quarter of a digital upgrade step"
+    )
+    digital_productivity: float = _f(
+        0.05, 0.0, 1.0, "log productivity gain from going from digital level 0 to 1"
+    )
+    dividend_payout: float = _f(0.3, 0.0, 1.0, "share of positive after-tax profit paid out")
+    cash_target: float = _f(
+        0.08, 0.0, 1.0, "cash buffer firms keep, as a share of annual revenue"
+    )
+    exit_hazard_q: float = _f(
+        0.04, 0.0, 0.5, "extra exogenous exit hazard per quarter of a newborn firm (falls with age)"
+    )
+    exit_hazard_floor_q: float = _f(
+        0.01, 0.0, 0.5, "exogenous exit hazard per quarter of a firm of any age"
+    )
+    exit_hazard_age_q: float = _f(
+        12.0, 1.0, 400.0, "age (quarters) over which the exogenous exit hazard falls by e"
+    )
+
+
+class EntryParams(_Section):
+    entry_rate_q: float = _f(
+        0.022, 0.0, 0.5, "entrants per quarter as a share of the sector's living firms"
+    )
+    profit_response: float = _f(
+        2.0, 0.0, 20.0, "elasticity of sector entry to its profit rate over the interest rate"
+    )
+    entrant_size_median: float = _f(
+        150.0, 1.0, 1e6, "median annual revenue of an entrant, 10k yuan"
+    )
+    entrant_size_sd: float = _f(1.0, 0.0, 3.0, "sd of log entrant size")
+    entrant_productivity: float = _f(
+        0.9, 0.1, 2.0, "entrants' productivity relative to the sector's mean"
+    )
+    equity_share: float = _f(
+        0.5, 0.05, 1.0, "share of an entrant's capital funded by its owners' equity"
+    )
+    choice_wage: float = _f(2.0, 0.0, 20.0, "logit weight of -log(local wage) in location choice")
+    choice_agglomeration: float = _f(
+        0.3, 0.0, 5.0, "logit weight of log(same-sector output + 1) in the location"
+    )
+    choice_infrastructure: float = _f(1.0, 0.0, 10.0, "logit weight of park infrastructure")
+    choice_specialisation: float = _f(
+        1.0, 0.0, 10.0, "logit bonus of a park whose chain matches the entrant's sector"
+    )
+    choice_outside_park: float = _f(
+        0.5, -10.0, 10.0, "logit utility of locating outside any park (relative to a park)"
+    )
+    private_barrier: float = _f(
+        0.3, 0.0, 1.0, "2018 entry barrier: share of private and foreign entrants deterred"
+    )
+
+
+class FinanceParams(_Section):
+    base_rate: float = _f(0.0435, 0.0, 0.3, "benchmark one-year lending rate, per year")
+    spread_central_soe: float = _f(0.0, 0.0, 0.2, "lending spread for central SOEs, per year")
+    spread_local_soe: float = _f(0.005, 0.0, 0.2, "lending spread for local SOEs, per year")
+    spread_private: float = _f(0.025, 0.0, 0.2, "lending spread for private firms, per year")
+    spread_foreign: float = _f(0.015, 0.0, 0.2, "lending spread for foreign-invested firms")
+    spread_small: float = _f(0.01, 0.0, 0.2, "extra spread for small and micro firms, per year")
+    spread_neutral: float = _f(
+        0.01, 0.0, 0.2, "ownership spread every firm faces under full neutrality, per year"
+    )
+    collateral_central_soe: float = _f(0.8, 0.0, 2.0, "loan-to-assets limit for central SOEs")
+    collateral_local_soe: float = _f(0.75, 0.0, 2.0, "loan-to-assets limit for local SOEs")
+    collateral_private: float = _f(0.45, 0.0, 2.0, "loan-to-assets limit for private firms")
+    collateral_foreign: float = _f(0.55, 0.0, 2.0, "loan-to-assets limit for foreign firms")
+    collateral_neutral: float = _f(
+        0.65, 0.0, 2.0, "loan-to-assets limit for every firm under full neutrality"
+    )
+    amortization_q: float = _f(0.05, 0.0, 1.0, "share of debt repaid per quarter")
+    initial_leverage: float = _f(0.5, 0.0, 0.95, "debt over capital at the end of 2018")
+    recovery_rate: float = _f(
+        0.4, 0.0, 1.0, "share of an exiting firm's capital recovered by selling its assets"
+    )
+    bank_capital_ratio: float = _f(
+        0.1, 0.01, 0.5, "minimum ratio of bank equity to loans; lending stops below it"
+    )
+    bank_payout: float = _f(0.3, 0.0, 1.0, "share of positive bank profit paid as dividends")
+    bailout_central_soe: float = _f(
+        0.9, 0.0, 1.0, "probability an insolvent central SOE is bailed out (2018 practice)"
+    )
+    bailout_local_soe: float = _f(
+        0.7, 0.0, 1.0, "probability an insolvent local SOE is bailed out (2018 practice)"
+    )
+
+
+class FiscalParams(_Section):
+    vat_rate: float = _f(0.13, 0.0, 0.5, "value-added tax on firm value added")
+    cit_rate: float = _f(0.25, 0.0, 0.6, "corporate income tax on positive profit")
+    local_tax_share: float = _f(
+        0.45, 0.0, 1.0, "share of industrial taxes retained by the province and its localities"
+    )
+    park_funds_local: float = _f(
+        40.0, 0.0, 5000.0, "city and county funding of park infrastructure, 100m yuan per year"
+    )
+    park_funds_province_max: float = _f(
+        40.0, 0.0, 5000.0, "provincial co-construction fund at full co-construction, 100m yuan/yr"
+    )
+    infrastructure_cost: float = _f(
+        20.0, 0.1, 1000.0, "cost of one unit of park infrastructure index, 100m yuan"
+    )
+    infrastructure_depreciation_q: float = _f(
+        0.01, 0.0, 0.2, "depreciation of park infrastructure per quarter"
+    )
+    coconstruction_attraction: float = _f(
+        1.0, 0.0, 10.0, "logit bonus of co-built parks under full co-construction (joint promotion)"
+    )
+
+
+class CalibrationParams(_Section):
+    industrial_va_2018: float = _f(
+        2734.0, 1.0, 1e6, "industrial value added 2018, 100m yuan (post-census basis, assumption)"
+    )
+    construction_va_2018: float = _f(683.0, 0.0, 1e6, "construction value added 2018, 100m yuan")
+    primary_va_2018: float = _f(3006.0, 0.0, 1e6, "primary value added 2018, 100m yuan")
+    tertiary_va_2018: float = _f(6423.0, 0.0, 1e6, "tertiary value added 2018, 100m yuan")
+    above_scale_2018: int = Field(
+        3700, ge=0, le=1_000_000, description="above-scale firms at the end of 2018 (below 4000)"
+    )
+    size_tail_alpha: float = _f(1.1, 0.5, 3.0, "Pareto exponent of the firm size tail (CCDF)")
+    size_tail_share: float = _f(
+        0.03, 0.0, 0.5, "share of synthetic firms drawn from the Pareto tail"
+    )
+    park_share: float = _f(0.35, 0.0, 1.0, "share of synthetic firms located in parks")
+    initial_utilization: float = _f(0.78, 0.1, 1.0, "capacity utilisation at the end of 2018")
+    average_wage_2018: float = _f(
+        6.5, 0.1, 100.0, "average industrial wage 2018, 10k yuan per year (Northeast 65,411)"
+    )
+    wage_adjustment: float = _f(
+        0.1, 0.0, 2.0, "quarterly wage response to labour-market tightness (demand/supply - 1)"
+    )
+    labour_slack: float = _f(
+        0.06, 0.0, 1.0, "industrial labour supply above 2018 industrial employment (share)"
+    )
+
+
+class ScheduleEntry(_Section):
+    year: int = Field(..., ge=2019, le=2100, description="calendar year from which values apply")
+    ownership_neutrality: float | None = Field(None, ge=0.0, le=1.0)
+    park_coconstruction: float | None = Field(None, ge=0.0, le=1.0)
+
+
+class PolicyParams(_Section):
+    ownership_neutrality: float = _f(
+        0.0,
+        0.0,
+        1.0,
+        "一视同仁: 0 = 2018 practice, 1 = equal treatment of all ownership types in credit terms, "
+        "entry barriers and bail-outs",
+    )
+    park_coconstruction: float = _f(
+        0.0,
+        0.0,
+        1.0,
+        "省市县共建: share of the provincial co-construction fund deployed (0 = none) and strength "
+        "of joint investment attraction across co-built parks",
+    )
+    schedule: tuple[ScheduleEntry, ...] = Field(
+        (), description="changes of levers from a given year on, in increasing year order"
+    )
+
+    @model_validator(mode="after")
+    def _schedule_in_order(self) -> PolicyParams:
+        years = [e.year for e in self.schedule]
+        if years != sorted(years) or len(set(years)) != len(years):
+            raise ValueError(f"schedule years must increase strictly, got {years}")
+        return self
+
+    def at_year(self, year: int) -> PolicyParams:
+        """The levers in force in ``year``: the base values overridden by schedule entries."""
+        values = self.model_dump(exclude={"schedule"})
+        for entry in self.schedule:
+            if entry.year <= year:
+                values.update(entry.model_dump(exclude={"year"}, exclude_none=True))
+        return PolicyParams(**values)
+
+
+class Scenario(_Section):
+    name: str = Field("baseline", description="scenario name, used in output folder names")
+    description: str = Field("2018 practice continued", description="what the scenario represents")
+    run: RunParams = RunParams()
+    environment: EnvironmentParams = EnvironmentParams()
+    firms: FirmParams = FirmParams()
+    entry: EntryParams = EntryParams()
+    finance: FinanceParams = FinanceParams()
+    fiscal: FiscalParams = FiscalParams()
+    calibration: CalibrationParams = CalibrationParams()
+    policy: PolicyParams = PolicyParams()
+
+
+def _describe_error(err: dict, source: str) -> str:
+    key = ".".join(str(p) for p in err["loc"])
+    if err["type"] == "extra_forbidden":
+        known = _known_keys(err["loc"][:-1])
+        return f"{source}: unknown key '{key}'" + (f"; allowed keys: {known}" if known else "")
+    text = f"{source}: key '{key}': {err['msg']}"
+    if "input" in err and not isinstance(err["input"], dict):
+        text += f" (got {err['input']!r})"
+    allowed = _allowed_range(err["loc"])
+    if allowed:
+        text += f"; allowed range {allowed}"
+    return text
+
+
+def _model_at(loc: tuple) -> Any:
+    """The pydantic model class of the section at ``loc`` (None if not a section)."""
+    model: Any = Scenario
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            return None
+        if part == "schedule":
+            model = ScheduleEntry
+            continue
+        ann = fields[part].annotation
+        model = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
+    return model
+
+
+def _known_keys(loc: tuple) -> str:
+    model = _model_at(loc)
+    return ", ".join(model.model_fields) if model is not None else ""
+
+
+def _allowed_range(loc: tuple) -> str | None:
+    """The allowed range of the field at ``loc`` in the Scenario schema, as text."""
+    model = _model_at(loc[:-1])
+    field = getattr(model, "model_fields", {}).get(loc[-1]) if model is not None else None
+    if field is None:
+        return None
+    lo = hi = None
+    for m in field.metadata:
+        lo = getattr(m, "ge", lo)
+        hi = getattr(m, "le", hi)
+    if lo is None and hi is None:
+        return None
+    return f"{lo} to {hi}"
+
+
+def validate_scenario(data: dict, source: str = "<scenario>") -> Scenario:
+    """Build a Scenario from nested dict ``data``; raise ScenarioError naming file and key."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        lines = [_describe_error(e, source) for e in exc.errors()]
+        raise ScenarioError("\n".join(lines)) from None
+
+
+def read_toml(path: str | Path) -> dict:
+    """Read a TOML scenario file as data (nothing in it is executed)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ScenarioError(f"{path}: scenario file not found")
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: TOML syntax error: {exc}") from None
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """Parse ``section.key=value`` (value in TOML syntax, bare words taken as strings)."""
+    if "=" not in text:
+        raise ScenarioError(f"--set {text!r}: expected section.key=value")
+    key, raw = text.split("=", 1)
+    key = key.strip()
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return key.split("."), value
+
+
+def apply_overrides(data: dict, overrides: list[str] | None) -> dict:
+    """Return a copy of ``data`` with each ``section.key=value`` override set."""
+    out = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
+    for text in overrides or []:
+        parts, value = parse_override(text)
+        node = out
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+            if not isinstance(node, dict):
+                raise ScenarioError(f"--set {text!r}: '{p}' is not a section")
+        node[parts[-1]] = value
+    return out
+
+
+def load_scenario(
+    path: str | Path | None = None, overrides: list[str] | None = None
+) -> Scenario:
+    """Load a scenario TOML file (None = the packaged baseline) with ``--set`` overrides."""
+    data = read_toml(path) if path is not None else {}
+    source = str(path) if path is not None else "<baseline>"
+    if overrides:
+        data = apply_overrides(data, overrides)
+        source += " with --set " + " ".join(overrides)
+    return validate_scenario(data, source)

@@ -1,0 +1,128 @@
+"""Counter-based random numbers: every draw is a hash of (seed, quarter, entity id, stream).
+
+A draw never depends on the order in which firms are visited, on the thread count or on the
+executor, and the plain-Python twin of a kernel reproduces it bit for bit. The mix is
+splitmix64 (Steele, Lea and Flood 2014) applied to the four counters in turn.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+# Streams: one per kind of draw, so that adding a draw never shifts another.
+S_PRODUCTIVITY = 1
+S_INNOVATE = 2
+S_INNOVATION_SIZE = 3
+S_QUALITY = 4
+S_DIGITAL = 5
+S_INVEST = 6
+S_EXIT = 7
+S_BAILOUT = 8
+S_ENTRY_COUNT = 9
+S_ENTRY_SIZE = 10
+S_ENTRY_OWNER = 11
+S_ENTRY_LOCATION = 12
+S_DEMAND = 13
+S_ENTRY_PRODUCTIVITY = 14
+S_MACRO = 15
+
+_GOLDEN = 0x9E3779B97F4A7C15
+_M1 = 0xBF58476D1CE4E5B9
+_M2 = 0x94D049BB133111EB
+_MASK = 0xFFFFFFFFFFFFFFFF
+
+
+@njit(cache=True)
+def _mix(z):
+    """splitmix64 finaliser on a uint64."""
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(_M1)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(_M2)
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True)
+def hash4(seed, quarter, idx, stream):
+    """64-bit hash of four non-negative integer counters."""
+    z = _mix(np.uint64(seed) + np.uint64(_GOLDEN))
+    z = _mix(z ^ (np.uint64(quarter) + np.uint64(_GOLDEN)))
+    z = _mix(z ^ (np.uint64(idx) + np.uint64(_GOLDEN)))
+    return _mix(z ^ (np.uint64(stream) + np.uint64(_GOLDEN)))
+
+
+@njit(cache=True)
+def uniform(seed, quarter, idx, stream):
+    """U(0,1) draw: the top 53 bits of hash4 scaled to [0, 1), plus half a step (never 0)."""
+    h = hash4(seed, quarter, idx, stream)
+    return (float(h >> np.uint64(11)) + 0.5) * (1.0 / 9007199254740992.0)
+
+
+@njit(cache=True)
+def normal(seed, quarter, idx, stream):
+    """N(0,1) draw by Box-Muller from two uniforms of sub-streams 2*stream and 2*stream+1."""
+    u1 = uniform(seed, quarter, idx, 2 * stream + 64)
+    u2 = uniform(seed, quarter, idx, 2 * stream + 65)
+    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+
+@njit(cache=True)
+def poisson(lam, seed, quarter, idx, stream):
+    """Poisson(lam) draw by inversion of the CDF with one uniform (exact for any lam < 700)."""
+    u = uniform(seed, quarter, idx, stream)
+    k = 0
+    p = math.exp(-lam)
+    cdf = p
+    while u > cdf and k < 100000:
+        k += 1
+        p *= lam / k
+        cdf += p
+    return k
+
+
+# --- plain-Python reference (Python ints with explicit 64-bit wrap-around) -------------------
+
+
+def _mix_py(z: int) -> int:
+    z = ((z ^ (z >> 30)) * _M1) & _MASK
+    z = ((z ^ (z >> 27)) * _M2) & _MASK
+    return z ^ (z >> 31)
+
+
+def hash4_py(seed: int, quarter: int, idx: int, stream: int) -> int:
+    z = _mix_py((int(seed) + _GOLDEN) & _MASK)
+    z = _mix_py(z ^ ((int(quarter) + _GOLDEN) & _MASK))
+    z = _mix_py(z ^ ((int(idx) + _GOLDEN) & _MASK))
+    return _mix_py(z ^ ((int(stream) + _GOLDEN) & _MASK))
+
+
+def uniform_py(seed: int, quarter: int, idx: int, stream: int) -> float:
+    return (float(hash4_py(seed, quarter, idx, stream) >> 11) + 0.5) * (1.0 / 9007199254740992.0)
+
+
+def normal_py(seed: int, quarter: int, idx: int, stream: int) -> float:
+    u1 = uniform_py(seed, quarter, idx, 2 * stream + 64)
+    u2 = uniform_py(seed, quarter, idx, 2 * stream + 65)
+    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+
+def poisson_py(lam: float, seed: int, quarter: int, idx: int, stream: int) -> int:
+    u = uniform_py(seed, quarter, idx, stream)
+    k = 0
+    p = math.exp(-lam)
+    cdf = p
+    while u > cdf and k < 100000:
+        k += 1
+        p *= lam / k
+        cdf += p
+    return k
+
+
+# The Python twin of a kernel calls these in place of the jitted functions of the same name.
+PY_TWINS = {
+    "hash4": hash4_py,
+    "uniform": uniform_py,
+    "normal": normal_py,
+    "poisson": poisson_py,
+}
