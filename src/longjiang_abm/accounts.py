@@ -43,8 +43,18 @@ def firm_cash(model) -> float:
     f = model.firms
     r = quarter_rows(model)
     flows = (
-        f.rev[r] - f.mat[r] - f.wages[r] - f.interest[r] - f.tax[r] - f.rd[r] + f.subsidy[r]
-        - f.dividend[r] + f.new_loan[r] - f.repay[r] - f.invest[r] + f.bailout[r]
+        f.rev[r]
+        - f.mat[r]
+        - f.wages[r]
+        - f.interest[r]
+        - f.tax[r]
+        - f.rd[r]
+        + f.subsidy[r]
+        - f.dividend[r]
+        + f.new_loan[r]
+        - f.repay[r]
+        - f.invest[r]
+        + f.bailout[r]
     )
     gross = f.cash0[r] + f.rev[r] + f.mat[r] + f.new_loan[r] + f.repay[r] + f.invest[r]
     return _rel(f.cash[r] - f.cash0[r], flows, gross + f.bailout[r] + f.debt0[r])
@@ -64,7 +74,12 @@ def income_approach(model, K_start: np.ndarray) -> float:
     r = quarter_rows(model)
     delta = model.scenario.firms.depreciation_q
     income = (
-        f.wages[r] + delta * K_start[r] + f.interest[r] + f.rd[r] + f.tax[r] + f.profit[r]
+        f.wages[r]
+        + delta * K_start[r]
+        + f.interest[r]
+        + f.rd[r]
+        + f.tax[r]
+        + f.profit[r]
         - f.subsidy[r]
     )
     return _rel(f.va[r].sum(), income.sum())
@@ -84,7 +99,9 @@ def government(model) -> float:
 
 def gdp(record: dict) -> float:
     parts = (
-        record["primary_va"] + record["industrial_va"] + record["construction_va"]
+        record["primary_va"]
+        + record["industrial_va"]
+        + record["construction_va"]
         + record["tertiary_va"]
     )
     return _rel(record["gdp"], parts)
@@ -105,7 +122,11 @@ def flow_matrix(model) -> dict[tuple[str, str], float]:
     return {
         ("R", "F"): s(f.rev) - local_firm + fl["exit_asset_sales"],
         ("F", "F"): local_firm,
-        ("F", "R"): s(f.mat) - local_firm - local_farm + s(f.rd) + s(f.invest)
+        ("F", "R"): s(f.mat)
+        - local_firm
+        - local_farm
+        + s(f.rd)
+        + s(f.invest)
         + fl["entry_capital"],
         ("F", "H"): s(f.wages) + local_farm + s(f.dividend) + fl["exit_to_owners"],
         ("F", "G"): s(f.tax),

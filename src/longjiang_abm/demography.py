@@ -22,10 +22,23 @@ def exit_firms(model) -> None:
     f, fin = model.firms, model.scenario.finance
     bail = np.array([fin.bailout_central_soe, fin.bailout_local_soe, 0.0, 0.0])
     model.k.exit_firms(
-        f.n, f.alive, f.id, f.owner, f.age, f.K, f.cash, f.debt, f.bailout, f.exiting, bail,
-        model.government.policy.ownership_neutrality, model.scenario.firms.exit_hazard_q,
-        model.scenario.firms.exit_hazard_age_q, model.scenario.firms.exit_hazard_floor_q,
-        model.seed, model.quarter,
+        f.n,
+        f.alive,
+        f.id,
+        f.owner,
+        f.age,
+        f.K,
+        f.cash,
+        f.debt,
+        f.bailout,
+        f.exiting,
+        bail,
+        model.government.policy.ownership_neutrality,
+        model.scenario.firms.exit_hazard_q,
+        model.scenario.firms.exit_hazard_age_q,
+        model.scenario.firms.exit_hazard_floor_q,
+        model.seed,
+        model.quarter,
     )
     rows = np.flatnonzero(f.exiting[: f.n])
     sales = fin.recovery_rate * f.K[rows]
@@ -57,8 +70,13 @@ def enter_firms(model) -> None:
     q_s = np.bincount(s_alive, weights=f.Y[alive] * f.q[alive], minlength=len(sec))
     profit_rate = p_s / np.maximum(k_s, 1e-9)
     counts = model.k.entry_counts(
-        n_s, profit_rate, ep.entry_rate_q, ep.profit_response, fin.base_rate / 4.0,
-        model.seed, model.quarter,
+        n_s,
+        profit_rate,
+        ep.entry_rate_q,
+        ep.profit_response,
+        fin.base_rate / 4.0,
+        model.seed,
+        model.quarter,
     )
     nu = model.government.policy.ownership_neutrality
     barrier = np.zeros(4)
@@ -72,11 +90,29 @@ def enter_firms(model) -> None:
     park_bonus = np.full(len(parks), model.government.policy.park_coconstruction)
     park_bonus *= sc.fiscal.coconstruction_attraction
     sector, owner, pref, park, rev, A, kept = model.k.draw_entrants(
-        counts, sec.chain, ENTRANT_OWNERSHIP, barrier, ep.entrant_size_median,
-        ep.entrant_size_sd, a_mean, ep.entrant_productivity, model.prefectures.wage,
-        model.suit, model.y_loc, parks.pref, parks.chain, parks.infra, park_room, park_bonus,
-        ep.choice_wage, ep.choice_agglomeration, ep.choice_infrastructure,
-        ep.choice_specialisation, ep.choice_outside_park, model.seed, model.quarter,
+        counts,
+        sec.chain,
+        ENTRANT_OWNERSHIP,
+        barrier,
+        ep.entrant_size_median,
+        ep.entrant_size_sd,
+        a_mean,
+        ep.entrant_productivity,
+        model.prefectures.wage,
+        model.suit,
+        model.y_loc,
+        parks.pref,
+        parks.chain,
+        parks.infra,
+        park_room,
+        park_bonus,
+        ep.choice_wage,
+        ep.choice_agglomeration,
+        ep.choice_infrastructure,
+        ep.choice_specialisation,
+        ep.choice_outside_park,
+        model.seed,
+        model.quarter,
         model.entry_counter,
     )
     model.entry_counter += kept.size
@@ -102,11 +138,28 @@ def enter_firms(model) -> None:
     share = Y / np.maximum(y_s[sector], Y)
     rows = f.append(
         n_new,
-        sector=sector, owner=owner, pref=pref, park=park, age=np.zeros(n_new, np.int64),
-        born=np.full(n_new, model.quarter), size=size_class(L, rev), K=K, L=L, A=A,
-        q=q_mean[sector], dig=np.full(n_new, 0.1), emis=sec.emission[sector] / A, share=share,
-        exp_dem=Y, D=Y, cap=A * K / cal.kappa[sector], price=price, cash=cash, debt=debt,
-        rev_year=rev, K_year=K,
+        sector=sector,
+        owner=owner,
+        pref=pref,
+        park=park,
+        age=np.zeros(n_new, np.int64),
+        born=np.full(n_new, model.quarter),
+        size=size_class(L, rev),
+        K=K,
+        L=L,
+        A=A,
+        q=q_mean[sector],
+        dig=np.full(n_new, 0.1),
+        emis=sec.emission[sector] / A,
+        share=share,
+        exp_dem=Y,
+        D=Y,
+        cap=A * K / cal.kappa[sector],
+        price=price,
+        cash=cash,
+        debt=debt,
+        rev_year=rev,
+        K_year=K,
     )
     model.flows["entry_equity"] = float((cash + K - debt).sum())
     model.flows["entry_loans"] = float(debt.sum())

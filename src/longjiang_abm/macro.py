@@ -35,6 +35,7 @@ class Macro:
         self.construction = base + nu * (investment + park_spending)
         ratio = max(income, 0.0) / self.h_ref
         self.tertiary = (
-            self.t0 * (1.0 + e.tertiary_trend_growth) ** (t / 4.0)
+            self.t0
+            * (1.0 + e.tertiary_trend_growth) ** (t / 4.0)
             * ratio**e.tertiary_income_elasticity
         )

@@ -15,18 +15,58 @@ from .init.population import ABOVE_SCALE
 from .state import CENTRAL_SOE, FOREIGN, LOCAL_SOE, PRIVATE
 
 KPI_COLUMNS = [
-    "year", "gdp", "gdp_growth", "primary_va", "secondary_va", "tertiary_va", "industrial_va",
-    "secondary_share", "above_scale_firms", "firms_total", "entries", "exits", "employment",
-    "avg_wage", "industries_10bn", "industries_100bn", "clusters_1tn", "firms_1bn", "firms_10bn",
-    "parks_10bn", "parks_100bn", "hhi_output", "top5_share", "soe_output_share",
-    "private_output_share", "foreign_output_share", "investment", "roi",
-    "capacity_utilization", "profits", "tax_revenue", "subsidies", "fiscal_balance", "emissions",
+    "year",
+    "gdp",
+    "gdp_growth",
+    "primary_va",
+    "secondary_va",
+    "tertiary_va",
+    "industrial_va",
+    "secondary_share",
+    "above_scale_firms",
+    "firms_total",
+    "entries",
+    "exits",
+    "employment",
+    "avg_wage",
+    "industries_10bn",
+    "industries_100bn",
+    "clusters_1tn",
+    "firms_1bn",
+    "firms_10bn",
+    "parks_10bn",
+    "parks_100bn",
+    "hhi_output",
+    "top5_share",
+    "soe_output_share",
+    "private_output_share",
+    "foreign_output_share",
+    "investment",
+    "roi",
+    "capacity_utilization",
+    "profits",
+    "tax_revenue",
+    "subsidies",
+    "fiscal_balance",
+    "emissions",
 ]
 # quarterly flows (10k yuan) summed into the year and reported in 100m yuan
 FLOW_COLUMNS = [
-    "gdp", "primary_va", "secondary_va", "tertiary_va", "industrial_va", "construction_va",
-    "investment", "profits", "tax_revenue", "subsidies", "bailouts", "park_funds",
-    "fiscal_balance", "wage_bill", "revenue",
+    "gdp",
+    "primary_va",
+    "secondary_va",
+    "tertiary_va",
+    "industrial_va",
+    "construction_va",
+    "investment",
+    "profits",
+    "tax_revenue",
+    "subsidies",
+    "bailouts",
+    "park_funds",
+    "fiscal_balance",
+    "wage_bill",
+    "revenue",
 ]
 AGRI_GROSS_PER_VA = 1.0 / 0.6  # primary gross output per unit of value added (assumption)
 MINERAL_CHAINS = ("petrochem", "coal", "graphite")
@@ -114,8 +154,9 @@ def year_end_record(model) -> dict:
     primary_year = sum(rec["primary_va"] for rec in model.records[-3:]) + model.macro.primary
     agri = primary_year * AGRI_GROSS_PER_VA + chain_rev[sec.chains.index("agrifood")]
     minerals = sum(chain_rev[sec.chains.index(c)] for c in MINERAL_CHAINS)
-    park_rev = np.bincount(f.park[r][f.park[r] >= 0], weights=rev[f.park[r] >= 0],
-                           minlength=len(parks))
+    park_rev = np.bincount(
+        f.park[r][f.park[r] >= 0], weights=rev[f.park[r] >= 0], minlength=len(parks)
+    )
     shares = rev / total if total > 0 else np.zeros_like(rev)
     k_start = f.K_year[r].sum()
     owner = f.owner[r]

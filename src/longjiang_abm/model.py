@@ -53,7 +53,8 @@ class LongjiangModel(mesa.Model):
         run = scenario.run
         if n_firms is not None or backend is not None:
             run = run.model_validate(
-                run.model_dump() | ({"n_firms": n_firms} if n_firms is not None else {})
+                run.model_dump()
+                | ({"n_firms": n_firms} if n_firms is not None else {})
                 | ({"backend": backend} if backend is not None else {})
             )
             scenario = scenario.model_copy(update={"run": run})
@@ -85,9 +86,15 @@ class LongjiangModel(mesa.Model):
         debt = float(self.firms.col("debt").sum())
         self.bank = Bank(self, loans=debt, equity=debt * scenario.finance.bank_capital_ratio * 1.5)
         self.records: list[dict] = []
-        self.base_gdp = self.scale * 1e4 * (
-            scenario.calibration.industrial_va_2018 + scenario.calibration.construction_va_2018
-            + scenario.calibration.primary_va_2018 + scenario.calibration.tertiary_va_2018
+        self.base_gdp = (
+            self.scale
+            * 1e4
+            * (
+                scenario.calibration.industrial_va_2018
+                + scenario.calibration.construction_va_2018
+                + scenario.calibration.primary_va_2018
+                + scenario.calibration.tertiary_va_2018
+            )
         )
         self.year_profits = 0.0
 
@@ -102,9 +109,24 @@ class LongjiangModel(mesa.Model):
         self.demand0 = np.where(sec.raw, np.maximum(y_s - local, 0.0), y_s)
         self.env.update(0, START_YEAR - 1, self.seed, lambda *a: 0.0)
         self.k.price_and_competitiveness(
-            n, f.alive, f.sector, f.pref, f.A, f.q, f.unfilled, f.price, f.E, sec.raw,
-            self.prefectures.wage, self.cal.pi, self.cal.m, self.cal.mu, self.env.p_in,
-            self.env.p_raw, self.scenario.firms.quality_weight, self.scenario.firms.unfilled_penalty,
+            n,
+            f.alive,
+            f.sector,
+            f.pref,
+            f.A,
+            f.q,
+            f.unfilled,
+            f.price,
+            f.E,
+            sec.raw,
+            self.prefectures.wage,
+            self.cal.pi,
+            self.cal.m,
+            self.cal.mu,
+            self.env.p_in,
+            self.env.p_raw,
+            self.scenario.firms.quality_weight,
+            self.scenario.firms.unfilled_penalty,
         )
         w = np.bincount(f.sector[:n], weights=f.share[:n] * f.E[:n], minlength=len(sec))
         self.e_bar0 = w / np.bincount(f.sector[:n], weights=f.share[:n], minlength=len(sec))
@@ -112,8 +134,16 @@ class LongjiangModel(mesa.Model):
         labour = np.bincount(f.pref[:n], weights=f.L[:n], minlength=len(self.prefectures))
         self.prefectures.labour_supply = labour * (1.0 + self.scenario.calibration.labour_slack)
         self.y_loc, *_ = self.k.location_stats(
-            n, f.alive, f.park, f.pref, f.sector, f.Y, f.A, len(self.parks),
-            len(self.prefectures), len(sec),
+            n,
+            f.alive,
+            f.park,
+            f.pref,
+            f.sector,
+            f.Y,
+            f.A,
+            len(self.parks),
+            len(self.prefectures),
+            len(sec),
         )
         self.y_half = 10.0 * y_s / np.maximum(np.bincount(f.sector[:n], minlength=len(sec)), 1)
         self.sector_output = y_s
@@ -158,8 +188,14 @@ class LongjiangModel(mesa.Model):
             self.year_profits = 0.0
         self.K_start = f.K[: f.n].copy()
         self.flows = dict.fromkeys(
-            ("exit_asset_sales", "exit_to_bank", "exit_to_owners", "entry_equity",
-             "entry_loans", "entry_capital"),
+            (
+                "exit_asset_sales",
+                "exit_to_bank",
+                "exit_to_owners",
+                "entry_equity",
+                "entry_loans",
+                "entry_capital",
+            ),
             0.0,
         )
 
@@ -203,7 +239,9 @@ class LongjiangModel(mesa.Model):
         f = self.firms
         r = f.alive_rows()
         active = np.minimum(4, f.age[r])  # quarters of activity this year
-        f.rev_year[r] = np.where(active > 0, f.rev_ytd[r] * 4.0 / np.maximum(active, 1), f.rev_year[r])
+        f.rev_year[r] = np.where(
+            active > 0, f.rev_ytd[r] * 4.0 / np.maximum(active, 1), f.rev_year[r]
+        )
         f.size[r] = size_class(f.L[r], f.rev_year[r])
         self.parks.rev_year = self.parks.rev_ytd.copy()
         self.parks.rev_ytd[:] = 0.0

@@ -10,9 +10,18 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 
 class ScenarioError(ValueError):
@@ -102,8 +111,10 @@ class FirmParams(_Section):
         0.5, 0.0, 5.0, "iota: loss of competitiveness per unit share of demand left unfilled"
     )
     provincial_demand_elasticity: float = _f(
-        1.0, 0.0, 5.0, "eta: elasticity of the province's national market share to its relative "
-        "competitiveness"
+        1.0,
+        0.0,
+        5.0,
+        "eta: elasticity of the province's national market share to its relative competitiveness",
     )
     expectation_weight: float = _f(
         0.5, 0.0, 1.0, "weight of the latest demand in adaptive demand expectations"
@@ -144,9 +155,7 @@ class FirmParams(_Section):
         0.05, 0.0, 1.0, "log productivity gain from going from digital level 0 to 1"
     )
     dividend_payout: float = _f(0.3, 0.0, 1.0, "share of positive after-tax profit paid out")
-    cash_target: float = _f(
-        0.08, 0.0, 1.0, "cash buffer firms keep, as a share of annual revenue"
-    )
+    cash_target: float = _f(0.08, 0.0, 1.0, "cash buffer firms keep, as a share of annual revenue")
     exit_hazard_q: float = _f(
         0.04, 0.0, 0.5, "extra exogenous exit hazard per quarter of a newborn firm (falls with age)"
     )
@@ -275,13 +284,9 @@ class CalibrationParams(_Section):
     )
 
 
-class ScheduleEntry(_Section):
-    year: int = Field(..., ge=2019, le=2100, description="calendar year from which values apply")
-    ownership_neutrality: float | None = Field(None, ge=0.0, le=1.0)
-    park_coconstruction: float | None = Field(None, ge=0.0, le=1.0)
+class PolicyLevers(_Section):
+    """The strategy's policy levers. Every lever's neutral value (the default) is 2018 practice."""
 
-
-class PolicyParams(_Section):
     ownership_neutrality: float = _f(
         0.0,
         0.0,
@@ -296,16 +301,98 @@ class PolicyParams(_Section):
         "省市县共建: share of the provincial co-construction fund deployed (0 = none) and strength "
         "of joint investment attraction across co-built parks",
     )
+    pillar_support: float = _f(
+        0.0, 0.0, 0.1, "百千万: subsidy to the four new pillars' firms, share of their revenue"
+    )
+    chain_support: float = _f(
+        0.0, 0.0, 1.0, "五头五尾: share of the gap to full local sourcing of raw materials closed"
+    )
+    sme_support: float = _f(
+        0.0, 0.0, 1.0, "扶持中小: government credit-guarantee coverage for small and micro firms"
+    )
+    leading_firm_support: float = _f(
+        0.0,
+        0.0,
+        1.0,
+        "稳住龙头: probability that an insolvent large firm of any ownership is rescued",
+    )
+    big_projects_per_year: float = _f(
+        0.0, 0.0, 100.0, "大抓项目: large investment projects entering per year (firms)"
+    )
+    business_environment: float = _f(
+        0.0, 0.0, 1.0, "营商环境: cut in entry cost and delay (0 = 2018 practice, 1 = no barrier)"
+    )
+    digital_integration: float = _f(
+        0.0, 0.0, 1.0, "两化融合: support for digital adoption (0 = none, 1 = maximal)"
+    )
+    technology_integration: float = _f(
+        0.0, 0.0, 1.0, "科技+产业: share of firms' R&D spending subsidised"
+    )
+    civil_military_integration: float = _f(
+        0.0, 0.0, 1.0, "军民融合: share of defence-related demand opened to non-state firms"
+    )
+    large_small_integration: float = _f(
+        0.0,
+        0.0,
+        1.0,
+        "大中小融合: strength of supplier links through which SMEs learn from large firms",
+    )
+    green_transition: float = _f(
+        0.0, 0.0, 1.0, "绿色: emissions cut required (share of intensity), with its abatement cost"
+    )
+
+
+# levers that act through mechanisms now; the others must stay at their neutral value
+ACTIVE_LEVERS = ("ownership_neutrality", "park_coconstruction")
+
+
+def _schedule_fields() -> dict:
+    """Every lever as an optional field with the lever's own bounds."""
+    out: dict[str, Any] = {
+        "year": (int, Field(..., ge=2019, le=2100, description="year from which values apply"))
+    }
+    for name, fld in PolicyLevers.model_fields.items():
+        lo = next(m.ge for m in fld.metadata if hasattr(m, "ge"))
+        hi = next(m.le for m in fld.metadata if hasattr(m, "le"))
+        out[name] = (
+            Annotated[float, Field(ge=lo, le=hi)] | None,
+            Field(None, description=fld.description),
+        )
+    return out
+
+
+def _inactive_lever(value: float | None, info: ValidationInfo) -> float | None:
+    if value is not None and value != 0.0:
+        raise ValueError(
+            f"lever '{info.field_name}' does not act through a mechanism yet; keep it at 0 "
+            f"(active levers: {', '.join(ACTIVE_LEVERS)})"
+        )
+    return value
+
+
+_INACTIVE = [n for n in PolicyLevers.model_fields if n not in ACTIVE_LEVERS]
+ScheduleEntry = create_model(
+    "ScheduleEntry",
+    __base__=_Section,
+    __validators__={"inactive": field_validator(*_INACTIVE)(_inactive_lever)},
+    **_schedule_fields(),
+)
+ScheduleEntry.__doc__ = "From ``year`` on, the levers given take these values."
+
+
+class PolicyParams(PolicyLevers):
     schedule: tuple[ScheduleEntry, ...] = Field(
         (), description="changes of levers from a given year on, in increasing year order"
     )
 
     @model_validator(mode="after")
-    def _schedule_in_order(self) -> PolicyParams:
+    def _check(self) -> PolicyParams:
         years = [e.year for e in self.schedule]
         if years != sorted(years) or len(set(years)) != len(years):
             raise ValueError(f"schedule years must increase strictly, got {years}")
         return self
+
+    _inactive = field_validator(*_INACTIVE)(_inactive_lever)
 
     def at_year(self, year: int) -> PolicyParams:
         """The levers in force in ``year``: the base values overridden by schedule entries."""
@@ -368,6 +455,8 @@ def _known_keys(loc: tuple) -> str:
 def _allowed_range(loc: tuple) -> str | None:
     """The allowed range of the field at ``loc`` in the Scenario schema, as text."""
     model = _model_at(loc[:-1])
+    if model is ScheduleEntry and loc[-1] in PolicyLevers.model_fields:
+        model = PolicyLevers
     field = getattr(model, "model_fields", {}).get(loc[-1]) if model is not None else None
     if field is None:
         return None
@@ -428,9 +517,7 @@ def apply_overrides(data: dict, overrides: list[str] | None) -> dict:
     return out
 
 
-def load_scenario(
-    path: str | Path | None = None, overrides: list[str] | None = None
-) -> Scenario:
+def load_scenario(path: str | Path | None = None, overrides: list[str] | None = None) -> Scenario:
     """Load a scenario TOML file (None = the packaged baseline) with ``--set`` overrides."""
     data = read_toml(path) if path is not None else {}
     source = str(path) if path is not None else "<baseline>"

@@ -23,8 +23,8 @@ from ..sectors import SectorTable, read_table
 from ..state import (
     CENTRAL_SOE,
     FOREIGN,
-    LOCAL_SOE,
     LARGE,
+    LOCAL_SOE,
     MEDIUM,
     MICRO,
     OWNERSHIPS,

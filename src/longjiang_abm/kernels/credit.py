@@ -5,9 +5,28 @@ from numba import njit
 
 @njit(cache=True)
 def grant_credit(
-    n, alive, owner, size, K, cash, debt, loan_dem, rate, new_loan, repay, base_rate, spreads,
-    spread_small, spread_neutral, collateral, collateral_neutral, neutrality, amort,
-    bank_equity, capital_ratio, guarantee,
+    n,
+    alive,
+    owner,
+    size,
+    K,
+    cash,
+    debt,
+    loan_dem,
+    rate,
+    new_loan,
+    repay,
+    base_rate,
+    spreads,
+    spread_small,
+    spread_neutral,
+    collateral,
+    collateral_neutral,
+    neutrality,
+    amort,
+    bank_equity,
+    capital_ratio,
+    guarantee,
 ):
     """Grant loans; return the total granted (10k yuan).
 

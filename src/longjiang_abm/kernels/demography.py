@@ -21,8 +21,23 @@ from ..rng import (
 
 @njit(cache=True)
 def exit_firms(
-    n, alive, ids, owner, age, K, cash, debt, bailout, exiting, bail_prob, neutrality, h0, tau,
-    h_floor, seed, t,
+    n,
+    alive,
+    ids,
+    owner,
+    age,
+    K,
+    cash,
+    debt,
+    bailout,
+    exiting,
+    bail_prob,
+    neutrality,
+    h0,
+    tau,
+    h_floor,
+    seed,
+    t,
 ):
     """Flag exits and pay bail-outs; return the total bail-out (10k yuan).
 
@@ -69,9 +84,30 @@ def entry_counts(n_alive_s, profit_rate_s, rate_q, response, interest_q, seed, t
 
 @njit(cache=True)
 def draw_entrants(
-    counts, chain, owner_p, barrier, size_median, size_sd, a_mean, a_rel, wage,
-    suit, y_loc_s, park_pref, park_chain, infra, park_room, park_bonus, b_wage, b_agg, b_infra,
-    b_spec, b_outside, seed, t, first_idx,
+    counts,
+    chain,
+    owner_p,
+    barrier,
+    size_median,
+    size_sd,
+    a_mean,
+    a_rel,
+    wage,
+    suit,
+    y_loc_s,
+    park_pref,
+    park_chain,
+    infra,
+    park_room,
+    park_bonus,
+    b_wage,
+    b_agg,
+    b_infra,
+    b_spec,
+    b_outside,
+    seed,
+    t,
+    first_idx,
 ):
     """Attributes and locations of this quarter's entrants.
 

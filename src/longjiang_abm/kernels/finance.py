@@ -5,23 +5,60 @@ from numba import njit
 
 @njit(cache=True)
 def book_income(
-    n, alive, sector, pref, Y, L, K, rev, rate, mat, mat_local, va, wages, interest, tax, rd,
-    subsidy, profit, dividend, cash, debt, new_loan, repay, rev_ytd, rev_year, wage, m, p_in,
-    raw_input, input_coef, local_sourcing, fill, p_raw, rd_intensity, rd_mult, subsidy_rate,
-    vat_rate, cit_rate, payout, cash_target, delta,
+    n,
+    alive,
+    sector,
+    pref,
+    Y,
+    L,
+    K,
+    rev,
+    rate,
+    mat,
+    mat_local,
+    va,
+    wages,
+    interest,
+    tax,
+    rd,
+    subsidy,
+    profit,
+    dividend,
+    cash,
+    debt,
+    new_loan,
+    repay,
+    rev_ytd,
+    rev_year,
+    wage,
+    m,
+    p_in,
+    raw_input,
+    input_coef,
+    local_sourcing,
+    fill,
+    p_raw,
+    rd_intensity,
+    rd_mult,
+    subsidy_rate,
+    vat_rate,
+    cit_rate,
+    payout,
+    cash_target,
+    delta,
 ):
     """Income statement and cash flow of one quarter (all money in 10k yuan).
 
-        mat_i   = m_s p_in_s Y_i                intermediate inputs
-        local_i = local_s fill_r coef_s Y_i p_r  of which raw material r bought in the province
-        va_i    = rev_i - mat_i
-        wages_i = w_p L_i / 4,  interest_i = rate_i debt_i / 4,  rd_i = rd_s rd_mult rev_i
-        sub_i   = subsidy_rate_s rev_i,  vat_i = vat max(va_i, 0)
-        pre_i   = va_i - wages_i - interest_i - delta K_i - rd_i - vat_i + sub_i
-        cit_i   = cit max(pre_i, 0),  profit_i = pre_i - cit_i
-        cash_i += rev - mat - wages - interest - vat - cit - rd + sub + new_loan - repay - div
-        div_i   = payout max(profit_i, 0) if cash stays above the buffer cash_target rev_year
-        debt_i += new_loan_i - repay_i
+    mat_i   = m_s p_in_s Y_i                intermediate inputs
+    local_i = local_s fill_r coef_s Y_i p_r  of which raw material r bought in the province
+    va_i    = rev_i - mat_i
+    wages_i = w_p L_i / 4,  interest_i = rate_i debt_i / 4,  rd_i = rd_s rd_mult rev_i
+    sub_i   = subsidy_rate_s rev_i,  vat_i = vat max(va_i, 0)
+    pre_i   = va_i - wages_i - interest_i - delta K_i - rd_i - vat_i + sub_i
+    cit_i   = cit max(pre_i, 0),  profit_i = pre_i - cit_i
+    cash_i += rev - mat - wages - interest - vat - cit - rd + sub + new_loan - repay - div
+    div_i   = payout max(profit_i, 0) if cash stays above the buffer cash_target rev_year
+    debt_i += new_loan_i - repay_i
     """
     for i in range(n):
         if not alive[i]:

@@ -6,8 +6,24 @@ from numba import njit
 
 @njit(cache=True)
 def price_and_competitiveness(
-    n, alive, sector, pref, A, q, unfilled, price, E, raw, wage, pi, m, mu, p_in, p_raw,
-    omega, iota,
+    n,
+    alive,
+    sector,
+    pref,
+    A,
+    q,
+    unfilled,
+    price,
+    E,
+    raw,
+    wage,
+    pi,
+    m,
+    mu,
+    p_in,
+    p_raw,
+    omega,
+    iota,
 ):
     """Prices and competitiveness of every firm.
 
@@ -34,8 +50,8 @@ def price_and_competitiveness(
 def update_shares(n, alive, sector, share, E, chi, n_sec):
     """Replicator dynamics of market shares within each sector; return mean competitiveness.
 
-        E_bar_s = sum_i f_i E_i            (over the sector's firms)
-        f_i    <- max(0, f_i (1 + chi (E_i / E_bar_s - 1))),  then renormalised to sum to 1.
+    E_bar_s = sum_i f_i E_i            (over the sector's firms)
+    f_i    <- max(0, f_i (1 + chi (E_i / E_bar_s - 1))),  then renormalised to sum to 1.
     """
     e_bar = np.zeros(n_sec)
     tot = np.zeros(n_sec)

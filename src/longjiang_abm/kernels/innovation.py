@@ -5,8 +5,15 @@ import math
 import numpy as np
 from numba import njit
 
-from ..rng import S_DIGITAL, S_INNOVATE, S_INNOVATION_SIZE, S_PRODUCTIVITY, S_QUALITY
-from ..rng import normal, uniform
+from ..rng import (
+    S_DIGITAL,
+    S_INNOVATE,
+    S_INNOVATION_SIZE,
+    S_PRODUCTIVITY,
+    S_QUALITY,
+    normal,
+    uniform,
+)
 
 
 @njit(cache=True)
@@ -48,9 +55,39 @@ def location_stats(n, alive, park, pref, sector, Y, A, n_parks, n_pref, n_sec):
 
 @njit(cache=True)
 def innovate(
-    n, alive, ids, sector, park, pref, A, q, dig, emis, rev, rd, Y, y_loc, lna_loc, lna_l,
-    div, infra, drift, y_half, emission, zeta, step_a, step_q, sd_a, beta_m, beta_j,
-    park_bonus, p_digital, digital_gain, n_parks, seed, t,
+    n,
+    alive,
+    ids,
+    sector,
+    park,
+    pref,
+    A,
+    q,
+    dig,
+    emis,
+    rev,
+    rd,
+    Y,
+    y_loc,
+    lna_loc,
+    lna_l,
+    div,
+    infra,
+    drift,
+    y_half,
+    emission,
+    zeta,
+    step_a,
+    step_q,
+    sd_a,
+    beta_m,
+    beta_j,
+    park_bonus,
+    p_digital,
+    digital_gain,
+    n_parks,
+    seed,
+    t,
 ):
     """Productivity, quality, digital level and emissions intensity after one quarter.
 

@@ -7,8 +7,33 @@ from ..rng import S_INVEST, uniform
 
 @njit(cache=True)
 def plan_firms(
-    n, alive, ids, sector, A, K, cash, debt, D, rev_year, exp_dem, cap, L_req, inv_plan,
-    loan_dem, raw, kappa, pi, lam, u_star, theta, p_rep, delta, cash_target, amort, seed, t,
+    n,
+    alive,
+    ids,
+    sector,
+    A,
+    K,
+    cash,
+    debt,
+    D,
+    rev_year,
+    exp_dem,
+    cap,
+    L_req,
+    inv_plan,
+    loan_dem,
+    raw,
+    kappa,
+    pi,
+    lam,
+    u_star,
+    theta,
+    p_rep,
+    delta,
+    cash_target,
+    amort,
+    seed,
+    t,
 ):
     """Adaptive expectations, capacity, labour requirement and a lumpy investment plan.
 

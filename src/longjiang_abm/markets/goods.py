@@ -20,25 +20,66 @@ def clear_goods(model) -> None:
     fp = model.scenario.firms
     n = f.n
     k.price_and_competitiveness(
-        n, f.alive, f.sector, f.pref, f.A, f.q, f.unfilled, f.price, f.E, sec.raw,
-        model.prefectures.wage, model.cal.pi, model.cal.m, model.cal.mu, env.p_in, env.p_raw,
-        fp.quality_weight, fp.unfilled_penalty,
+        n,
+        f.alive,
+        f.sector,
+        f.pref,
+        f.A,
+        f.q,
+        f.unfilled,
+        f.price,
+        f.E,
+        sec.raw,
+        model.prefectures.wage,
+        model.cal.pi,
+        model.cal.m,
+        model.cal.mu,
+        env.p_in,
+        env.p_raw,
+        fp.quality_weight,
+        fp.unfilled_penalty,
     )
     e_bar = k.update_shares(n, f.alive, f.sector, f.share, f.E, fp.replicator_speed, len(sec))
     rho = np.where(sec.raw, 1.0, (e_bar / model.e_bar0) / env.frontier)
     rho = np.where(e_bar > 0, rho, 0.0)
     external = model.demand0 * env.demand_index * rho**fp.provincial_demand_elasticity
     out = k.produce(
-        n, f.alive, f.sector, ~sec.raw, f.share, external, f.cap, f.L, f.A, model.cal.pi,
-        f.price, f.D, f.Y, f.unfilled, f.rev,
+        n,
+        f.alive,
+        f.sector,
+        ~sec.raw,
+        f.share,
+        external,
+        f.cap,
+        f.L,
+        f.A,
+        model.cal.pi,
+        f.price,
+        f.D,
+        f.Y,
+        f.unfilled,
+        f.rev,
     )
     local = np.zeros(len(sec))
     buys = sec.raw_input >= 0
     np.add.at(local, sec.raw_input[buys], (sec.local_sourcing * sec.input_coef * out)[buys])
     demand = np.where(sec.raw, external + local, external)
     out_raw = k.produce(
-        n, f.alive, f.sector, sec.raw.copy(), f.share, demand, f.cap, f.L, f.A, model.cal.pi,
-        f.price, f.D, f.Y, f.unfilled, f.rev,
+        n,
+        f.alive,
+        f.sector,
+        sec.raw.copy(),
+        f.share,
+        demand,
+        f.cap,
+        f.L,
+        f.A,
+        model.cal.pi,
+        f.price,
+        f.D,
+        f.Y,
+        f.unfilled,
+        f.rev,
     )
     model.sector_output = out + out_raw
     model.sector_demand = demand

@@ -1,0 +1,171 @@
+"""The ``longjiang`` command line (also ``python -m longjiang_abm``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .io import OutputExistsError
+from .params import ScenarioError, load_scenario
+
+TARGET_SHARE = (0.35, 0.40)
+TARGET_ABOVE_SCALE = 5000
+
+console = Console(width=None if sys.stdout.isatty() else 120)
+
+
+class UserError(Exception):
+    """A mistake in the user's input: reported in one line, exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="longjiang",
+        description="Agent-based model of Heilongjiang's strategy for a strong industrial province",
+    )
+    p.add_argument("--version", action="version", version=f"longjiang_abm {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="simulate a scenario and write its results")
+    r.add_argument("scenario", nargs="?", help="scenario TOML file (default: packaged baseline)")
+    r.add_argument("--years", type=int, help="simulated years from 2019")
+    r.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    r.add_argument("--firms", type=int, help="initial number of firms")
+    r.add_argument("--backend", choices=["numba", "python"], help="kernel backend")
+    r.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY=VALUE",
+        help="override one scenario value (repeatable)",
+    )
+    r.add_argument("--out", help="output folder (default results/<scenario>-<seed>/)")
+    r.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
+    r.add_argument("--quiet", action="store_true", help="no progress bar or table")
+
+    b = sub.add_parser("bench", help="ns per firm-quarter, numba kernels vs the Python twin")
+    b.add_argument("--sizes", default="1000,10000,100000", help="comma-separated populations")
+    b.add_argument("--python-max", type=int, default=10000, help="largest size for the twin")
+    b.add_argument("--quarters", type=int, default=8, help="quarters per timed block")
+    b.add_argument("--repeats", type=int, default=3, help="timed blocks (median reported)")
+    b.add_argument("--json", help="also write the results to this JSON file")
+    return p
+
+
+def _kpi_table(kpis) -> Table:
+    t = Table(title="Annual KPIs (money in 100m yuan)", header_style="bold")
+    cols = [
+        ("year", "year", "{:.0f}"),
+        ("gdp", "GDP", "{:,.0f}"),
+        ("gdp_growth", "growth", "{:+.1%}"),
+        ("secondary_share", "2nd share\n[35-40%]", "{:.1%}"),
+        ("above_scale_firms", "above-scale\n[5000]", "{:,.0f}"),
+        ("industrial_va", "industry\nVA", "{:,.0f}"),
+        ("firms_total", "firms", "{:,.0f}"),
+        ("employment", "jobs", "{:,.0f}"),
+        ("avg_wage", "wage\n(yuan)", "{:,.0f}"),
+        ("profits", "profits", "{:,.0f}"),
+        ("fiscal_balance", "fiscal\nbalance", "{:+,.0f}"),
+    ]
+    for _, head, _ in cols:
+        t.add_column(head, justify="right")
+    for _, row in kpis.iterrows():
+        t.add_row(*(fmt.format(row[c]) for c, _, fmt in cols))
+    return t
+
+
+def cmd_run(args) -> int:
+    from .runner import run
+
+    scenario = load_scenario(args.scenario, args.set)
+    seed = args.seed
+    if seed < 0:
+        raise UserError(f"--seed {seed}: must be a non-negative integer")
+    years = args.years if args.years is not None else scenario.run.years
+    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-{seed}"
+    if out.exists() and any(out.iterdir()) and not args.overwrite:
+        raise UserError(f"{out}: output folder already holds results (use --overwrite)")
+    # validate --years / --firms through the schema so errors name the range
+    overrides = list(args.set)
+    if args.years is not None:
+        overrides.append(f"run.years={args.years}")
+    if args.firms is not None:
+        overrides.append(f"run.n_firms={args.firms}")
+    if args.backend is not None:
+        overrides.append(f'run.backend="{args.backend}"')
+    scenario = load_scenario(args.scenario, overrides)
+    if args.quiet:
+        result = run(scenario, seed=seed)
+    else:
+        with Progress(
+            TextColumn(f"[bold]{scenario.name}[/] seed {seed}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("quarters"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        ) as bar:
+            task = bar.add_task("run", total=4 * years)
+            result = run(scenario, seed=seed, progress=lambda d, n: bar.update(task, completed=d))
+    result.save(out, overwrite=args.overwrite)
+    if not args.quiet:
+        console.print(_kpi_table(result.kpis))
+        console.print(
+            f"results written to [bold]{out}/[/] (kpis.csv, quarterly.parquet, "
+            "firms.parquet, run.json)"
+        )
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from .bench import run_bench
+
+    try:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        raise UserError(f"--sizes {args.sizes!r}: expected comma-separated integers") from None
+    if not sizes or min(sizes) < 20:
+        raise UserError("--sizes: each population must be at least 20 firms")
+    res = run_bench(sizes, args.python_max, args.quarters, args.repeats)
+    t = Table(title="Full quarterly step, ns per firm-quarter (median)", header_style="bold")
+    for h in ("firms", "numba", "python twin", "speed-up"):
+        t.add_column(h, justify="right")
+    by = {(r["n_firms"], r["backend"]): r["ns_per_firm_quarter"] for r in res["rows"]}
+    for n in sizes:
+        nb, py = by.get((n, "numba")), by.get((n, "python"))
+        t.add_row(
+            f"{n:,}", f"{nb:,.0f}", f"{py:,.0f}" if py else "-", f"{py / nb:,.0f}x" if py else "-"
+        )
+    console.print(t)
+    if args.json:
+        Path(args.json).write_text(json.dumps(res, indent=2) + "\n")
+        console.print(f"written to {args.json}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return cmd_run(args)
+        if args.command == "bench":
+            return cmd_bench(args)
+    except (ScenarioError, UserError, OutputExistsError) as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
+        return 2
+    except KeyboardInterrupt:
+        Console(stderr=True).print("interrupted: no result files were written")
+        return 130
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

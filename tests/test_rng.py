@@ -1,0 +1,29 @@
+import numpy as np
+import pytest
+
+from longjiang_abm import rng
+
+
+@pytest.mark.parametrize("args", [(0, 0, 0, 0), (7, 3, 12345, 9), (2**40, 80, 10**6, 15)])
+def test_jitted_hash_equals_python_reference(args):
+    assert rng.hash4(*args) == rng.hash4_py(*args)
+    assert rng.uniform(*args) == rng.uniform_py(*args)
+    assert rng.normal(*args) == rng.normal_py(*args)
+    assert rng.poisson(2.5, *args) == rng.poisson_py(2.5, *args)
+
+
+def test_uniform_draws_are_uniform_and_independent_of_order():
+    u = np.array([rng.uniform(1, 2, i, 3) for i in range(20000)])
+    assert 0.0 < u.min() and u.max() < 1.0
+    assert abs(u.mean() - 0.5) < 0.01
+    assert abs(np.corrcoef(u[:-1], u[1:])[0, 1]) < 0.03
+    # a draw depends on its counters only, not on what was drawn before
+    assert rng.uniform(1, 2, 500, 3) == u[500]
+    assert rng.uniform(1, 2, 500, 4) != u[500]
+
+
+def test_normal_and_poisson_moments():
+    z = np.array([rng.normal(5, 1, i, 2) for i in range(20000)])
+    assert abs(z.mean()) < 0.03 and abs(z.std() - 1.0) < 0.03
+    k = np.array([rng.poisson(3.0, 5, 1, i, 2) for i in range(20000)])
+    assert abs(k.mean() - 3.0) < 0.05 and abs(k.var() - 3.0) < 0.15
