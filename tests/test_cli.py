@@ -80,3 +80,14 @@ def test_existing_results_are_not_overwritten(tmp_path):
     p = longjiang("run", "--firms", "100", "--years", "1", "--out", str(out))
     assert p.returncode == 2 and "--overwrite" in p.stderr
     assert (out / "kpis.csv").read_text() == "precious\n"
+
+
+def test_rerunning_the_same_run_reproduces_it_in_place(tmp_path):
+    out = tmp_path / "res"
+    args = ("run", "--firms", "300", "--years", "1", "--seed", "2", "--quiet", "--out", str(out))
+    assert longjiang(*args).returncode == 0
+    first = (out / "kpis.csv").read_bytes()
+    assert longjiang(*args).returncode == 0  # same scenario and seed: allowed, identical
+    assert (out / "kpis.csv").read_bytes() == first
+    p = longjiang("run", "--firms", "300", "--years", "1", "--seed", "3", "--out", str(out))
+    assert p.returncode == 2 and "different run" in p.stderr

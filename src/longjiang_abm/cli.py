@@ -81,6 +81,16 @@ def _kpi_table(kpis) -> Table:
     return t
 
 
+def _same_run(out: Path, scenario, seed: int) -> bool:
+    """True if ``out`` holds the results of exactly this scenario and seed (re-running it
+    reproduces the same files, so replacing them loses nothing)."""
+    try:
+        meta = json.loads((out / "run.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return meta.get("seed") == seed and meta.get("scenario") == scenario.model_dump(mode="json")
+
+
 def cmd_run(args) -> int:
     from .runner import run
 
@@ -90,8 +100,6 @@ def cmd_run(args) -> int:
         raise UserError(f"--seed {seed}: must be a non-negative integer")
     years = args.years if args.years is not None else scenario.run.years
     out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-{seed}"
-    if out.exists() and any(out.iterdir()) and not args.overwrite:
-        raise UserError(f"{out}: output folder already holds results (use --overwrite)")
     # validate --years / --firms through the schema so errors name the range
     overrides = list(args.set)
     if args.years is not None:
@@ -101,6 +109,12 @@ def cmd_run(args) -> int:
     if args.backend is not None:
         overrides.append(f'run.backend="{args.backend}"')
     scenario = load_scenario(args.scenario, overrides)
+    overwrite = args.overwrite or _same_run(out, scenario, seed)
+    if out.exists() and any(out.iterdir()) and not overwrite:
+        raise UserError(
+            f"{out}: output folder already holds a different run (choose another --out, "
+            "or --overwrite to replace it)"
+        )
     if args.quiet:
         result = run(scenario, seed=seed)
     else:
@@ -115,7 +129,7 @@ def cmd_run(args) -> int:
         ) as bar:
             task = bar.add_task("run", total=4 * years)
             result = run(scenario, seed=seed, progress=lambda d, n: bar.update(task, completed=d))
-    result.save(out, overwrite=args.overwrite)
+    result.save(out, overwrite=overwrite)
     if not args.quiet:
         console.print(_kpi_table(result.kpis))
         console.print(

@@ -68,6 +68,20 @@ FLOW_COLUMNS = [
     "wage_bill",
     "revenue",
 ]
+INT_COLUMNS = [
+    "year",
+    "above_scale_firms",
+    "firms_total",
+    "entries",
+    "exits",
+    "industries_10bn",
+    "industries_100bn",
+    "clusters_1tn",
+    "firms_1bn",
+    "firms_10bn",
+    "parks_10bn",
+    "parks_100bn",
+]
 AGRI_GROSS_PER_VA = 1.0 / 0.6  # primary gross output per unit of value added (assumption)
 MINERAL_CHAINS = ("petrochem", "coal", "graphite")
 
@@ -197,5 +211,7 @@ def annual_kpis(quarterly: pd.DataFrame, base_gdp: float) -> pd.DataFrame:
     for col in year_end:
         out[col] = last[col]
     out = out.reset_index()
+    for col in INT_COLUMNS:
+        out[col] = out[col].round().astype("int64")
     extras = [c for c in out.columns if c not in KPI_COLUMNS]
     return out[KPI_COLUMNS + extras]
