@@ -60,10 +60,7 @@ def test_syntax_error_and_missing_file(tmp_path):
 
 def test_overrides_and_schedule():
     sc = load_scenario(
-        overrides=[
-            "run.years=3",
-            "policy.schedule=[{year=2021, ownership_neutrality=1.0}]",
-        ]
+        overrides=["run.years=3", "policy.schedule=[{year=2021, ownership_neutrality=1.0}]"]
     )
     assert sc.run.years == 3
     assert sc.policy.at_year(2020).ownership_neutrality == 0.0
@@ -76,3 +73,14 @@ def test_levers_without_a_mechanism_must_stay_neutral():
     with pytest.raises(ScenarioError, match="sme_support"):
         load_scenario(overrides=["policy.sme_support=0.5"])
     assert load_scenario(overrides=["policy.sme_support=0"]).policy.sme_support == 0.0
+
+
+def test_to_toml_round_trips(tmp_path):
+    from longjiang_abm.params import to_toml
+
+    sc = load_scenario(
+        overrides=["name=x", "policy.schedule=[{year=2022, park_coconstruction=0.5}]"]
+    )
+    path = tmp_path / "x.toml"
+    path.write_text(to_toml(sc, "a header"))
+    assert load_scenario(path) == sc

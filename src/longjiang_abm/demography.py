@@ -7,6 +7,7 @@ import numpy as np
 
 from .agents.firm import Firm
 from .init.population import size_class
+from .kernels.goods import unit_cost
 from .state import FOREIGN, PRIVATE
 
 # ownership of potential entrants (central SOE, local SOE, private, foreign)
@@ -28,12 +29,18 @@ def exit_firms(model) -> None:
         f.owner,
         f.age,
         f.K,
+        f.Y,
+        f.cap,
         f.cash,
         f.debt,
+        f.profit,
+        f.losses,
         f.bailout,
         f.exiting,
         bail,
         model.government.policy.ownership_neutrality,
+        model.scenario.firms.desired_utilization,
+        model.scenario.firms.distress_loss_quarters,
         model.scenario.firms.exit_hazard_q,
         model.scenario.firms.exit_hazard_age_q,
         model.scenario.firms.exit_hazard_floor_q,
@@ -124,15 +131,20 @@ def enter_firms(model) -> None:
         model.flows["entry_capital"] = 0.0
         return
     env = model.env
-    c = model.prefectures.wage[pref] / (4.0 * cal.pi[sector])
-    price = np.where(
-        sec.raw[sector],
-        env.p_raw[sector],
-        (1.0 + cal.mu[sector]) * (c / A + cal.m[sector] * env.p_in[sector]),
+    uc = unit_cost(
+        model.prefectures.wage[pref],
+        cal.pi[sector],
+        A,
+        cal.m[sector],
+        env.p_in[sector],
+        fp.materials_efficiency,
     )
+    theta = fp.cost_passthrough
+    blend = theta * uc + (1.0 - theta) * model.uc_bar[sector]
+    price = np.where(sec.raw[sector], env.p_raw[sector], (1.0 + cal.mu[sector]) * blend)
     Y = rev / 4.0 / price
     K = cal.kappa[sector] * Y / (A * fp.desired_utilization)
-    L = Y / (A * cal.pi[sector])
+    L = Y / (A * cal.pi_cost[sector])
     cash = fp.cash_target * rev
     debt = (1.0 - ep.equity_share) * K
     share = Y / np.maximum(y_s[sector], Y)

@@ -15,7 +15,7 @@ from .init.geography import load_parks, load_prefectures, load_sector_prefecture
 from .init.population import build_population, size_class
 from .macro import Macro
 from .markets.credit import clear_credit
-from .markets.goods import clear_goods
+from .markets.goods import clear_goods, set_prices
 from .markets.labour import adjust_wages_and_supply, clear_labour
 from .params import PolicyParams, Scenario
 from .rng import normal_py
@@ -74,7 +74,9 @@ class LongjiangModel(mesa.Model):
             scenario, self.sectors, self.prefectures, self.suit, self.parks, self.seed
         )
         self.env = Environment(scenario, self.sectors, self.cal.m, START_YEAR)
-        self.macro = Macro(scenario, self.scale)
+        f = self.firms
+        wages = self.prefectures.wage[f.col("pref")] * f.col("L") / 4.0
+        self.macro = Macro(scenario, self.scale, float(wages.sum()))
         self._init_markets()
 
         self.firm_agents: dict[int, Firm] = {}
@@ -107,32 +109,12 @@ class LongjiangModel(mesa.Model):
         buys = sec.raw_input >= 0
         np.add.at(local, sec.raw_input[buys], (sec.local_sourcing * sec.input_coef * y_s)[buys])
         self.demand0 = np.where(sec.raw, np.maximum(y_s - local, 0.0), y_s)
-        self.env.update(0, START_YEAR - 1, self.seed, lambda *a: 0.0)
-        self.k.price_and_competitiveness(
-            n,
-            f.alive,
-            f.sector,
-            f.pref,
-            f.A,
-            f.q,
-            f.unfilled,
-            f.price,
-            f.E,
-            sec.raw,
-            self.prefectures.wage,
-            self.cal.pi,
-            self.cal.m,
-            self.cal.mu,
-            self.env.p_in,
-            self.env.p_raw,
-            self.scenario.firms.quality_weight,
-            self.scenario.firms.unfilled_penalty,
-        )
+        set_prices(self)
         w = np.bincount(f.sector[:n], weights=f.share[:n] * f.E[:n], minlength=len(sec))
         self.e_bar0 = w / np.bincount(f.sector[:n], weights=f.share[:n], minlength=len(sec))
-        self.env = Environment(self.scenario, self.sectors, self.cal.m, START_YEAR)
         labour = np.bincount(f.pref[:n], weights=f.L[:n], minlength=len(self.prefectures))
-        self.prefectures.labour_supply = labour * (1.0 + self.scenario.calibration.labour_slack)
+        self.prefectures.labour_pool = labour * (1.0 + self.scenario.calibration.labour_slack)
+        self.prefectures.labour_supply = self.prefectures.labour_pool.copy()
         self.y_loc, *_ = self.k.location_stats(
             n,
             f.alive,
@@ -207,8 +189,9 @@ class LongjiangModel(mesa.Model):
         self.quarter_investment = f.invest[r].sum()
         self.quarter_profits = f.profit[r].sum()
         self.year_profits += self.quarter_profits
-        income = self.quarter_wages + f.dividend[r].sum()
-        self.macro.update(self.quarter, self.quarter_investment, self.government.park_funds, income)
+        self.macro.update(
+            self.quarter, self.quarter_investment, self.government.park_funds, self.quarter_wages
+        )
         self.bank.book_lending(
             float(f.new_loan[r].sum()), float(f.repay[r].sum()), float(f.interest[r].sum())
         )

@@ -106,6 +106,15 @@ class FirmParams(_Section):
     replicator_speed: float = _f(
         0.1, 0.0, 2.0, "chi: speed at which market shares follow relative competitiveness"
     )
+    materials_efficiency: float = _f(
+        0.3, 0.0, 1.0, "gamma: elasticity of intermediate-input savings to productivity"
+    )
+    cost_passthrough: float = _f(
+        1.0, 0.0, 1.0, "theta: weight of a firm's own unit cost (vs its sector's mean) in its price"
+    )
+    share_shock_sd: float = _f(
+        0.1, 0.0, 1.0, "sd of the idiosyncratic quarterly shock to a firm's market share (log)"
+    )
     quality_weight: float = _f(0.5, 0.0, 3.0, "omega: weight of quality in competitiveness")
     unfilled_penalty: float = _f(
         0.5, 0.0, 5.0, "iota: loss of competitiveness per unit share of demand left unfilled"
@@ -115,6 +124,9 @@ class FirmParams(_Section):
         0.0,
         5.0,
         "eta: elasticity of the province's national market share to its relative competitiveness",
+    )
+    planning_buffer: float = _f(
+        0.15, 0.0, 1.0, "b: output above expected demand that firms staff for (share)"
     )
     expectation_weight: float = _f(
         0.5, 0.0, 1.0, "weight of the latest demand in adaptive demand expectations"
@@ -156,6 +168,9 @@ class FirmParams(_Section):
     )
     dividend_payout: float = _f(0.3, 0.0, 1.0, "share of positive after-tax profit paid out")
     cash_target: float = _f(0.08, 0.0, 1.0, "cash buffer firms keep, as a share of annual revenue")
+    distress_loss_quarters: int = Field(
+        8, ge=1, le=400, description="consecutive loss-making quarters that put a firm in distress"
+    )
     exit_hazard_q: float = _f(
         0.04, 0.0, 0.5, "extra exogenous exit hazard per quarter of a newborn firm (falls with age)"
     )
@@ -169,7 +184,7 @@ class FirmParams(_Section):
 
 class EntryParams(_Section):
     entry_rate_q: float = _f(
-        0.022, 0.0, 0.5, "entrants per quarter as a share of the sector's living firms"
+        0.025, 0.0, 0.5, "entrants per quarter as a share of the sector's living firms"
     )
     profit_response: float = _f(
         2.0, 0.0, 20.0, "elasticity of sector entry to its profit rate over the interest rate"
@@ -218,7 +233,9 @@ class FinanceParams(_Section):
         0.65, 0.0, 2.0, "loan-to-assets limit for every firm under full neutrality"
     )
     amortization_q: float = _f(0.05, 0.0, 1.0, "share of debt repaid per quarter")
-    initial_leverage: float = _f(0.5, 0.0, 0.95, "debt over capital at the end of 2018")
+    target_leverage: float = _f(
+        0.5, 0.0, 0.95, "debt over capital at the end of 2018 and the level firms borrow up to"
+    )
     recovery_rate: float = _f(
         0.4, 0.0, 1.0, "share of an exiting firm's capital recovered by selling its assets"
     )
@@ -278,6 +295,12 @@ class CalibrationParams(_Section):
     )
     wage_adjustment: float = _f(
         0.1, 0.0, 2.0, "quarterly wage response to labour-market tightness (demand/supply - 1)"
+    )
+    labour_supply_elasticity: float = _f(
+        1.0,
+        0.0,
+        10.0,
+        "elasticity of industrial labour supply to the local wage (relative to 2018)",
     )
     labour_slack: float = _f(
         0.06, 0.0, 1.0, "industrial labour supply above 2018 industrial employment (share)"
@@ -525,3 +548,33 @@ def load_scenario(path: str | Path | None = None, overrides: list[str] | None = 
         data = apply_overrides(data, overrides)
         source += " with --set " + " ".join(overrides)
     return validate_scenario(data, source)
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return repr(v)
+
+
+def to_toml(sc: Scenario, header: str = "") -> str:
+    """A scenario as a commented TOML file (every key with its meaning and allowed range)."""
+    lines = [f"# {h}" if h else "#" for h in header.splitlines()]
+    lines += [f"name = {_toml_value(sc.name)}", f"description = {_toml_value(sc.description)}"]
+    for sec_name in Scenario.model_fields:
+        if sec_name in ("name", "description"):
+            continue
+        sec = getattr(sc, sec_name)
+        lines += ["", f"[{sec_name}]"]
+        for key, fld in type(sec).model_fields.items():
+            if key == "schedule":
+                continue
+            rng = _allowed_range((sec_name, key))
+            lines.append(f"# {fld.description}" + (f" [{rng}]" if rng else ""))
+            lines.append(f"{key} = {_toml_value(getattr(sec, key))}")
+    for entry in sc.policy.schedule:
+        lines += ["", "[[policy.schedule]]"]
+        for key, value in entry.model_dump(exclude_none=True).items():
+            lines.append(f"{key} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"

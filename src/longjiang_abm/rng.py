@@ -28,6 +28,7 @@ S_ENTRY_LOCATION = 12
 S_DEMAND = 13
 S_ENTRY_PRODUCTIVITY = 14
 S_MACRO = 15
+S_SHARE = 16
 
 _GOLDEN = 0x9E3779B97F4A7C15
 _M1 = 0xBF58476D1CE4E5B9
@@ -120,9 +121,4 @@ def poisson_py(lam: float, seed: int, quarter: int, idx: int, stream: int) -> in
 
 
 # The Python twin of a kernel calls these in place of the jitted functions of the same name.
-PY_TWINS = {
-    "hash4": hash4_py,
-    "uniform": uniform_py,
-    "normal": normal_py,
-    "poisson": poisson_py,
-}
+PY_TWINS = {"hash4": hash4_py, "uniform": uniform_py, "normal": normal_py, "poisson": poisson_py}

@@ -67,6 +67,7 @@ FIRM_COLUMNS: dict[str, tuple[type, str]] = {
     "inv_ytd": (np.float64, "investment so far this calendar year, 10k yuan"),
     "K_year": (np.float64, "capital at the start of the calendar year, 10k yuan"),
     "died": (np.int64, "quarter of exit (0 while alive)"),
+    "losses": (np.int64, "consecutive quarters with a loss"),
     # transient, per-quarter working columns
     "E": (np.float64, "competitiveness this quarter"),
     "L_req": (np.float64, "labour wanted this quarter, persons"),
@@ -184,7 +185,9 @@ class PrefectureTable:
         self.lat = np.asarray(lat, dtype=np.float64)
         self.lon = np.asarray(lon, dtype=np.float64)
         self.wage = np.asarray(wage, dtype=np.float64)  # 10k yuan per worker per year
-        self.labour_supply = np.asarray(labour_supply, dtype=np.float64)  # persons
+        self.wage0 = self.wage.copy()  # 2018 wages
+        self.labour_pool = np.asarray(labour_supply, dtype=np.float64)  # persons at 2018 wages
+        self.labour_supply = self.labour_pool.copy()  # persons at current wages
         self.labour_demand = np.zeros(len(self.keys))
         self.employment = np.zeros(len(self.keys))
 

@@ -29,17 +29,18 @@ def plan(model) -> None:
         model.sectors.raw,
         model.cal.kappa,
         model.cal.pi,
+        fp.planning_buffer,
         fp.expectation_weight,
         fp.desired_utilization,
         fp.investment_threshold,
         fp.replacement_probability_q,
         fp.depreciation_q,
         fp.cash_target,
-        model.scenario.finance.amortization_q,
+        fin.amortization_q,
+        fin.target_leverage,
         model.seed,
         model.quarter,
     )
-    del fin
 
 
 def book_income(model) -> None:
@@ -51,6 +52,7 @@ def book_income(model) -> None:
         f.sector,
         f.pref,
         f.Y,
+        f.A,
         f.L,
         f.K,
         f.rev,
@@ -87,6 +89,7 @@ def book_income(model) -> None:
         fp.dividend_payout,
         fp.cash_target,
         fp.depreciation_q,
+        fp.materials_efficiency,
     )
 
 

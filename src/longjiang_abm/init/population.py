@@ -55,7 +55,8 @@ class Calibrated:
 
     m: np.ndarray  # intermediate inputs per unit of real output at 2018 input prices
     mu: np.ndarray  # markup over unit cost (processing sectors)
-    pi: np.ndarray  # real output per worker per quarter
+    pi: np.ndarray  # real output per worker per quarter (technical)
+    pi_cost: np.ndarray  # real output per paid worker when firms staff for the planning buffer
     kappa: np.ndarray  # capital per unit of quarterly capacity at A = 1
 
 
@@ -150,24 +151,42 @@ def build_population(
     q = np.exp(0.15 * rng.standard_normal(n))
     rev_q = rev_year / 4.0
     wage = prefs.wage[pref]
-    pi = sectors.rev_per_worker / 4.0
-    c = wage / (4.0 * pi[sector])  # wage cost per unit of real output at A = 1
-    # materials per unit of output m_s = 1 - va_ratio_s; processing sectors' markup mu_s makes
-    # the revenue-weighted mean price 1:  1 + mu_s = sum(r_i / uc_i) / sum(r_i)
+    pi_cost = sectors.rev_per_worker / 4.0
+    pi = pi_cost * (1.0 + sc.firms.planning_buffer)
+    c = wage / (4.0 * pi_cost[sector])  # wage cost per unit of real output at A = 1
+    # Materials m_s and markups mu_s such that, at 2018 prices, each sector's value added is
+    # va_ratio_s of its revenue and its firms' output-weighted mean price is 1 (fixed point):
+    #   uc_i = c_i / A_i + m_s / A_i^gamma,   p_i = (1 + mu_s)(theta uc_i + (1 - theta) uc_bar_s)
+    #   1 + mu_s = sum(r_i / (theta uc_i + (1 - theta) uc_bar_s)) / sum(r_i)
+    #   m_s = (1 - va_ratio_s) sum(r_i) / sum(Y_i / A_i^gamma),   Y_i = r_i / p_i
+    gamma, theta = sc.firms.materials_efficiency, sc.firms.cost_passthrough
     m = 1.0 - sectors.va_ratio
     mu = np.zeros(n_sec)
     price = np.ones(n)
-    for s in np.flatnonzero(~sectors.raw):
+    for s in range(n_sec):
         ix = sector == s
-        uc = c[ix] / A[ix] + m[s]
-        mu[s] = np.sum(rev_q[ix] / uc) / rev_q[ix].sum() - 1.0
-        price[ix] = (1.0 + mu[s]) * uc
+        r, a, cc, R = rev_q[ix], A[ix], c[ix], rev_q[ix].sum()
+        y = r.copy()
+        for _ in range(100):
+            m_new = (1.0 - sectors.va_ratio[s]) * R / np.sum(y / a**gamma)
+            if sectors.raw[s]:
+                m[s] = m_new
+                break
+            uc = cc / a + m_new / a**gamma
+            blend = theta * uc + (1.0 - theta) * np.sum(y * uc) / y.sum()
+            mu_new = np.sum(r / blend) / R - 1.0
+            y = r / ((1.0 + mu_new) * blend)
+            done = abs(m_new - m[s]) < 1e-13 and abs(mu_new - mu[s]) < 1e-13
+            m[s], mu[s] = m_new, mu_new
+            if done:
+                break
+        price[ix] = r / y
     Y = rev_q / price
     u0 = sectors.utilization[sector]
     kappa = 4.0 * sectors.utilization * sectors.capital_output
     K = kappa[sector] * Y / (A * u0)
-    L = Y / (A * pi[sector])
-    debt = sc.finance.initial_leverage * K
+    L = Y / (A * pi_cost[sector])  # staffed for output (1 + buffer) Y
+    debt = sc.finance.target_leverage * K
     cash = sc.firms.cash_target * rev_year * (0.5 + rng.random(n))
     share = Y / np.bincount(sector, weights=Y, minlength=n_sec)[sector]
     age = np.where(np.arange(n) < len(bb), 200, rng.geometric(1.0 / 40.0, n))
@@ -195,9 +214,11 @@ def build_population(
         cap=A * K / kappa[sector],
         price=price,
         rev=rev_q,
+        mat=m[sector] * Y / A**gamma,
+        va=rev_q - m[sector] * Y / A**gamma,
         cash=cash,
         debt=debt,
         rev_year=rev_year,
         K_year=K,
     )
-    return table, Calibrated(m=m, mu=mu, pi=pi, kappa=kappa), scale
+    return table, Calibrated(m=m, mu=mu, pi=pi, pi_cost=pi_cost, kappa=kappa), scale

@@ -27,12 +27,18 @@ def exit_firms(
     owner,
     age,
     K,
+    Y,
+    cap,
     cash,
     debt,
+    profit,
+    losses,
     bailout,
     exiting,
     bail_prob,
     neutrality,
+    u_star,
+    max_losses,
     h0,
     tau,
     h_floor,
@@ -41,9 +47,12 @@ def exit_firms(
 ):
     """Flag exits and pay bail-outs; return the total bail-out (10k yuan).
 
-    Net worth NW_i = cash_i + K_i - debt_i. A firm with NW_i < 0 is insolvent: a state firm
-    (owner 0 or 1) is bailed out with probability (1 - neutrality) bail_prob_o, receiving
-    -NW_i + 0.05 K_i in cash (soft budget constraint); any other insolvent firm exits.
+    Net worth with capital valued at its use, NW_i = cash_i + min(1, Y_i / (u* cap_i)) K_i
+    - debt_i (idle capacity is impaired). A firm is in distress if NW_i < 0 or it has made
+    losses for max_losses quarters in a row. A distressed state firm (owner 0 or 1) is bailed
+    out with probability (1 - neutrality) bail_prob_o, receiving max(0, -NW_i) + max(0,
+    -profit_i) in cash (soft budget constraint: its losses are covered); any other distressed
+    firm exits.
     A solvent firm exits for other reasons with hazard h0 exp(-age_i / tau) + h_floor per quarter.
     """
     total = 0.0
@@ -53,12 +62,14 @@ def exit_firms(
         if not alive[i]:
             continue
         age[i] += 1
-        nw = cash[i] + K[i] - debt[i]
-        if nw < 0.0:
+        used = min(1.0, Y[i] / (u_star * cap[i])) if cap[i] > 0.0 else 0.0
+        nw = cash[i] + used * K[i] - debt[i]
+        losses[i] = losses[i] + 1 if profit[i] < 0.0 else 0
+        if nw < 0.0 or losses[i] >= max_losses:
             o = owner[i]
             p = (1.0 - neutrality) * bail_prob[o]
             if p > 0.0 and uniform(seed, t, ids[i], S_BAILOUT) < p:
-                b = -nw + 0.05 * K[i]
+                b = max(0.0, -nw) + max(0.0, -profit[i])
                 bailout[i] = b
                 cash[i] += b
                 total += b

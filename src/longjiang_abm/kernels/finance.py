@@ -10,6 +10,7 @@ def book_income(
     sector,
     pref,
     Y,
+    A,
     L,
     K,
     rev,
@@ -46,10 +47,11 @@ def book_income(
     payout,
     cash_target,
     delta,
+    gamma,
 ):
     """Income statement and cash flow of one quarter (all money in 10k yuan).
 
-    mat_i   = m_s p_in_s Y_i                intermediate inputs
+    mat_i   = m_s p_in_s Y_i / A_i^gamma    intermediate inputs
     local_i = local_s fill_r coef_s Y_i p_r  of which raw material r bought in the province
     va_i    = rev_i - mat_i
     wages_i = w_p L_i / 4,  interest_i = rate_i debt_i / 4,  rd_i = rd_s rd_mult rev_i
@@ -57,14 +59,15 @@ def book_income(
     pre_i   = va_i - wages_i - interest_i - delta K_i - rd_i - vat_i + sub_i
     cit_i   = cit max(pre_i, 0),  profit_i = pre_i - cit_i
     cash_i += rev - mat - wages - interest - vat - cit - rd + sub + new_loan - repay - div
-    div_i   = payout max(profit_i, 0) if cash stays above the buffer cash_target rev_year
+    div_i   = min(payout max(profit_i, 0), max(0, cash - b_i)) + 0.5 max(0, cash - 2 b_i)
+              with the cash buffer b_i = cash_target rev_year_i (excess cash is paid out)
     debt_i += new_loan_i - repay_i
     """
     for i in range(n):
         if not alive[i]:
             continue
         s = sector[i]
-        mat[i] = m[s] * p_in[s] * Y[i]
+        mat[i] = m[s] * p_in[s] * Y[i] / A[i] ** gamma
         r = raw_input[s]
         if r == -1:
             mat_local[i] = 0.0
@@ -84,9 +87,11 @@ def book_income(
         profit[i] = pre - cit
         c = cash[i] + rev[i] - mat[i] - wages[i] - interest[i] - tax[i] - rd[i] + subsidy[i]
         c += new_loan[i] - repay[i]
+        buffer = cash_target * rev_year[i]
         div = 0.0
         if profit[i] > 0.0:
-            div = min(payout * profit[i], max(0.0, c - cash_target * rev_year[i]))
+            div = min(payout * profit[i], max(0.0, c - buffer))
+        div += 0.5 * max(0.0, c - div - 2.0 * buffer)
         dividend[i] = div
         cash[i] = c - div
         debt[i] += new_loan[i] - repay[i]

@@ -1,7 +1,20 @@
 """The goods market: prices, competitiveness, market shares and production."""
 
+import math
+
 import numpy as np
 from numba import njit
+
+from ..rng import S_SHARE, normal
+
+
+@njit(cache=True)
+def unit_cost(wage, pi, A, m, p_in, gamma):
+    """Unit cost (10k yuan per unit of real output):  uc = w / (4 pi A) + m p_in / A^gamma.
+
+    Productivity A saves labour fully and intermediate inputs with elasticity gamma; w is the
+    annual wage (10k yuan), pi real output per worker per quarter."""
+    return wage / (4.0 * pi * A) + m * p_in / A**gamma
 
 
 @njit(cache=True)
@@ -12,6 +25,7 @@ def price_and_competitiveness(
     pref,
     A,
     q,
+    share,
     unfilled,
     price,
     E,
@@ -22,36 +36,55 @@ def price_and_competitiveness(
     mu,
     p_in,
     p_raw,
+    gamma,
+    theta,
     omega,
     iota,
+    n_sec,
 ):
-    """Prices and competitiveness of every firm.
+    """Prices and competitiveness of every firm; returns the sectors' mean unit cost.
 
-    Unit cost (10k yuan per unit of real output):
-        uc_i = w_p / (4 pi_s A_i) + m_s p_in_s
-    (productivity saves labour; intermediate inputs per unit of output are fixed)
-    Price: processing sectors set p_i = (1 + mu_s) uc_i; raw sectors take the commodity price
-    p_i = p_raw_s.
+    Unit cost uc_i = unit_cost(w_p, pi_s, A_i, m_s, p_in_s, gamma); sector mean
+    uc_bar_s = sum_i f_i uc_i (market-share weighted).
+    Price: processing sectors price at a markup over a blend of own and sector cost,
+        p_i = (1 + mu_s) (theta uc_i + (1 - theta) uc_bar_s),
+    so a high-cost firm earns a thinner margin (theta = cost pass-through); raw sectors take
+    the commodity price p_i = p_raw_s.
     Competitiveness: E_i = q_i^omega / p_i * max(0, 1 - iota * unfilled_i).
     """
+    uc_bar = np.zeros(n_sec)
+    tot = np.zeros(n_sec)
     for i in range(n):
         if not alive[i]:
             continue
         s = sector[i]
-        uc = wage[pref[i]] / (4.0 * pi[s] * A[i]) + m[s] * p_in[s]
+        uc = unit_cost(wage[pref[i]], pi[s], A[i], m[s], p_in[s], gamma)
+        price[i] = uc  # temporarily
+        uc_bar[s] += share[i] * uc
+        tot[s] += share[i]
+    for s in range(n_sec):
+        if tot[s] > 0.0:
+            uc_bar[s] /= tot[s]
+    for i in range(n):
+        if not alive[i]:
+            continue
+        s = sector[i]
         if raw[s]:
             price[i] = p_raw[s]
         else:
-            price[i] = (1.0 + mu[s]) * uc
+            price[i] = (1.0 + mu[s]) * (theta * price[i] + (1.0 - theta) * uc_bar[s])
         E[i] = q[i] ** omega / price[i] * max(0.0, 1.0 - iota * unfilled[i])
+    return uc_bar
 
 
 @njit(cache=True)
-def update_shares(n, alive, sector, share, E, chi, n_sec):
-    """Replicator dynamics of market shares within each sector; return mean competitiveness.
+def update_shares(n, alive, ids, sector, share, E, chi, sd, n_sec, seed, t):
+    """Replicator dynamics of market shares within each sector, with idiosyncratic demand
+    shocks; returns the sectors' mean competitiveness.
 
-    E_bar_s = sum_i f_i E_i            (over the sector's firms)
-    f_i    <- max(0, f_i (1 + chi (E_i / E_bar_s - 1))),  then renormalised to sum to 1.
+        E_bar_s = sum_i f_i E_i            (over the sector's firms)
+        f_i    <- max(0, f_i (1 + chi (E_i / E_bar_s - 1))) exp(sd e_i - sd^2 / 2),
+    e_i ~ N(0, 1) (customers' idiosyncratic tastes), then renormalised to sum to 1.
     """
     e_bar = np.zeros(n_sec)
     tot = np.zeros(n_sec)
@@ -68,6 +101,8 @@ def update_shares(n, alive, sector, share, E, chi, n_sec):
             s = sector[i]
             if e_bar[s] > 0.0:
                 share[i] = max(0.0, share[i] * (1.0 + chi * (E[i] / e_bar[s] - 1.0)))
+            if sd > 0.0:
+                share[i] *= math.exp(sd * normal(seed, t, ids[i], S_SHARE) - 0.5 * sd * sd)
             tot[s] += share[i]
     for i in range(n):
         if alive[i] and tot[sector[i]] > 0.0:

@@ -25,6 +25,7 @@ def plan_firms(
     raw,
     kappa,
     pi,
+    buffer_out,
     lam,
     u_star,
     theta,
@@ -32,6 +33,7 @@ def plan_firms(
     delta,
     cash_target,
     amort,
+    lev,
     seed,
     t,
 ):
@@ -39,14 +41,17 @@ def plan_firms(
 
     Expected demand (real output per quarter):  e_i <- lam * D_i + (1 - lam) * e_i
     Capacity:                                   cap_i = A_i K_i / kappa_s
-    Labour requirement (persons):               L_i = min(e_i, cap_i) / (A_i pi_s)
+    Labour requirement (persons):               L_i = min(e_i (1 + b), cap_i) / (A_i pi_s)
+    (firms staff for a planning buffer b above expected demand)
     Desired capital (processing sectors):       K*_i = kappa_s e_i / (A_i u*)
     Raw sectors are resource-bound: K*_i = K_i (replacement only).
     Investment (10k yuan), with gap = K*/K - 1 and depreciation delta K:
         gap > theta           -> spike:        I = K* - K + delta K
         -theta < gap <= theta -> replacement with probability p_rep: I = delta K, else 0
         gap <= -theta         -> inaction:     I = 0
-    Loan demand = max(0, I + amort * debt + buffer - cash), buffer = cash_target * annual revenue.
+    Loan demand covers the cash need and keeps leverage at its target lev:
+        max(0, I + amort debt + buffer - cash,  lev (K (1 - delta) + I) - (1 - amort) debt)
+    with buffer = cash_target * annual revenue.
     """
     for i in range(n):
         if not alive[i]:
@@ -54,7 +59,7 @@ def plan_firms(
         s = sector[i]
         exp_dem[i] = lam * D[i] + (1.0 - lam) * exp_dem[i]
         cap[i] = A[i] * K[i] / kappa[s]
-        L_req[i] = min(exp_dem[i], cap[i]) / (A[i] * pi[s])
+        L_req[i] = min(exp_dem[i] * (1.0 + buffer_out), cap[i]) / (A[i] * pi[s])
         if raw[s]:
             k_star = K[i]
         else:
@@ -69,4 +74,6 @@ def plan_firms(
                 inv = dep
         inv_plan[i] = inv
         buffer = cash_target * rev_year[i]
-        loan_dem[i] = max(0.0, inv + amort * debt[i] + buffer - cash[i])
+        need = inv + amort * debt[i] + buffer - cash[i]
+        gap_debt = lev * (K[i] - dep + inv) - (1.0 - amort) * debt[i]
+        loan_dem[i] = max(0.0, max(need, gap_debt))

@@ -5,6 +5,35 @@ from __future__ import annotations
 import numpy as np
 
 
+def set_prices(model) -> None:
+    """Every firm's price and competitiveness; the sectors' mean unit cost in ``model.uc_bar``."""
+    f, sec, fp = model.firms, model.sectors, model.scenario.firms
+    model.uc_bar = model.k.price_and_competitiveness(
+        f.n,
+        f.alive,
+        f.sector,
+        f.pref,
+        f.A,
+        f.q,
+        f.share,
+        f.unfilled,
+        f.price,
+        f.E,
+        sec.raw,
+        model.prefectures.wage,
+        model.cal.pi_cost,
+        model.cal.m,
+        model.cal.mu,
+        model.env.p_in,
+        model.env.p_raw,
+        fp.materials_efficiency,
+        fp.cost_passthrough,
+        fp.quality_weight,
+        fp.unfilled_penalty,
+        len(sec),
+    )
+
+
 def clear_goods(model) -> None:
     """Prices, market shares, demand and production for all sectors this quarter.
 
@@ -19,27 +48,20 @@ def clear_goods(model) -> None:
     f, k, env, sec = model.firms, model.k, model.env, model.sectors
     fp = model.scenario.firms
     n = f.n
-    k.price_and_competitiveness(
+    set_prices(model)
+    e_bar = k.update_shares(
         n,
         f.alive,
+        f.id,
         f.sector,
-        f.pref,
-        f.A,
-        f.q,
-        f.unfilled,
-        f.price,
+        f.share,
         f.E,
-        sec.raw,
-        model.prefectures.wage,
-        model.cal.pi,
-        model.cal.m,
-        model.cal.mu,
-        env.p_in,
-        env.p_raw,
-        fp.quality_weight,
-        fp.unfilled_penalty,
+        fp.replicator_speed,
+        fp.share_shock_sd,
+        len(sec),
+        model.seed,
+        model.quarter,
     )
-    e_bar = k.update_shares(n, f.alive, f.sector, f.share, f.E, fp.replicator_speed, len(sec))
     rho = np.where(sec.raw, 1.0, (e_bar / model.e_bar0) / env.frontier)
     rho = np.where(e_bar > 0, rho, 0.0)
     external = model.demand0 * env.demand_index * rho**fp.provincial_demand_elasticity

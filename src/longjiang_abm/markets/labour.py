@@ -6,8 +6,14 @@ import numpy as np
 
 
 def clear_labour(model) -> None:
-    """Hire: each prefecture's firms get fill_p = min(1, LS_p / LD_p) of the labour they want."""
+    """Hire: each prefecture's firms get fill_p = min(1, LS_p / LD_p) of the labour they want.
+
+    Industrial labour supply LS_p = pool_p (w_p / w_p,2018)^e draws workers from farming and
+    services when industrial wages rise (e = labour_supply_elasticity).
+    """
     f, p = model.firms, model.prefectures
+    e = model.scenario.calibration.labour_supply_elasticity
+    p.labour_supply = p.labour_pool * (p.wage / p.wage0) ** e
     p.labour_demand = model.k.labour_demand(f.n, f.alive, f.pref, f.L_req, len(p))
     fill = np.minimum(1.0, p.labour_supply / np.maximum(p.labour_demand, 1e-9))
     model.k.hire(f.n, f.alive, f.pref, f.L_req, fill, f.L)
@@ -18,7 +24,7 @@ def adjust_wages_and_supply(model) -> None:
     """Wages follow tightness; the labour force shrinks with natural decline and migration.
 
         w_p <- w_p (1 + g_w / 8 + a (LD_p / LS_p - 1 / (1 + slack)))
-        LS_p <- LS_p (1 + n / 4 - m max(0, (w_nat - w_p) / w_nat) / 4)
+        pool_p <- pool_p (1 + n / 4 - m max(0, (w_nat - w_p) / w_nat) / 4)
     with g_w national wage growth, a the wage adjustment, n natural increase and m the
     migration response (all per year).
     """
@@ -27,6 +33,6 @@ def adjust_wages_and_supply(model) -> None:
     tight = p.labour_demand / np.maximum(p.labour_supply, 1e-9) - 1.0 / (1.0 + cal.labour_slack)
     p.wage = p.wage * (1.0 + env.national_wage_growth / 8.0 + cal.wage_adjustment * tight)
     gap = np.maximum(0.0, (model.env.national_wage - p.wage) / model.env.national_wage)
-    p.labour_supply = p.labour_supply * (
+    p.labour_pool = p.labour_pool * (
         1.0 + env.natural_increase / 4.0 - env.migration_response * gap / 4.0
     )
