@@ -69,12 +69,6 @@ def test_overrides_and_schedule():
         load_scenario(overrides=["policy.schedule=[{year=2022}, {year=2021}]"])
 
 
-def test_levers_without_a_mechanism_must_stay_neutral():
-    with pytest.raises(ScenarioError, match="sme_support"):
-        load_scenario(overrides=["policy.sme_support=0.5"])
-    assert load_scenario(overrides=["policy.sme_support=0"]).policy.sme_support == 0.0
-
-
 def test_to_toml_round_trips(tmp_path):
     from longjiang_abm.params import to_toml
 

@@ -8,17 +8,20 @@ import numpy as np
 from .agents.firm import Firm
 from .init.population import size_class
 from .kernels.goods import unit_cost
-from .state import FOREIGN, PRIVATE
+from .rng import S_BIG_PROJECTS, poisson_py, uniform_py
+from .state import FOREIGN, PRIVATE, SMALL
 
-# ownership of potential entrants (central SOE, local SOE, private, foreign)
+# ownership of potential entrants and of big projects (central SOE, local SOE, private, foreign)
 ENTRANT_OWNERSHIP = np.array([0.005, 0.02, 0.955, 0.02])
+BIG_PROJECT_OWNERSHIP = np.array([0.15, 0.15, 0.5, 0.2])
 
 
 def exit_firms(model) -> None:
     """Insolvent firms exit unless bailed out; exiting firms are liquidated.
 
     Liquidation value V = cash + recovery K (assets sold outside the province); the bank gets
-    min(debt, V), writes off the rest, and owners (households) get what remains.
+    min(debt, V) and, for small and micro firms, the guarantee fund's share of the rest; it
+    writes off what remains unpaid, and owners (households) get V - min(debt, V).
     """
     f, fin = model.firms, model.scenario.finance
     bail = np.array([fin.bailout_central_soe, fin.bailout_local_soe, 0.0, 0.0])
@@ -27,6 +30,7 @@ def exit_firms(model) -> None:
         f.alive,
         f.id,
         f.owner,
+        f.size,
         f.age,
         f.K,
         f.Y,
@@ -39,6 +43,7 @@ def exit_firms(model) -> None:
         f.exiting,
         bail,
         model.government.policy.ownership_neutrality,
+        model.inst.rescue_large,
         model.scenario.firms.desired_utilization,
         model.scenario.firms.distress_loss_quarters,
         model.scenario.firms.exit_hazard_q,
@@ -54,7 +59,10 @@ def exit_firms(model) -> None:
     model.flows["exit_asset_sales"] = float(sales.sum())
     model.flows["exit_to_bank"] = float(paid.sum())
     model.flows["exit_to_owners"] = float((value - paid).sum())
-    model.bank.book_exits(float(f.debt[rows].sum()), float(paid.sum()))
+    # SME support: the guarantee fund pays part of small and micro firms' unpaid debt
+    guaranteed = model.inst.guarantee_cover * (f.debt[rows] - paid) * (f.size[rows] >= SMALL)
+    model.flows["guarantee_payouts"] = float(guaranteed.sum())
+    model.bank.book_exits(float(f.debt[rows].sum()), float(paid.sum() + guaranteed.sum()))
     f.kill(rows)
     f.died[rows] = model.quarter
     for r in rows:
@@ -63,23 +71,20 @@ def exit_firms(model) -> None:
 
 
 def enter_firms(model) -> None:
-    """Potential entrants by sector (Poisson), ownership, size, productivity and location
-    (kernels ``entry_counts`` and ``draw_entrants``), then new rows and Firm agents."""
-    f, sc, sec, cal = model.firms, model.scenario, model.sectors, model.cal
-    ep, fp, fin = sc.entry, sc.firms, sc.finance
+    """Entry: ordinary entrants by sector (Poisson, kernel ``entry_counts``) and the big
+    projects the government brings in (大抓项目), each with ownership, size, productivity and a
+    location choice (kernel ``draw_entrants``); then new rows and Firm agents."""
+    f, sc, sec = model.firms, model.scenario, model.sectors
+    ep, fin, inst = sc.entry, sc.finance, model.inst
     alive = f.alive_rows()
     s_alive = f.sector[alive]
     n_s = np.bincount(s_alive, minlength=len(sec)).astype(np.float64)
     k_s = np.bincount(s_alive, weights=f.K[alive], minlength=len(sec))
     p_s = np.bincount(s_alive, weights=f.profit[alive], minlength=len(sec))
-    y_s = np.bincount(s_alive, weights=f.Y[alive], minlength=len(sec))
-    a_s = np.bincount(s_alive, weights=f.Y[alive] * f.A[alive], minlength=len(sec))
-    q_s = np.bincount(s_alive, weights=f.Y[alive] * f.q[alive], minlength=len(sec))
-    profit_rate = p_s / np.maximum(k_s, 1e-9)
     counts = model.k.entry_counts(
         n_s,
-        profit_rate,
-        ep.entry_rate_q,
+        p_s / np.maximum(k_s, 1e-9),
+        ep.entry_rate_q * inst.entry_mult,
         ep.profit_response,
         fin.base_rate / 4.0,
         model.seed,
@@ -88,23 +93,63 @@ def enter_firms(model) -> None:
     nu = model.government.policy.ownership_neutrality
     barrier = np.zeros(4)
     barrier[[PRIVATE, FOREIGN]] = ep.private_barrier * (1.0 - nu)
-    a_mean = np.where(y_s > 0, a_s / np.maximum(y_s, 1e-300), 1.0)
-    q_mean = np.where(y_s > 0, q_s / np.maximum(y_s, 1e-300), 1.0)
-    parks = model.parks
-    park_room = parks.capacity - np.bincount(
-        f.park[alive][f.park[alive] >= 0], minlength=len(parks)
-    )
-    park_bonus = np.full(len(parks), model.government.policy.park_coconstruction)
-    park_bonus *= sc.fiscal.coconstruction_attraction
-    sector, owner, pref, park, rev, A, kept = model.k.draw_entrants(
+    new = _draw(
+        model,
         counts,
-        sec.chain,
         ENTRANT_OWNERSHIP,
         barrier,
         ep.entrant_size_median,
         ep.entrant_size_sd,
-        a_mean,
         ep.entrant_productivity,
+    )
+    n_big = poisson_py(inst.big_projects_q, model.seed, model.quarter, 0, S_BIG_PROJECTS)
+    big_counts = np.zeros(len(sec), dtype=np.int64)
+    eligible = np.flatnonzero(model.big_project_sectors)
+    for j in range(n_big):
+        u = uniform_py(model.seed, model.quarter, j, S_BIG_PROJECTS + 1)
+        big_counts[eligible[int(u * eligible.size)]] += 1
+    big = _draw(
+        model,
+        big_counts,
+        BIG_PROJECT_OWNERSHIP,
+        np.zeros(4),
+        sc.instruments.big_project_revenue,
+        0.5,
+        1.2,
+    )
+    model.n_entries = 0
+    model.n_big_projects = 0
+    for key in ("entry_equity", "entry_loans", "entry_capital", "entry_incentives"):
+        model.flows[key] = 0.0
+    _create(model, new, incentive=0.0)
+    _create(model, big, incentive=sc.instruments.big_project_incentive)
+    model.n_big_projects = int(big[0].size)
+
+
+def _draw(model, counts, owner_p, barrier, size_median, size_sd, a_rel) -> tuple:
+    """Attributes and locations of candidate entrants (kernel ``draw_entrants``); returns
+    the arrays of those not deterred by entry barriers."""
+    f, sc, sec = model.firms, model.scenario, model.sectors
+    alive = f.alive_rows()
+    s_alive = f.sector[alive]
+    y_s = np.bincount(s_alive, weights=f.Y[alive], minlength=len(sec))
+    a_s = np.bincount(s_alive, weights=f.Y[alive] * f.A[alive], minlength=len(sec))
+    a_mean = np.where(y_s > 0, a_s / np.maximum(y_s, 1e-300), 1.0)
+    parks = model.parks
+    in_park = f.park[alive][f.park[alive] >= 0]
+    park_room = parks.capacity - np.bincount(in_park, minlength=len(parks))
+    park_bonus = np.full(len(parks), model.government.policy.park_coconstruction)
+    park_bonus *= sc.fiscal.coconstruction_attraction
+    ep = sc.entry
+    out = model.k.draw_entrants(
+        counts,
+        sec.chain,
+        owner_p,
+        barrier,
+        size_median,
+        size_sd,
+        a_mean,
+        a_rel,
         model.prefectures.wage,
         model.suit,
         model.y_loc,
@@ -122,32 +167,43 @@ def enter_firms(model) -> None:
         model.quarter,
         model.entry_counter,
     )
+    kept = out[-1]
     model.entry_counter += kept.size
-    sector, owner, pref, park, rev, A = (x[kept] for x in (sector, owner, pref, park, rev, A))
+    return tuple(x[kept] for x in out[:-1])
+
+
+def _create(model, drawn: tuple, incentive: float) -> None:
+    """New rows and Firm agents for drawn entrants; owners put in equity, the bank lends the
+    rest of the capital, and ``incentive`` (share of capital) comes from the government."""
+    sector, owner, pref, park, rev, A = drawn
     n_new = sector.size
-    model.n_entries = n_new
     if n_new == 0:
-        model.flows["entry_equity"] = model.flows["entry_loans"] = 0.0
-        model.flows["entry_capital"] = 0.0
         return
-    env = model.env
+    f, sc, sec, cal, inst = model.firms, model.scenario, model.sectors, model.cal, model.inst
+    fp, ep = sc.firms, sc.entry
+    alive = f.alive_rows()
+    y_s = np.bincount(f.sector[alive], weights=f.Y[alive], minlength=len(sec))
+    q_s = np.bincount(f.sector[alive], weights=f.Y[alive] * f.q[alive], minlength=len(sec))
+    q_mean = np.where(y_s > 0, q_s / np.maximum(y_s, 1e-300), 1.0)
     uc = unit_cost(
         model.prefectures.wage[pref],
-        cal.pi[sector],
+        cal.pi_cost[sector],
         A,
         cal.m[sector],
-        env.p_in[sector],
+        model.p_in[sector] * (1.0 + inst.green_cost),
         fp.materials_efficiency,
     )
-    theta = fp.cost_passthrough
-    blend = theta * uc + (1.0 - theta) * model.uc_bar[sector]
-    price = np.where(sec.raw[sector], env.p_raw[sector], (1.0 + cal.mu[sector]) * blend)
+    blend = fp.cost_passthrough * uc + (1.0 - fp.cost_passthrough) * model.uc_bar[sector]
+    subsidy = inst.output_subsidy_s[sector] * inst.eligibility_o[owner]
+    price = np.where(
+        sec.raw[sector], model.env.p_raw[sector], (1.0 + cal.mu[sector]) * blend * (1 - subsidy)
+    )
     Y = rev / 4.0 / price
     K = cal.kappa[sector] * Y / (A * fp.desired_utilization)
     L = Y / (A * cal.pi_cost[sector])
-    cash = fp.cash_target * rev
+    grant = incentive * K
+    cash = fp.cash_target * rev + grant
     debt = (1.0 - ep.equity_share) * K
-    share = Y / np.maximum(y_s[sector], Y)
     rows = f.append(
         n_new,
         sector=sector,
@@ -162,8 +218,8 @@ def enter_firms(model) -> None:
         A=A,
         q=q_mean[sector],
         dig=np.full(n_new, 0.1),
-        emis=sec.emission[sector] / A,
-        share=share,
+        emis=sec.emission[sector] * (1.0 - inst.green_cut) / A,
+        share=Y / np.maximum(y_s[sector], Y),
         exp_dem=Y,
         D=Y,
         cap=A * K / cal.kappa[sector],
@@ -173,10 +229,12 @@ def enter_firms(model) -> None:
         rev_year=rev,
         K_year=K,
     )
-    model.flows["entry_equity"] = float((cash + K - debt).sum())
-    model.flows["entry_loans"] = float(debt.sum())
-    model.flows["entry_capital"] = float(K.sum())
+    model.flows["entry_equity"] += float((cash - grant + K - debt).sum())
+    model.flows["entry_loans"] += float(debt.sum())
+    model.flows["entry_capital"] += float(K.sum())
+    model.flows["entry_incentives"] += float(grant.sum())
     model.bank.book_entry_loans(float(debt.sum()))
+    model.n_entries += n_new
     for r in rows:
         agent = Firm(model, int(r))
         model.firm_agents[agent.firm_id] = agent

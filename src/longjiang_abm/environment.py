@@ -16,15 +16,15 @@ class Environment:
     National demand index of sector s:  N_s <- N_s (1 + eps_s g_t / 4) exp(z_s - z_s,prev)
     with g_t national industrial growth (per year), eps_s the sector's elasticity and the AR(1)
     shock z_s <- rho z_s + sd e_s.
-    Oil price index: P_oil = (Brent_t / 71.3)^elasticity; refining's input price index blends
-    it in by its crude-input coefficient. National frontier F_t = (1 + g_A)^(t/4); national wage
+    Oil price index: P_oil = (Brent_t / 71.3)^elasticity (the price of oil_gas output and of
+    refining's crude input, see markets.goods.input_prices).
+    National frontier F_t = (1 + g_A)^(t/4); national wage
     w_nat = 8.2461 (1 + g_w)^(t/4), 10k yuan per year.
     """
 
-    def __init__(self, scenario, sectors: SectorTable, m: np.ndarray, start_year: int):
+    def __init__(self, scenario, sectors: SectorTable, start_year: int):
         self.p = scenario.environment
         self.sectors = sectors
-        self.m = m
         self.start_year = start_year
         drivers = read_table("national_drivers.csv").set_index("year")
         self.history_growth = drivers["china_above_scale_industrial_va_growth_pct"] / 100.0
@@ -33,7 +33,6 @@ class Environment:
         self.demand_index = np.ones(n)
         self.shock = np.zeros(n)
         self.p_raw = np.ones(n)
-        self.p_in = np.ones(n)
         self.frontier = 1.0
         self.national_wage = 8.2461
         self.growth = 0.0
@@ -57,14 +56,6 @@ class Environment:
         oil = s.index("oil_gas")
         self.p_raw[:] = 1.0
         self.p_raw[oil] = (self.brent / BRENT_2018) ** p.oil_price_elasticity
-        self.p_in[:] = 1.0
-        has_input = s.raw_input >= 0
-        r = s.raw_input[has_input]
-        coef = s.input_coef[has_input]
-        pr = self.p_raw[r]
-        # the raw material's share in inputs at 2018 prices is coef / m (capped at 1)
-        w = np.minimum(1.0, coef / np.maximum(self.m[has_input], 1e-9))
-        self.p_in[has_input] = w * pr + (1.0 - w)
         self.frontier = (1.0 + p.national_competitiveness_growth) ** (t / 4.0)
         self.national_wage = 8.2461 * (1.0 + p.national_wage_growth) ** (t / 4.0)
 

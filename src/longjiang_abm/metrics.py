@@ -64,6 +64,9 @@ FLOW_COLUMNS = [
     "subsidies",
     "bailouts",
     "park_funds",
+    "incentives",
+    "guarantees",
+    "programmes",
     "fiscal_balance",
     "wage_bill",
     "revenue",
@@ -120,6 +123,10 @@ def quarter_record(model) -> dict:
         "tax_revenue": gov.taxes,
         "subsidies": gov.subsidies,
         "bailouts": gov.bailouts,
+        "incentives": gov.incentives,
+        "guarantees": gov.guarantees,
+        "programmes": gov.programmes,
+        "big_projects": model.n_big_projects,
         "park_funds": gov.park_funds,
         "fiscal_balance": gov.balance,
         "emissions": float(np.sum(f.emis[r] * f.Y[r])) / 1e4,
@@ -199,6 +206,7 @@ def annual_kpis(quarterly: pd.DataFrame, base_gdp: float) -> pd.DataFrame:
     out["secondary_share"] = out["secondary_va"] / out["gdp"]
     out["gdp_growth"] = out["gdp"] / out["gdp"].shift(1, fill_value=base_gdp / 1e4) - 1.0
     out["entries"] = g["entries"].sum()
+    out["big_projects"] = g["big_projects"].sum()
     out["exits"] = g["exits"].sum()
     out["capacity_utilization"] = g["capacity_utilization"].mean()
     last = g.last()

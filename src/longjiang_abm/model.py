@@ -13,6 +13,7 @@ from .demography import compact, enter_firms, exit_firms
 from .environment import Environment
 from .init.geography import load_parks, load_prefectures, load_sector_prefecture
 from .init.population import build_population, size_class
+from .instruments import DEEP_PROCESSING, DEFENCE_SECTORS, NEW_PILLARS, instruments
 from .macro import Macro
 from .markets.credit import clear_credit
 from .markets.goods import clear_goods, set_prices
@@ -20,6 +21,7 @@ from .markets.labour import adjust_wages_and_supply, clear_labour
 from .params import PolicyParams, Scenario
 from .rng import normal_py
 from .sectors import load_sectors
+from .state import LOCAL_SOE
 
 START_YEAR = 2019  # the initial state is the end of 2018; quarter 1 is 2019Q1
 
@@ -73,7 +75,10 @@ class LongjiangModel(mesa.Model):
         self.firms, self.cal, self.scale = build_population(
             scenario, self.sectors, self.prefectures, self.suit, self.parks, self.seed
         )
-        self.env = Environment(scenario, self.sectors, self.cal.m, START_YEAR)
+        self.env = Environment(scenario, self.sectors, START_YEAR)
+        self.inst = instruments(
+            scenario.policy.at_year(START_YEAR), scenario, self.sectors, self.scale
+        )
         f = self.firms
         wages = self.prefectures.wage[f.col("pref")] * f.col("L") / 4.0
         self.macro = Macro(scenario, self.scale, float(wages.sum()))
@@ -110,30 +115,50 @@ class LongjiangModel(mesa.Model):
         np.add.at(local, sec.raw_input[buys], (sec.local_sourcing * sec.input_coef * y_s)[buys])
         self.demand0 = np.where(sec.raw, np.maximum(y_s - local, 0.0), y_s)
         set_prices(self)
+        self._calibrate_defence_procurement()
         w = np.bincount(f.sector[:n], weights=f.share[:n] * f.E[:n], minlength=len(sec))
         self.e_bar0 = w / np.bincount(f.sector[:n], weights=f.share[:n], minlength=len(sec))
         labour = np.bincount(f.pref[:n], weights=f.L[:n], minlength=len(self.prefectures))
         self.prefectures.labour_pool = labour * (1.0 + self.scenario.calibration.labour_slack)
         self.prefectures.labour_supply = self.prefectures.labour_pool.copy()
-        self.y_loc, *_ = self.k.location_stats(
-            n,
-            f.alive,
-            f.park,
-            f.pref,
-            f.sector,
-            f.Y,
-            f.A,
-            len(self.parks),
-            len(self.prefectures),
-            len(sec),
-        )
+        firms.location_statistics(self)
         self.y_half = 10.0 * y_s / np.maximum(np.bincount(f.sector[:n], minlength=len(sec)), 1)
         self.sector_output = y_s
         self.local_raw_demand = local
         self.fill = np.ones(len(sec))
         self.entry_counter = 0
+        self.big_project_sectors = np.array(
+            [
+                p in NEW_PILLARS or k in DEEP_PROCESSING
+                for k, p in zip(sec.keys, sec.pillar, strict=True)
+            ]
+        )
+        self.n_big_projects = 0
         self.n_entries = self.n_exits = 0
         self.flows: dict[str, float] = {}
+
+    def _calibrate_defence_procurement(self) -> None:
+        """Defence procurement (a share delta_s of equipment demand) went to state firms only
+        in 2018. Market shares f_i are set so that each firm's 2018 demand equals its output:
+            state firms  Y_i / Y_s = f_i ((1 - delta) + delta / S),  S = sum of their f
+            others       Y_i / Y_s = f_i (1 - delta),  so  S = (sigma - delta) / (1 - delta)
+        with sigma the state firms' output share; delta is capped at 0.9 sigma."""
+        f, sec = self.firms, self.sectors
+        n = f.n
+        delta = self.scenario.instruments.defence_share
+        self.defence_share = np.zeros(len(sec))
+        state = f.owner[:n] <= LOCAL_SOE
+        for s in (sec.index(k) for k in DEFENCE_SECTORS):
+            ix = f.sector[:n] == s
+            y_share = f.Y[:n][ix] / f.Y[:n][ix].sum()
+            sigma = y_share[state[ix]].sum()
+            d = min(delta, 0.9 * sigma)
+            self.defence_share[s] = d
+            if d <= 0.0:
+                continue
+            big_s = (sigma - d) / (1.0 - d)
+            k = np.where(state[ix], (1.0 - d) + d / big_s, 1.0 - d)
+            f.share[:n][ix] = y_share / k
 
     @property
     def year(self) -> int:
@@ -174,7 +199,9 @@ class LongjiangModel(mesa.Model):
                 "exit_asset_sales",
                 "exit_to_bank",
                 "exit_to_owners",
+                "guarantee_payouts",
                 "entry_equity",
+                "entry_incentives",
                 "entry_loans",
                 "entry_capital",
             ),
@@ -196,7 +223,11 @@ class LongjiangModel(mesa.Model):
             float(f.new_loan[r].sum()), float(f.repay[r].sum()), float(f.interest[r].sum())
         )
         self.government.close_budget(
-            float(f.tax[r].sum()), float(f.subsidy[r].sum()), float(f.bailout[r].sum())
+            float(f.tax[r].sum()),
+            float(f.subsidy[r].sum()),
+            float(f.bailout[r].sum()),
+            self.flows["entry_incentives"],
+            self.flows["guarantee_payouts"],
         )
         self.bank.close_quarter()
         parks = self.parks

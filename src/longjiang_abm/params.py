@@ -17,9 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
-    ValidationInfo,
     create_model,
-    field_validator,
     model_validator,
 )
 
@@ -274,6 +272,70 @@ class FiscalParams(_Section):
     )
 
 
+class InstrumentParams(_Section):
+    """How strongly each policy lever moves its instruments (per unit of the lever)."""
+
+    private_programme_exclusion: float = _f(
+        0.5,
+        0.0,
+        1.0,
+        "2018 practice: share of subsidy programmes closed to private and foreign firms "
+        "(removed by ownership_neutrality)",
+    )
+    rd_subsidy_max: float = _f(0.5, 0.0, 1.0, "share of R&D refunded at technology_integration = 1")
+    rd_response: float = _f(
+        1.0, 0.0, 10.0, "rise of firms' R&D intensity at technology_integration = 1 (share)"
+    )
+    local_input_saving: float = _f(
+        0.08, 0.0, 0.5, "cost saving on raw material bought in the province instead of shipped in"
+    )
+    chain_subsidy_max: float = _f(
+        0.05, 0.0, 0.5, "subsidy per yuan of local raw material bought at chain_support = 1"
+    )
+    guarantee_collateral: float = _f(
+        0.3, 0.0, 2.0, "extra loan-to-assets limit of small and micro firms at sme_support = 1"
+    )
+    guarantee_cover: float = _f(
+        0.5, 0.0, 1.0, "share of small and micro firms' loan losses the guarantee fund pays at 1"
+    )
+    entry_response: float = _f(
+        0.5, 0.0, 5.0, "rise of the entry rate at business_environment = 1 (share)"
+    )
+    big_project_revenue: float = _f(
+        2e5, 2000.0, 1e8, "median annual revenue of a big project, 10k yuan (2 bn yuan)"
+    )
+    big_project_incentive: float = _f(
+        0.1, 0.0, 1.0, "government incentive paid to a big project, share of its capital"
+    )
+    digital_response: float = _f(
+        4.0, 0.0, 50.0, "rise of the digital adoption probability at digital_integration = 1"
+    )
+    digital_cost: float = _f(
+        0.02, 0.0, 1.0, "cost of one digital upgrade step, share of annual revenue"
+    )
+    digital_subsidy_max: float = _f(
+        0.5, 0.0, 1.0, "share of digital upgrade costs paid at digital_integration = 1"
+    )
+    defence_share: float = _f(
+        0.2, 0.0, 1.0, "share of equipment demand that is defence-related procurement"
+    )
+    large_small_spillover: float = _f(
+        0.02, 0.0, 1.0, "quarterly catch-up of SMEs toward large firms of their chain and city"
+    )
+    large_small_budget: float = _f(
+        5.0, 0.0, 1000.0, "cost of supplier-matching programmes at 1, 100m yuan per year"
+    )
+    green_cut_max: float = _f(
+        0.4, 0.0, 1.0, "cut in emissions intensity required at green_transition = 1"
+    )
+    green_cost_max: float = _f(
+        0.02, 0.0, 0.5, "abatement cost at green_transition = 1, share of unit cost"
+    )
+    green_subsidy_max: float = _f(
+        0.3, 0.0, 1.0, "share of abatement costs paid by government at green_transition = 1"
+    )
+
+
 class CalibrationParams(_Section):
     industrial_va_2018: float = _f(
         2734.0, 1.0, 1e6, "industrial value added 2018, 100m yuan (post-census basis, assumption)"
@@ -365,8 +427,8 @@ class PolicyLevers(_Section):
     )
 
 
-# levers that act through mechanisms now; the others must stay at their neutral value
-ACTIVE_LEVERS = ("ownership_neutrality", "park_coconstruction")
+# every lever acts through a mechanism (instruments.py); kept for the UI's lever panel
+ACTIVE_LEVERS = tuple(PolicyLevers.model_fields)
 
 
 def _schedule_fields() -> dict:
@@ -384,20 +446,9 @@ def _schedule_fields() -> dict:
     return out
 
 
-def _inactive_lever(value: float | None, info: ValidationInfo) -> float | None:
-    if value is not None and value != 0.0:
-        raise ValueError(
-            f"lever '{info.field_name}' does not act through a mechanism yet; keep it at 0 "
-            f"(active levers: {', '.join(ACTIVE_LEVERS)})"
-        )
-    return value
-
-
-_INACTIVE = [n for n in PolicyLevers.model_fields if n not in ACTIVE_LEVERS]
 ScheduleEntry = create_model(
     "ScheduleEntry",
     __base__=_Section,
-    __validators__={"inactive": field_validator(*_INACTIVE)(_inactive_lever)},
     **_schedule_fields(),
 )
 ScheduleEntry.__doc__ = "From ``year`` on, the levers given take these values."
@@ -414,8 +465,6 @@ class PolicyParams(PolicyLevers):
         if years != sorted(years) or len(set(years)) != len(years):
             raise ValueError(f"schedule years must increase strictly, got {years}")
         return self
-
-    _inactive = field_validator(*_INACTIVE)(_inactive_lever)
 
     def at_year(self, year: int) -> PolicyParams:
         """The levers in force in ``year``: the base values overridden by schedule entries."""
@@ -435,6 +484,7 @@ class Scenario(_Section):
     entry: EntryParams = EntryParams()
     finance: FinanceParams = FinanceParams()
     fiscal: FiscalParams = FiscalParams()
+    instruments: InstrumentParams = InstrumentParams()
     calibration: CalibrationParams = CalibrationParams()
     policy: PolicyParams = PolicyParams()
 

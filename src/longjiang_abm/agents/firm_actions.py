@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 
 def plan(model) -> None:
     """Expectations, capacity, labour needs and investment plans (kernel ``plan_firms``)."""
@@ -44,12 +42,14 @@ def plan(model) -> None:
 
 
 def book_income(model) -> None:
-    """Income statements, taxes, dividends and cash (kernel ``book_income``)."""
+    """Income statements, subsidies, taxes, dividends and cash (kernel ``book_income``)."""
     f, fp, fis, sec = model.firms, model.scenario.firms, model.scenario.fiscal, model.sectors
+    inst = model.inst
     model.k.book_income(
         f.n,
         f.alive,
         f.sector,
+        f.owner,
         f.pref,
         f.Y,
         f.A,
@@ -64,6 +64,7 @@ def book_income(model) -> None:
         f.interest,
         f.tax,
         f.rd,
+        f.dig_cost,
         f.subsidy,
         f.profit,
         f.dividend,
@@ -75,15 +76,21 @@ def book_income(model) -> None:
         f.rev_year,
         model.prefectures.wage,
         model.cal.m,
-        model.env.p_in,
+        model.p_in,
         sec.raw_input,
         sec.input_coef,
-        sec.local_sourcing,
+        inst.local_sourcing_s,
         model.fill,
         model.env.p_raw,
         sec.rd,
-        1.0,
-        np.zeros(len(sec)),
+        inst.rd_mult,
+        inst.output_subsidy_s,
+        inst.eligibility_o,
+        inst.rd_subsidy,
+        inst.chain_subsidy,
+        inst.digital_subsidy,
+        inst.green_cost,
+        inst.green_subsidy,
         fis.vat_rate,
         fis.cit_rate,
         fp.dividend_payout,
@@ -110,23 +117,40 @@ def invest(model) -> None:
     )
 
 
-def innovate(model) -> None:
-    """R&D, productivity shocks, agglomeration spillovers, digital adoption (kernels
-    ``location_stats`` and ``innovate``)."""
-    f, fp, sec, parks = model.firms, model.scenario.firms, model.sectors, model.parks
-    y_loc, lna, lna_l, div = model.k.location_stats(
+def location_statistics(model) -> tuple:
+    """Output and productivity by location and sector (kernel ``location_stats``); keeps the
+    output by location in ``model.y_loc`` for entrants' location choice."""
+    f, sec = model.firms, model.sectors
+    stats = model.k.location_stats(
         f.n,
         f.alive,
         f.park,
         f.pref,
         f.sector,
+        f.size,
+        sec.chain,
         f.Y,
         f.A,
-        len(parks),
+        len(model.parks),
         len(model.prefectures),
         len(sec),
+        len(sec.chains),
     )
-    model.y_loc = y_loc
+    model.y_loc = stats[0]
+    return stats
+
+
+def innovate(model) -> None:
+    """R&D, productivity shocks, agglomeration spillovers, supplier links, digital adoption
+    and emissions intensity (kernels ``location_stats`` and ``innovate``)."""
+    f, fp, sec, parks, inst = (
+        model.firms,
+        model.scenario.firms,
+        model.sectors,
+        model.parks,
+        model.inst,
+    )
+    y_loc, lna, lna_l, div, y_big, lna_big = location_statistics(model)
     model.k.innovate(
         f.n,
         f.alive,
@@ -134,17 +158,22 @@ def innovate(model) -> None:
         f.sector,
         f.park,
         f.pref,
+        f.size,
+        sec.chain,
         f.A,
         f.q,
         f.dig,
+        f.dig_cost,
         f.emis,
         f.rev,
+        f.rev_year,
         f.rd,
-        f.Y,
         y_loc,
         lna,
         lna_l,
         div,
+        y_big,
+        lna_big,
         parks.infra,
         model.env.drift(),
         model.y_half,
@@ -156,8 +185,11 @@ def innovate(model) -> None:
         fp.marshall_spillover,
         fp.jacobs_spillover,
         fp.park_spillover_bonus,
-        fp.digital_adoption_q,
+        inst.digital_p,
         fp.digital_productivity,
+        model.scenario.instruments.digital_cost,
+        inst.large_small,
+        inst.green_cut,
         len(parks),
         model.seed,
         model.quarter,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from ..instruments import instruments
 from ..params import PolicyParams
 
 
@@ -13,6 +14,7 @@ class Government(mesa.Agent):
 
     The budget tracked here is the industrial-policy account (10k yuan per quarter):
         balance = local_tax_share * taxes - subsidies - park funds - bail-outs
+                  - big-project incentives - loan guarantees paid - programme costs
     """
 
     def __init__(self, model):
@@ -23,6 +25,9 @@ class Government(mesa.Agent):
         self.subsidies = 0.0
         self.park_funds = 0.0
         self.bailouts = 0.0
+        self.incentives = 0.0
+        self.guarantees = 0.0
+        self.programmes = 0.0
         self.balance = 0.0  # this quarter's balance
         self.cumulative_balance = 0.0
 
@@ -34,6 +39,9 @@ class Government(mesa.Agent):
         if new != self.policy or not self.policy_log:
             self.policy_log.append((self.model.quarter, new.model_dump(exclude={"schedule"})))
         self.policy = new
+        self.model.inst = instruments(
+            new, self.model.scenario, self.model.sectors, self.model.scale
+        )
 
     def fund_parks(self) -> None:
         """Co-builders' funds for park infrastructure this quarter (10k yuan).
@@ -55,11 +63,18 @@ class Government(mesa.Agent):
         p.funds_province = prov
         self.park_funds = float(p.funds.sum())
 
-    def close_budget(self, taxes: float, subsidies: float, bailouts: float) -> None:
-        """Book this quarter's industrial taxes and spending."""
+    def close_budget(
+        self, taxes: float, subsidies: float, bailouts: float, incentives: float, guarantees: float
+    ) -> None:
+        """Book this quarter's industrial taxes and spending (the large-small integration
+        programme's cost is ``programmes``)."""
         self.taxes = taxes
         self.subsidies = subsidies
         self.bailouts = bailouts
+        self.incentives = incentives
+        self.guarantees = guarantees
+        self.programmes = self.model.inst.lsi_budget_q
         local = self.model.scenario.fiscal.local_tax_share * taxes
-        self.balance = local - subsidies - self.park_funds - bailouts
+        spending = subsidies + self.park_funds + bailouts + incentives + guarantees
+        self.balance = local - spending - self.programmes
         self.cumulative_balance += self.balance

@@ -25,6 +25,7 @@ def exit_firms(
     alive,
     ids,
     owner,
+    size,
     age,
     K,
     Y,
@@ -37,6 +38,7 @@ def exit_firms(
     exiting,
     bail_prob,
     neutrality,
+    rescue_large,
     u_star,
     max_losses,
     h0,
@@ -52,7 +54,8 @@ def exit_firms(
     losses for max_losses quarters in a row. A distressed state firm (owner 0 or 1) is bailed
     out with probability (1 - neutrality) bail_prob_o, receiving max(0, -NW_i) + max(0,
     -profit_i) in cash (soft budget constraint: its losses are covered); any other distressed
-    firm exits.
+    firm exits. A distressed large firm of any ownership is rescued with at least the
+    probability rescue_large (leading-firm support).
     A solvent firm exits for other reasons with hazard h0 exp(-age_i / tau) + h_floor per quarter.
     """
     total = 0.0
@@ -68,6 +71,8 @@ def exit_firms(
         if nw < 0.0 or losses[i] >= max_losses:
             o = owner[i]
             p = (1.0 - neutrality) * bail_prob[o]
+            if size[i] == 0:
+                p = max(p, rescue_large)
             if p > 0.0 and uniform(seed, t, ids[i], S_BAILOUT) < p:
                 b = max(0.0, -nw) + max(0.0, -profit[i])
                 bailout[i] = b

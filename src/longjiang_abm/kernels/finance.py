@@ -8,6 +8,7 @@ def book_income(
     n,
     alive,
     sector,
+    owner,
     pref,
     Y,
     A,
@@ -22,6 +23,7 @@ def book_income(
     interest,
     tax,
     rd,
+    dig_cost,
     subsidy,
     profit,
     dividend,
@@ -41,7 +43,13 @@ def book_income(
     p_raw,
     rd_intensity,
     rd_mult,
-    subsidy_rate,
+    out_sub,
+    elig,
+    rd_sub,
+    chain_sub,
+    dig_sub,
+    green_cost,
+    green_sub,
     vat_rate,
     cit_rate,
     payout,
@@ -51,11 +59,14 @@ def book_income(
 ):
     """Income statement and cash flow of one quarter (all money in 10k yuan).
 
-    mat_i   = m_s p_in_s Y_i / A_i^gamma    intermediate inputs
+    mat_i   = m_s p_in_s (1 + green) Y_i / A_i^gamma   intermediate inputs (incl. abatement)
     local_i = local_s fill_r coef_s Y_i p_r  of which raw material r bought in the province
     va_i    = rev_i - mat_i
-    wages_i = w_p L_i / 4,  interest_i = rate_i debt_i / 4,  rd_i = rd_s rd_mult rev_i
-    sub_i   = subsidy_rate_s rev_i,  vat_i = vat max(va_i, 0)
+    wages_i = w_p L_i / 4,  interest_i = rate_i debt_i / 4
+    rd_i    = rd_s rd_mult rev_i + dig_cost_i           R&D and digital upgrades
+    sub_i   = e_o (out_sub_s rev_i + rd_sub rd_i + chain_sub local_i + dig_sub dig_cost_i
+              + green_sub abatement_i),   e_o the programmes' eligibility of owner type o
+    vat_i   = vat max(va_i, 0)
     pre_i   = va_i - wages_i - interest_i - delta K_i - rd_i - vat_i + sub_i
     cit_i   = cit max(pre_i, 0),  profit_i = pre_i - cit_i
     cash_i += rev - mat - wages - interest - vat - cit - rd + sub + new_loan - repay - div
@@ -67,7 +78,9 @@ def book_income(
         if not alive[i]:
             continue
         s = sector[i]
-        mat[i] = m[s] * p_in[s] * Y[i] / A[i] ** gamma
+        base_mat = m[s] * p_in[s] * Y[i] / A[i] ** gamma
+        abatement = green_cost * base_mat
+        mat[i] = base_mat + abatement
         r = raw_input[s]
         if r == -1:
             mat_local[i] = 0.0
@@ -78,8 +91,11 @@ def book_income(
         va[i] = rev[i] - mat[i]
         wages[i] = wage[pref[i]] * L[i] / 4.0
         interest[i] = rate[i] * debt[i] / 4.0
-        rd[i] = rd_intensity[s] * rd_mult * rev[i]
-        subsidy[i] = subsidy_rate[s] * rev[i]
+        rd[i] = rd_intensity[s] * rd_mult * rev[i] + dig_cost[i]
+        sub = out_sub[s] * rev[i] + rd_sub * rd[i] + chain_sub * mat_local[i]
+        sub += dig_sub * dig_cost[i] + green_sub * abatement
+        subsidy[i] = elig[owner[i]] * sub
+        dig_cost[i] = 0.0
         vat = vat_rate * max(va[i], 0.0)
         pre = va[i] - wages[i] - interest[i] - delta * K[i] - rd[i] - vat + subsidy[i]
         cit = cit_rate * max(pre, 0.0)

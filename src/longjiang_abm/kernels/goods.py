@@ -41,13 +41,19 @@ def price_and_competitiveness(
     omega,
     iota,
     n_sec,
+    owner,
+    out_sub,
+    elig,
+    green_cost,
 ):
     """Prices and competitiveness of every firm; returns the sectors' mean unit cost.
 
-    Unit cost uc_i = unit_cost(w_p, pi_s, A_i, m_s, p_in_s, gamma); sector mean
+    Unit cost uc_i = unit_cost(w_p, pi_s, A_i, m_s, p_in_s (1 + green_cost), gamma), where
+    green_cost is the abatement cost the green transition adds to inputs; sector mean
     uc_bar_s = sum_i f_i uc_i (market-share weighted).
-    Price: processing sectors price at a markup over a blend of own and sector cost,
-        p_i = (1 + mu_s) (theta uc_i + (1 - theta) uc_bar_s),
+    Price: processing sectors price at a markup over a blend of own and sector cost, less the
+    output subsidy they pass on to buyers,
+        p_i = (1 + mu_s) (theta uc_i + (1 - theta) uc_bar_s) (1 - out_sub_s elig_o),
     so a high-cost firm earns a thinner margin (theta = cost pass-through); raw sectors take
     the commodity price p_i = p_raw_s.
     Competitiveness: E_i = q_i^omega / p_i * max(0, 1 - iota * unfilled_i).
@@ -58,7 +64,7 @@ def price_and_competitiveness(
         if not alive[i]:
             continue
         s = sector[i]
-        uc = unit_cost(wage[pref[i]], pi[s], A[i], m[s], p_in[s], gamma)
+        uc = unit_cost(wage[pref[i]], pi[s], A[i], m[s], p_in[s] * (1.0 + green_cost), gamma)
         price[i] = uc  # temporarily
         uc_bar[s] += share[i] * uc
         tot[s] += share[i]
@@ -72,7 +78,8 @@ def price_and_competitiveness(
         if raw[s]:
             price[i] = p_raw[s]
         else:
-            price[i] = (1.0 + mu[s]) * (theta * price[i] + (1.0 - theta) * uc_bar[s])
+            blend = theta * price[i] + (1.0 - theta) * uc_bar[s]
+            price[i] = (1.0 + mu[s]) * blend * (1.0 - out_sub[s] * elig[owner[i]])
         E[i] = q[i] ** omega / price[i] * max(0.0, 1.0 - iota * unfilled[i])
     return uc_bar
 
@@ -111,22 +118,51 @@ def update_shares(n, alive, ids, sector, share, E, chi, sd, n_sec, seed, t):
 
 
 @njit(cache=True)
-def produce(n, alive, sector, active, share, demand, cap, L, A, pi, price, D, Y, unfilled, rev):
+def produce(
+    n,
+    alive,
+    sector,
+    owner,
+    active,
+    share,
+    demand,
+    defence,
+    open_o,
+    cap,
+    L,
+    A,
+    pi,
+    price,
+    D,
+    Y,
+    unfilled,
+    rev,
+):
     """Production and sales for the firms of the sectors flagged ``active``.
 
-        D_i = f_i * demand_s          (real demand addressed to the firm)
+    A share defence_s of sector demand is procurement open to owner type o with weight
+    open_o (state firms 1; private and foreign by the civil-military lever):
+        D_i = demand_s ((1 - defence_s) f_i + defence_s f_i open_o / sum_j f_j open_j)
         Y_i = min(D_i, cap_i, A_i pi_s L_i)
         unfilled_i = (D_i - Y_i) / D_i,   rev_i = p_i Y_i
     Returns the output of each sector (real units).
     """
-    out = np.zeros(active.size)
+    n_sec = active.size
+    open_share = np.zeros(n_sec)
+    for i in range(n):
+        if alive[i] and active[sector[i]]:
+            open_share[sector[i]] += share[i] * open_o[owner[i]]
+    out = np.zeros(n_sec)
     for i in range(n):
         if not alive[i]:
             continue
         s = sector[i]
         if not active[s]:
             continue
-        d = share[i] * demand[s]
+        f = (1.0 - defence[s]) * share[i]
+        if open_share[s] > 0.0:
+            f += defence[s] * share[i] * open_o[owner[i]] / open_share[s]
+        d = f * demand[s]
         y = min(d, cap[i], A[i] * pi[s] * L[i])
         D[i] = d
         Y[i] = y

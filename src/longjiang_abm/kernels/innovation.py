@@ -17,24 +17,39 @@ from ..rng import (
 
 
 @njit(cache=True)
-def location_stats(n, alive, park, pref, sector, Y, A, n_parks, n_pref, n_sec):
+def location_stats(
+    n, alive, park, pref, sector, size, chain, Y, A, n_parks, n_pref, n_sec, n_chain
+):
     """Output and productivity by location (park, or prefecture outside parks) and sector.
 
     Location l = park index, or n_parks + prefecture for firms outside parks. Returns
-        y[l, s]    output (real, per quarter)
-        lnA[l, s]  output-weighted mean log productivity
-        lnA_l[l]   output-weighted mean log productivity over all sectors
-        div[l]     Jacobs diversity 1 - sum_s (y[l, s] / y[l])^2
+        y[l, s]      output (real, per quarter)
+        lnA[l, s]    output-weighted mean log productivity
+        lnA_l[l]     output-weighted mean log productivity over all sectors
+        div[l]       Jacobs diversity 1 - sum_s (y[l, s] / y[l])^2
+        lnA_big[p, c] output-weighted mean log productivity of large and medium firms of
+                     chain c in prefecture p (the SMEs' potential suppliers' partners)
+        y_big[p, c]  their output
     """
     n_loc = n_parks + n_pref
     y = np.zeros((n_loc, n_sec))
     lna = np.zeros((n_loc, n_sec))
+    y_big = np.zeros((n_pref, n_chain))
+    lna_big = np.zeros((n_pref, n_chain))
     for i in range(n):
         if not alive[i] or Y[i] <= 0.0:
             continue
         loc = park[i] if park[i] >= 0 else n_parks + pref[i]
+        la = math.log(A[i])
         y[loc, sector[i]] += Y[i]
-        lna[loc, sector[i]] += Y[i] * math.log(A[i])
+        lna[loc, sector[i]] += Y[i] * la
+        if size[i] <= 1:
+            y_big[pref[i], chain[sector[i]]] += Y[i]
+            lna_big[pref[i], chain[sector[i]]] += Y[i] * la
+    for p in range(n_pref):
+        for c in range(n_chain):
+            if y_big[p, c] > 0.0:
+                lna_big[p, c] /= y_big[p, c]
     lna_l = np.zeros(n_loc)
     div = np.zeros(n_loc)
     for loc in range(n_loc):
@@ -50,7 +65,7 @@ def location_stats(n, alive, park, pref, sector, Y, A, n_parks, n_pref, n_sec):
             for s in range(n_sec):
                 h += (y[loc, s] / tot) ** 2
             div[loc] = 1.0 - h
-    return y, lna, lna_l, div
+    return y, lna, lna_l, div, y_big, lna_big
 
 
 @njit(cache=True)
@@ -61,17 +76,22 @@ def innovate(
     sector,
     park,
     pref,
+    size,
+    chain,
     A,
     q,
     dig,
+    dig_cost,
     emis,
     rev,
+    rev_year,
     rd,
-    Y,
     y_loc,
     lna_loc,
     lna_l,
     div,
+    y_big,
+    lna_big,
     infra,
     drift,
     y_half,
@@ -85,6 +105,9 @@ def innovate(
     park_bonus,
     p_digital,
     digital_gain,
+    digital_cost,
+    large_small,
+    green_cut,
     n_parks,
     seed,
     t,
@@ -97,9 +120,11 @@ def innovate(
     Spillovers (location l, sector s), with the park bonus b_i = 1 + park_bonus infra_k:
         ln A_i += b_i beta_m  y_ls / (y_ls + y_half_s)  max(0, lnA_ls - ln A_i)     (Marshall)
         ln A_i += b_i beta_j  div_l                     max(0, lnA_l  - ln A_i)     (Jacobs)
+    Supplier links (small and micro firms, prefecture p, chain c):
+        ln A_i += large_small max(0, lnA_big_pc - ln A_i)
     Digital upgrade with probability p_digital: dig_i += 0.1 (at most 1),
-        ln A_i += digital_gain * 0.1.
-    Emissions intensity: emis_i = emission_s / A_i.
+        ln A_i += digital_gain * 0.1, at a cost digital_cost rev_year_i paid next quarter.
+    Emissions intensity: emis_i = emission_s (1 - green_cut) / A_i  (t CO2 per 10k yuan).
     """
     for i in range(n):
         if not alive[i]:
@@ -119,9 +144,13 @@ def innovate(
         if yls > 0.0:
             la += bonus * beta_m * yls / (yls + y_half[s]) * max(0.0, lna_loc[loc, s] - la)
         la += bonus * beta_j * div[loc] * max(0.0, lna_l[loc] - la)
+        c = chain[s]
+        if large_small > 0.0 and size[i] >= 2 and y_big[pref[i], c] > 0.0:
+            la += large_small * max(0.0, lna_big[pref[i], c] - la)
         if dig[i] < 1.0 and uniform(seed, t, idx, S_DIGITAL) < p_digital:
             dig[i] = min(1.0, dig[i] + 0.1)
             la += digital_gain * 0.1
+            dig_cost[i] = digital_cost * rev_year[i]
         A[i] = math.exp(la)
         q[i] = math.exp(lq)
-        emis[i] = emission[s] / A[i]
+        emis[i] = emission[s] * (1.0 - green_cut) / A[i]

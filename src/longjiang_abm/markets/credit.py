@@ -6,7 +6,8 @@ import numpy as np
 
 
 def clear_credit(model) -> None:
-    """Grant this quarter's loans (kernel ``grant_credit``) and book them at the bank."""
+    """Grant this quarter's loans (kernel ``grant_credit``). SME support guarantees part of
+    small and micro firms' loans: a higher loan-to-assets limit and a smaller size spread."""
     f, fin, gov, bank = model.firms, model.scenario.finance, model.government, model.bank
     spreads = np.array(
         [fin.spread_central_soe, fin.spread_local_soe, fin.spread_private, fin.spread_foreign]
@@ -19,7 +20,6 @@ def clear_credit(model) -> None:
             fin.collateral_foreign,
         ]
     )
-    guarantee = np.zeros(4)
     model.k.grant_credit(
         f.n,
         f.alive,
@@ -34,7 +34,7 @@ def clear_credit(model) -> None:
         f.repay,
         fin.base_rate,
         spreads,
-        fin.spread_small,
+        fin.spread_small * (1.0 - model.inst.small_spread_cut),
         fin.spread_neutral,
         collateral,
         fin.collateral_neutral,
@@ -42,5 +42,5 @@ def clear_credit(model) -> None:
         fin.amortization_q,
         bank.equity,
         fin.bank_capital_ratio,
-        guarantee,
+        model.inst.guarantee_z,
     )

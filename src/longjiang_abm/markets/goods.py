@@ -5,9 +5,26 @@ from __future__ import annotations
 import numpy as np
 
 
+def input_prices(model) -> np.ndarray:
+    """Input price index of each sector relative to 2018: the raw material (share
+    w_s = coef_s / m_s of inputs) at its price, cheaper by the saving on the part sourced in the
+    province (local_s; 2018 share local0_s), the other inputs at 1:
+        p_in_s = (w_s p_raw_r (1 - saving local_s) + 1 - w_s)
+                 / (w_s (1 - saving local0_s) + 1 - w_s)
+    """
+    sec, env, inst = model.sectors, model.env, model.inst
+    buys = sec.raw_input >= 0
+    w = np.where(sec.raw_input != -1, np.minimum(1.0, sec.input_coef / model.cal.m), 0.0)
+    p_raw = np.where(buys, env.p_raw[np.maximum(sec.raw_input, 0)], 1.0)
+    now = w * p_raw * (1.0 - inst.local_saving * inst.local_sourcing_s) + (1.0 - w)
+    base = w * (1.0 - inst.local_saving * sec.local_sourcing) + (1.0 - w)
+    return now / base
+
+
 def set_prices(model) -> None:
     """Every firm's price and competitiveness; the sectors' mean unit cost in ``model.uc_bar``."""
     f, sec, fp = model.firms, model.sectors, model.scenario.firms
+    model.p_in = input_prices(model)
     model.uc_bar = model.k.price_and_competitiveness(
         f.n,
         f.alive,
@@ -24,13 +41,17 @@ def set_prices(model) -> None:
         model.cal.pi_cost,
         model.cal.m,
         model.cal.mu,
-        model.env.p_in,
+        model.p_in,
         model.env.p_raw,
         fp.materials_efficiency,
         fp.cost_passthrough,
         fp.quality_weight,
         fp.unfilled_penalty,
         len(sec),
+        f.owner,
+        model.inst.output_subsidy_s,
+        model.inst.eligibility_o,
+        model.inst.green_cost,
     )
 
 
@@ -69,9 +90,12 @@ def clear_goods(model) -> None:
         n,
         f.alive,
         f.sector,
+        f.owner,
         ~sec.raw,
         f.share,
         external,
+        model.defence_share,
+        model.inst.defence_open_o,
         f.cap,
         f.L,
         f.A,
@@ -84,15 +108,19 @@ def clear_goods(model) -> None:
     )
     local = np.zeros(len(sec))
     buys = sec.raw_input >= 0
-    np.add.at(local, sec.raw_input[buys], (sec.local_sourcing * sec.input_coef * out)[buys])
+    lam = model.inst.local_sourcing_s
+    np.add.at(local, sec.raw_input[buys], (lam * sec.input_coef * out)[buys])
     demand = np.where(sec.raw, external + local, external)
     out_raw = k.produce(
         n,
         f.alive,
         f.sector,
+        f.owner,
         sec.raw.copy(),
         f.share,
         demand,
+        model.defence_share,
+        model.inst.defence_open_o,
         f.cap,
         f.L,
         f.A,
