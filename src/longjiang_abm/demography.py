@@ -68,6 +68,7 @@ def exit_firms(model) -> None:
     for r in rows:
         model.firm_agents.pop(int(f.id[r])).remove()
     model.n_exits = rows.size
+    model.n_exits_sme = int(np.count_nonzero(f.size[rows] >= SMALL))
 
 
 def enter_firms(model) -> None:
@@ -234,6 +235,11 @@ def _create(model, drawn: tuple, incentive: float) -> None:
     model.flows["entry_capital"] += float(K.sum())
     model.flows["entry_incentives"] += float(grant.sum())
     model.bank.book_entry_loans(float(debt.sum()))
+    if incentive > 0.0:
+        # a big project brings its own orders: national demand for its sector grows by its
+        # planned output instead of being taken from incumbents
+        extra = np.bincount(sector, weights=Y, minlength=len(sec))
+        model.demand0 += extra / model.env.demand_index
     model.n_entries += n_new
     for r in rows:
         agent = Firm(model, int(r))

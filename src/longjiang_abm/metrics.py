@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .init.population import ABOVE_SCALE
+from .instruments import DEFENCE_SECTORS, NEW_PILLARS
 from .state import CENTRAL_SOE, FOREIGN, LOCAL_SOE, PRIVATE
 
 KPI_COLUMNS = [
@@ -114,6 +115,8 @@ def quarter_record(model) -> dict:
         "firms_total": r.size,
         "entries": model.n_entries,
         "exits": model.n_exits,
+        "sme_exits": model.n_exits_sme,
+        "smes": int(np.count_nonzero(f.size[r] >= 2)),
         "employment": employment,
         "wage_bill": wage_bill,
         "avg_wage": wage_bill * 4.0 / employment * 1e4 if employment > 0 else 0.0,
@@ -140,7 +143,23 @@ def quarter_record(model) -> dict:
         "park_infrastructure": float(model.parks.infra.mean()),
         "local_processing_share": _local_processing(model),
     }
+    rev = f.rev[r]
+    owner, size = f.owner[r], f.size[r]
+    defence = np.isin(f.sector[r], [sec.index(k) for k in DEFENCE_SECTORS])
+    sme = size >= 2
+    rec.update(
+        {
+            "rd_intensity": float(f.rd[r].sum() / max(rev.sum(), 1e-9)),
+            "digital_level": float(f.dig[r].mean()) if r.size else 0.0,
+            "private_equipment_share": _share(rev[defence], owner[defence] >= PRIVATE),
+            "sme_productivity": float(np.exp(np.log(f.A[r][sme]).mean())) if sme.any() else 0.0,
+        }
+    )
     va_s = np.bincount(f.sector[r], weights=va, minlength=n_sec)
+    pillar = np.array([p in NEW_PILLARS for p in sec.pillar])
+    rec["pillar_va_share"] = float(va_s[pillar].sum() / max(va_s.sum(), 1e-9))
+    y_s = np.bincount(f.sector[r], weights=f.Y[r], minlength=n_sec)
+    rec["pillar_output_share"] = float(y_s[pillar].sum() / max(y_s.sum(), 1e-9))
     for s, key in enumerate(sec.keys):
         rec[f"sector_va__{key}"] = float(va_s[s])
     va_p = np.bincount(f.pref[r], weights=va, minlength=len(model.prefectures))
@@ -207,6 +226,7 @@ def annual_kpis(quarterly: pd.DataFrame, base_gdp: float) -> pd.DataFrame:
     out["gdp_growth"] = out["gdp"] / out["gdp"].shift(1, fill_value=base_gdp / 1e4) - 1.0
     out["entries"] = g["entries"].sum()
     out["big_projects"] = g["big_projects"].sum()
+    out["sme_exit_rate"] = g["sme_exits"].sum() / g["smes"].mean()
     out["exits"] = g["exits"].sum()
     out["capacity_utilization"] = g["capacity_utilization"].mean()
     last = g.last()

@@ -134,7 +134,7 @@ class LongjiangModel(mesa.Model):
             ]
         )
         self.n_big_projects = 0
-        self.n_entries = self.n_exits = 0
+        self.n_entries = self.n_exits = self.n_exits_sme = 0
         self.flows: dict[str, float] = {}
 
     def _calibrate_defence_procurement(self) -> None:

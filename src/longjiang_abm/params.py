@@ -118,7 +118,7 @@ class FirmParams(_Section):
         0.5, 0.0, 5.0, "iota: loss of competitiveness per unit share of demand left unfilled"
     )
     provincial_demand_elasticity: float = _f(
-        1.0,
+        2.0,
         0.0,
         5.0,
         "eta: elasticity of the province's national market share to its relative competitiveness",
