@@ -59,8 +59,15 @@ class Environment:
         self.frontier = (1.0 + p.national_competitiveness_growth) ** (t / 4.0)
         self.national_wage = 8.2461 * (1.0 + p.national_wage_growth) ** (t / 4.0)
 
-    def drift(self) -> np.ndarray:
-        """Exogenous drift of log productivity per quarter by sector (oil-field depletion)."""
+    def drift(self, year: int) -> np.ndarray:
+        """Exogenous drift of log productivity per quarter by sector: oil-field depletion,
+        plus the backbone shock (a slump of the oil-and-gas complex) while it lasts:
+            drift_oil = ln(1 - depletion) / 4 + ln(1 - size) / (4 years)  in shock years."""
+        p = self.p
         d = np.zeros(len(self.sectors))
-        d[self.sectors.index("oil_gas")] = np.log(1.0 - self.p.oil_depletion) / 4.0
+        oil = self.sectors.index("oil_gas")
+        d[oil] = np.log(1.0 - p.oil_depletion) / 4.0
+        start = p.backbone_shock_year
+        if start and start <= year < start + p.backbone_shock_years:
+            d[oil] += np.log(1.0 - p.backbone_shock_size) / (4.0 * p.backbone_shock_years)
         return d

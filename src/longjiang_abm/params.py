@@ -76,6 +76,18 @@ class EnvironmentParams(_Section):
     oil_depletion: float = _f(
         0.02, 0.0, 0.2, "decline of oil-field productivity from reservoir depletion, per year"
     )
+    backbone_shock_year: int = Field(
+        0,
+        ge=0,
+        le=2100,
+        description="year a slump of the oil-and-gas complex starts (0 = no shock)",
+    )
+    backbone_shock_years: int = Field(
+        3, ge=1, le=50, description="years over which the slump unfolds"
+    )
+    backbone_shock_size: float = _f(
+        0.3, 0.0, 0.95, "share of the oil-and-gas complex's productive capacity lost in the slump"
+    )
     primary_growth: float = _f(0.035, -0.2, 0.2, "real growth trend of primary value added")
     tertiary_trend_growth: float = _f(
         0.03, -0.2, 0.2, "real growth of tertiary value added not explained by incomes"

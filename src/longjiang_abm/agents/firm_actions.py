@@ -175,7 +175,7 @@ def innovate(model) -> None:
         y_big,
         lna_big,
         parks.infra,
-        model.env.drift(),
+        model.env.drift(model.year),
         model.y_half,
         sec.emission,
         fp.rd_success,
