@@ -1,11 +1,12 @@
 """Every kernel equals its plain-Python twin on real model inputs."""
 
 import copy
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from longjiang_abm import LongjiangModel, kernels
+from longjiang_abm import LongjiangModel, kernels, load_scenario
 from longjiang_abm.kernels.backend import python_twin
 
 
@@ -47,8 +48,11 @@ def _assert_same(a, b, what):
         np.testing.assert_array_equal(a, b, err_msg=what)
 
 
-def test_every_kernel_matches_its_twin():
-    model = LongjiangModel(seed=11, n_firms=400)
+@pytest.mark.parametrize("scenario", ["baseline", "full_strategy"])
+def test_every_kernel_matches_its_twin(scenario):
+    """With the baseline and with every lever on (all kernel branches)."""
+    path = Path(__file__).resolve().parents[1] / "params" / f"{scenario}.toml"
+    model = LongjiangModel(load_scenario(path), seed=11, n_firms=400)
     checker = TwinChecker()
     model.k = checker
     for _ in range(6):
