@@ -8,7 +8,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_baseline_file_spells_out_the_packaged_defaults():
-    assert load_scenario(ROOT / "params" / "baseline.toml") == Scenario()
+    assert load_scenario(ROOT / "params" / "baseline.toml") == Scenario(), (
+        "params/baseline.toml is out of date: run write_baseline() (see its header)"
+    )
     assert load_scenario() == Scenario()
 
 

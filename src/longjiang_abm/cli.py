@@ -56,6 +56,17 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--quarters", type=int, default=8, help="quarters per timed block")
     b.add_argument("--repeats", type=int, default=3, help="timed blocks (median reported)")
     b.add_argument("--json", help="also write the results to this JSON file")
+
+    u = sub.add_parser("ui", help="the browser UI (Solara): map, KPIs against targets, levers")
+    u.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    u.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free)")
+
+    from .sweep.commands import add_analyze_arguments, add_sweep_arguments
+
+    add_sweep_arguments(sub.add_parser("sweep", help="run a parameter sweep (Dask, resumable)"))
+    add_analyze_arguments(
+        sub.add_parser("analyze", help="sensitivity indices and target heatmaps of a sweep")
+    )
     return p
 
 
@@ -172,6 +183,15 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "bench":
             return cmd_bench(args)
+        if args.command == "ui":
+            from .ui.app import serve
+
+            return serve(args.host, args.port)
+        if args.command in ("sweep", "analyze"):
+            from .sweep import commands
+
+            cmd = commands.cmd_sweep if args.command == "sweep" else commands.cmd_analyze
+            return cmd(args, console)
     except (ScenarioError, UserError, OutputExistsError) as exc:
         Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
         return 2

@@ -14,10 +14,12 @@ from .state import FOREIGN, PRIVATE, SMALL
 # ownership of potential entrants and of big projects (central SOE, local SOE, private, foreign)
 ENTRANT_OWNERSHIP = np.array([0.005, 0.02, 0.955, 0.02])
 BIG_PROJECT_OWNERSHIP = np.array([0.15, 0.15, 0.5, 0.2])
+# relative exogenous exit hazard by size class (large, medium, small, micro)
+SIZE_HAZARD = np.array([0.0, 0.25, 1.0, 1.0])
 
 
 def exit_firms(model) -> None:
-    """Insolvent firms exit unless bailed out; exiting firms are liquidated.
+    """Distressed firms exit unless bailed out; exiting firms are liquidated.
 
     Liquidation value V = cash + recovery K (assets sold outside the province); the bank gets
     min(debt, V) and, for small and micro firms, the guarantee fund's share of the rest; it
@@ -49,6 +51,7 @@ def exit_firms(model) -> None:
         model.scenario.firms.exit_hazard_q,
         model.scenario.firms.exit_hazard_age_q,
         model.scenario.firms.exit_hazard_floor_q,
+        SIZE_HAZARD,
         model.seed,
         model.quarter,
     )
@@ -94,6 +97,10 @@ def enter_firms(model) -> None:
     nu = model.government.policy.ownership_neutrality
     barrier = np.zeros(4)
     barrier[[PRIVATE, FOREIGN]] = ep.private_barrier * (1.0 - nu)
+    model.n_entries = 0
+    model.n_big_projects = 0
+    for key in ("entry_equity", "entry_loans", "entry_capital", "entry_incentives"):
+        model.flows[key] = 0.0
     new = _draw(
         model,
         counts,
@@ -103,6 +110,7 @@ def enter_firms(model) -> None:
         ep.entrant_size_sd,
         ep.entrant_productivity,
     )
+    _create(model, new, incentive=0.0)  # before big projects look for park room
     n_big = poisson_py(inst.big_projects_q, model.seed, model.quarter, 0, S_BIG_PROJECTS)
     big_counts = np.zeros(len(sec), dtype=np.int64)
     eligible = np.flatnonzero(model.big_project_sectors)
@@ -118,11 +126,6 @@ def enter_firms(model) -> None:
         0.5,
         1.2,
     )
-    model.n_entries = 0
-    model.n_big_projects = 0
-    for key in ("entry_equity", "entry_loans", "entry_capital", "entry_incentives"):
-        model.flows[key] = 0.0
-    _create(model, new, incentive=0.0)
     _create(model, big, incentive=sc.instruments.big_project_incentive)
     model.n_big_projects = int(big[0].size)
 

@@ -30,7 +30,7 @@ DEEP_PROCESSING = ("refining", "coal_chem", "dairy", "biomedicine")
 class Instruments:
     """Instruments in force this quarter (arrays by sector ``_s``, owner ``_o``, size ``_z``)."""
 
-    eligibility_o: np.ndarray  # share of subsidy and procurement programmes open to owner type
+    eligibility_o: np.ndarray  # share of subsidy programmes open to each owner type
     output_subsidy_s: np.ndarray  # subsidy per yuan of revenue (passed into prices)
     rd_subsidy: float  # share of R&D spending refunded
     rd_mult: float  # R&D intensity relative to the sector norm

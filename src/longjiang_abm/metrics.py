@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .accounts import quarter_rows
 from .init.population import ABOVE_SCALE
 from .instruments import DEFENCE_SECTORS, NEW_PILLARS
 from .state import CENTRAL_SOE, FOREIGN, LOCAL_SOE, PRIVATE
@@ -91,16 +92,30 @@ MINERAL_CHAINS = ("petrochem", "coal", "graphite")
 
 
 def quarter_record(model) -> dict:
-    """Aggregates of the quarter just simulated (money in 10k yuan)."""
+    """Aggregates of the quarter just simulated (money in 10k yuan).
+
+    Flows (output, revenue, value added, jobs, emissions, credit) are summed over the firms
+    that produced this quarter: those alive at its start, this quarter's exits included,
+    entrants (which start producing next quarter) excluded. Stocks (firms, digital level,
+    SME productivity) are those of the firms alive at the end of the quarter.
+    """
     f, sec, macro, gov = model.firms, model.sectors, model.macro, model.government
-    r = f.alive_rows()
+    r = quarter_rows(model)  # firms that produced
+    alive = f.alive_rows()  # firms alive at the end
     n_sec = len(sec)
     va = f.va[r]
-    industrial = float(model.quarter_va)
+    industrial = float(va.sum())
     secondary = industrial + macro.construction
     gdp = macro.primary + secondary + macro.tertiary
     employment = float(f.L[r].sum())
-    wage_bill = float(model.quarter_wages)
+    wage_bill = float(f.wages[r].sum())
+    rev = f.rev[r]
+    owner, size = f.owner[r], f.size[r]
+    defence = np.isin(f.sector[r], [sec.index(k) for k in DEFENCE_SECTORS])
+    sme_alive = f.size[alive] >= 2
+    va_s = np.bincount(f.sector[r], weights=va, minlength=n_sec)
+    y_s = np.bincount(f.sector[r], weights=f.Y[r], minlength=n_sec)
+    pillar = np.array([p in NEW_PILLARS for p in sec.pillar])
     rec = {
         "quarter": model.quarter,
         "year": model.year,
@@ -112,17 +127,17 @@ def quarter_record(model) -> dict:
         "secondary_va": secondary,
         "tertiary_va": macro.tertiary,
         "secondary_share": secondary / gdp if gdp > 0 else 0.0,
-        "firms_total": r.size,
+        "firms_total": alive.size,
         "entries": model.n_entries,
         "exits": model.n_exits,
         "sme_exits": model.n_exits_sme,
-        "smes": int(np.count_nonzero(f.size[r] >= 2)),
+        "smes": int(np.count_nonzero(size >= 2)),
         "employment": employment,
         "wage_bill": wage_bill,
         "avg_wage": wage_bill * 4.0 / employment * 1e4 if employment > 0 else 0.0,
         "investment": float(model.quarter_investment),
-        "revenue": float(f.rev[r].sum()),
-        "profits": float(model.quarter_profits),
+        "revenue": float(rev.sum()),
+        "profits": float(f.profit[r].sum()),
         "tax_revenue": gov.taxes,
         "subsidies": gov.subsidies,
         "bailouts": gov.bailouts,
@@ -136,30 +151,21 @@ def quarter_record(model) -> dict:
         "capacity_utilization": float(f.Y[r].sum() / max(f.cap[r].sum(), 1e-9)),
         "bank_equity": model.bank.equity,
         "bank_loans": model.bank.loans,
-        "credit_private_share": _share(f.new_loan[r], f.owner[r] == PRIVATE),
+        "credit_private_share": _share(f.new_loan[r], owner == PRIVATE),
         "ownership_neutrality": gov.policy.ownership_neutrality,
         "park_coconstruction": gov.policy.park_coconstruction,
-        "park_output_share": _share(f.rev[r], f.park[r] >= 0),
+        "park_output_share": _share(rev, f.park[r] >= 0),
         "park_infrastructure": float(model.parks.infra.mean()),
         "local_processing_share": _local_processing(model),
+        "rd_intensity": float(f.rd[r].sum() / max(rev.sum(), 1e-9)),
+        "digital_level": float(f.dig[alive].mean()) if alive.size else 0.0,
+        "private_equipment_share": _share(rev[defence], owner[defence] >= PRIVATE),
+        "sme_productivity": float(np.exp(np.log(f.A[alive][sme_alive]).mean()))
+        if sme_alive.any()
+        else 0.0,
+        "pillar_va_share": float(va_s[pillar].sum() / max(va_s.sum(), 1e-9)),
+        "pillar_output_share": float(y_s[pillar].sum() / max(y_s.sum(), 1e-9)),
     }
-    rev = f.rev[r]
-    owner, size = f.owner[r], f.size[r]
-    defence = np.isin(f.sector[r], [sec.index(k) for k in DEFENCE_SECTORS])
-    sme = size >= 2
-    rec.update(
-        {
-            "rd_intensity": float(f.rd[r].sum() / max(rev.sum(), 1e-9)),
-            "digital_level": float(f.dig[r].mean()) if r.size else 0.0,
-            "private_equipment_share": _share(rev[defence], owner[defence] >= PRIVATE),
-            "sme_productivity": float(np.exp(np.log(f.A[r][sme]).mean())) if sme.any() else 0.0,
-        }
-    )
-    va_s = np.bincount(f.sector[r], weights=va, minlength=n_sec)
-    pillar = np.array([p in NEW_PILLARS for p in sec.pillar])
-    rec["pillar_va_share"] = float(va_s[pillar].sum() / max(va_s.sum(), 1e-9))
-    y_s = np.bincount(f.sector[r], weights=f.Y[r], minlength=n_sec)
-    rec["pillar_output_share"] = float(y_s[pillar].sum() / max(y_s.sum(), 1e-9))
     for s, key in enumerate(sec.keys):
         rec[f"sector_va__{key}"] = float(va_s[s])
     va_p = np.bincount(f.pref[r], weights=va, minlength=len(model.prefectures))
@@ -198,7 +204,10 @@ def year_end_record(model) -> dict:
         f.park[r][f.park[r] >= 0], weights=rev[f.park[r] >= 0], minlength=len(parks)
     )
     shares = rev / total if total > 0 else np.zeros_like(rev)
-    k_start = f.K_year[r].sum()
+    n = f.n
+    first_q = model.quarter - 3  # first quarter of this year
+    year_rows = f.alive[:n] | (f.died[:n] >= first_q)  # every firm active this year
+    k_start = f.K_year[:n][year_rows].sum()
     owner = f.owner[r]
     return {
         "above_scale_firms": int(np.count_nonzero(rev >= ABOVE_SCALE)),
@@ -214,6 +223,7 @@ def year_end_record(model) -> dict:
         "soe_output_share": _share(rev, (owner == CENTRAL_SOE) | (owner == LOCAL_SOE)),
         "private_output_share": _share(rev, owner == PRIVATE),
         "foreign_output_share": _share(rev, owner == FOREIGN),
+        # profit after tax over capital at the start of the year (entrants: at entry)
         "roi": float(model.year_profits / k_start) if k_start > 0 else 0.0,
     }
 

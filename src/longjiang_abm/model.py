@@ -81,7 +81,9 @@ class LongjiangModel(mesa.Model):
         )
         f = self.firms
         wages = self.prefectures.wage[f.col("pref")] * f.col("L") / 4.0
-        self.macro = Macro(scenario, self.scale, float(wages.sum()))
+        replacement = scenario.firms.depreciation_q * float(f.col("K").sum())
+        replacement += scenario.fiscal.park_funds_local * 1e4 * self.scale / 4.0
+        self.macro = Macro(scenario, self.scale, float(wages.sum()), replacement)
         self._init_markets()
 
         self.firm_agents: dict[int, Firm] = {}
@@ -110,9 +112,11 @@ class LongjiangModel(mesa.Model):
         f, sec = self.firms, self.sectors
         n = f.n
         y_s = np.bincount(f.sector[:n], weights=f.Y[:n], minlength=len(sec))
-        local = np.zeros(len(sec))
+        gamma = self.scenario.firms.materials_efficiency
+        y_in = np.bincount(f.sector[:n], weights=f.Y[:n] / f.A[:n] ** gamma, minlength=len(sec))
+        local = np.zeros(len(sec))  # 2018 raw material bought in the province, real units
         buys = sec.raw_input >= 0
-        np.add.at(local, sec.raw_input[buys], (sec.local_sourcing * sec.input_coef * y_s)[buys])
+        np.add.at(local, sec.raw_input[buys], (sec.local_sourcing * sec.input_coef * y_in)[buys])
         self.demand0 = np.where(sec.raw, np.maximum(y_s - local, 0.0), y_s)
         set_prices(self)
         self._calibrate_defence_procurement()
@@ -194,6 +198,7 @@ class LongjiangModel(mesa.Model):
             f.K_year[: f.n] = f.K[: f.n]
             self.year_profits = 0.0
         self.K_start = f.K[: f.n].copy()
+        self.bank.begin_quarter()
         self.flows = dict.fromkeys(
             (
                 "exit_asset_sales",
@@ -211,11 +216,10 @@ class LongjiangModel(mesa.Model):
     def close_quarter(self) -> None:
         f = self.firms
         r = accounts.quarter_rows(self)
-        self.quarter_va = f.va[r].sum()
         self.quarter_wages = f.wages[r].sum()
-        self.quarter_investment = f.invest[r].sum()
-        self.quarter_profits = f.profit[r].sum()
-        self.year_profits += self.quarter_profits
+        # investment: incumbents' capital spending plus the capital entrants bring
+        self.quarter_investment = f.invest[r].sum() + self.flows["entry_capital"]
+        self.year_profits += f.profit[r].sum()
         self.macro.update(
             self.quarter, self.quarter_investment, self.government.park_funds, self.quarter_wages
         )

@@ -93,7 +93,7 @@ class EnvironmentParams(_Section):
         0.03, -0.2, 0.2, "real growth of tertiary value added not explained by incomes"
     )
     tertiary_income_elasticity: float = _f(
-        0.4, 0.0, 2.0, "elasticity of tertiary value added to industrial wages and profits paid out"
+        0.4, 0.0, 2.0, "elasticity of tertiary value added to the industrial wage bill"
     )
     construction_trend_growth: float = _f(
         0.0, -0.2, 0.2, "growth of construction activity not driven by industrial investment"
@@ -146,7 +146,7 @@ class FirmParams(_Section):
         0.85, 0.3, 1.0, "capacity utilisation firms plan for when they size their capital"
     )
     investment_threshold: float = _f(
-        0.08, 0.0, 1.0, "capital gap (fraction of capital) below which firms only replace capital"
+        0.1, 0.0, 1.0, "capital gap (fraction of capital) below which firms only replace capital"
     )
     replacement_probability_q: float = _f(
         0.6, 0.0, 1.0, "probability per quarter that an inactive firm replaces depreciated capital"
@@ -254,10 +254,10 @@ class FinanceParams(_Section):
     )
     bank_payout: float = _f(0.3, 0.0, 1.0, "share of positive bank profit paid as dividends")
     bailout_central_soe: float = _f(
-        0.9, 0.0, 1.0, "probability an insolvent central SOE is bailed out (2018 practice)"
+        0.9, 0.0, 1.0, "probability a distressed central SOE is bailed out (2018 practice)"
     )
     bailout_local_soe: float = _f(
-        0.7, 0.0, 1.0, "probability an insolvent local SOE is bailed out (2018 practice)"
+        0.7, 0.0, 1.0, "probability a distressed local SOE is bailed out (2018 practice)"
     )
 
 
@@ -363,12 +363,14 @@ class CalibrationParams(_Section):
         0.03, 0.0, 0.5, "share of synthetic firms drawn from the Pareto tail"
     )
     park_share: float = _f(0.35, 0.0, 1.0, "share of synthetic firms located in parks")
-    initial_utilization: float = _f(0.78, 0.1, 1.0, "capacity utilisation at the end of 2018")
     average_wage_2018: float = _f(
         6.5, 0.1, 100.0, "average industrial wage 2018, 10k yuan per year (Northeast 65,411)"
     )
+    wage_passthrough: float = _f(
+        0.5, 0.0, 2.0, "share of national wage growth passed into local wages each year"
+    )
     wage_adjustment: float = _f(
-        0.1, 0.0, 2.0, "quarterly wage response to labour-market tightness (demand/supply - 1)"
+        0.1, 0.0, 2.0, "quarterly wage response to tightness, LD/LS - 1/(1 + labour_slack)"
     )
     labour_supply_elasticity: float = _f(
         1.0,
@@ -411,19 +413,22 @@ class PolicyLevers(_Section):
         0.0,
         0.0,
         1.0,
-        "稳住龙头: probability that an insolvent large firm of any ownership is rescued",
+        "稳住龙头: probability that a distressed large firm of any ownership is rescued",
     )
     big_projects_per_year: float = _f(
         0.0, 0.0, 100.0, "大抓项目: large investment projects entering per year (firms)"
     )
     business_environment: float = _f(
-        0.0, 0.0, 1.0, "营商环境: cut in entry cost and delay (0 = 2018 practice, 1 = no barrier)"
+        0.0,
+        0.0,
+        1.0,
+        "营商环境: cut in entry cost and delay, raising the entry rate (0 = 2018 practice)",
     )
     digital_integration: float = _f(
         0.0, 0.0, 1.0, "两化融合: support for digital adoption (0 = none, 1 = maximal)"
     )
     technology_integration: float = _f(
-        0.0, 0.0, 1.0, "科技+产业: share of firms' R&D spending subsidised"
+        0.0, 0.0, 1.0, "科技+产业: R&D support (refund of rd_subsidy_max and more R&D at 1)"
     )
     civil_military_integration: float = _f(
         0.0, 0.0, 1.0, "军民融合: share of defence-related demand opened to non-state firms"
@@ -640,3 +645,21 @@ def to_toml(sc: Scenario, header: str = "") -> str:
         for key, value in entry.model_dump(exclude_none=True).items():
             lines.append(f"{key} = {_toml_value(value)}")
     return "\n".join(lines) + "\n"
+
+
+BASELINE_HEADER = """Baseline: 2018 practice continued.
+The packaged default scenario, spelled out: every value here equals the schema default
+(tests/test_params.py checks it; regenerate with
+  uv run python -c "from longjiang_abm.params import write_baseline; write_baseline()").
+Copy this file to build a scenario of your own; unknown keys and out-of-range values are
+rejected with the allowed range. Units: firm money in 10k yuan, provincial aggregates in
+100m yuan, rates per year unless a name ends in _q (per quarter). Levers may change over
+time, e.g.
+  [[policy.schedule]]
+  year = 2021
+  ownership_neutrality = 1.0"""
+
+
+def write_baseline(path: str | Path = "params/baseline.toml") -> None:
+    """Write the schema defaults as the commented baseline scenario file."""
+    Path(path).write_text(to_toml(Scenario(), BASELINE_HEADER))

@@ -27,7 +27,6 @@ S_ENTRY_OWNER = 11
 S_ENTRY_LOCATION = 12
 S_DEMAND = 13
 S_ENTRY_PRODUCTIVITY = 14
-S_MACRO = 15
 S_SHARE = 16
 S_BIG_PROJECTS = 17  # and 18
 
@@ -63,7 +62,7 @@ def uniform(seed, quarter, idx, stream):
 
 @njit(cache=True)
 def normal(seed, quarter, idx, stream):
-    """N(0,1) draw by Box-Muller from two uniforms of sub-streams 2*stream and 2*stream+1."""
+    """N(0,1) draw by Box-Muller from two uniforms of sub-streams 2*stream+64 and 2*stream+65."""
     u1 = uniform(seed, quarter, idx, 2 * stream + 64)
     u2 = uniform(seed, quarter, idx, 2 * stream + 65)
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)

@@ -168,7 +168,6 @@ class ParkTable:
         n = len(self.keys)
         self.funds = np.zeros(n)  # infrastructure funding received this quarter, 10k yuan
         self.funds_province = np.zeros(n)
-        self.occupancy = np.zeros(n)  # living firms in the park
         self.output = np.zeros(n)  # revenue this quarter, 10k yuan
         self.rev_ytd = np.zeros(n)
         self.rev_year = np.zeros(n)

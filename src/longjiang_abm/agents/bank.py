@@ -8,9 +8,11 @@ import mesa
 class Bank(mesa.Agent):
     """Aggregate bank with its own loan book and equity (10k yuan).
 
-    Loan book:  loans <- loans + new loans - repayments - debt of exiting firms
-    Equity:     equity <- equity + interest - write-offs - dividends
-    The loan book is kept from the bank's own flows; ``accounts.check_bank`` verifies it equals
+    Loan book:  loans <- loans + new loans (incumbents' and entrants') - repayments
+                         - debt of exiting firms
+    Equity:     equity <- equity + interest - write-offs - dividends, where write-offs are the
+                exiting firms' debt not recovered from liquidation or loan guarantees
+    The loan book is kept from the bank's own flows; ``accounts.bank_book`` verifies it equals
     the firms' debt.
     """
 
@@ -24,10 +26,12 @@ class Bank(mesa.Agent):
         self.writeoffs = 0.0
         self.recovered = 0.0
         self.dividends = 0.0
-        self.lending_by_owner = [0.0, 0.0, 0.0, 0.0]
+
+    def begin_quarter(self) -> None:
+        self.new_loans = 0.0
 
     def book_lending(self, new_loans: float, repayments: float, interest: float) -> None:
-        self.new_loans = new_loans
+        self.new_loans += new_loans
         self.repayments = repayments
         self.interest = interest
         self.loans += new_loans - repayments

@@ -53,7 +53,7 @@ def size_class(employees: np.ndarray, annual_revenue: np.ndarray) -> np.ndarray:
 class Calibrated:
     """Sector parameters derived while building the population."""
 
-    m: np.ndarray  # intermediate inputs per unit of real output at 2018 input prices
+    m: np.ndarray  # intermediate inputs per unit of real output at A = 1 and 2018 prices
     mu: np.ndarray  # markup over unit cost (processing sectors)
     pi: np.ndarray  # real output per worker per quarter (technical)
     pi_cost: np.ndarray  # real output per paid worker when firms staff for the planning buffer
@@ -112,8 +112,14 @@ def build_population(
     def excess(sigma: float) -> float:
         return np.count_nonzero(sizes(sigma) >= ABOVE_SCALE) - target_above
 
-    lo, hi = 0.8, 4.0
-    sigma = brentq(excess, lo, hi, xtol=1e-4) if excess(lo) * excess(hi) < 0 else lo
+    # the count falls with sigma beyond the mode of P(rev > threshold); search that branch
+    grid = np.linspace(0.3, 6.0, 58)
+    counts = np.array([excess(g) for g in grid])
+    down = np.flatnonzero((counts[:-1] >= 0) & (counts[1:] < 0))
+    if down.size:
+        sigma = brentq(excess, grid[down[-1]], grid[down[-1] + 1], xtol=1e-6)
+    else:  # target out of reach: take the closest count (and say so in the run's metadata)
+        sigma = grid[np.argmin(np.abs(counts))]
     rev = sizes(sigma)
 
     # 3. ownership, prefecture, park -------------------------------------------------------
@@ -131,12 +137,14 @@ def build_population(
     pref = np.minimum((rng.random(n_syn)[:, None] > cum[sector]).sum(axis=1), len(prefs) - 1)
     park = np.full(n_syn, -1, dtype=np.int64)
     in_park = rng.random(n_syn) < np.minimum(1.0, cal.park_share * (1.0 + 0.5 * (big | mid)))
+    room = parks.capacity0 - np.bincount(b_park[b_park >= 0], minlength=len(parks))
     for i in np.flatnonzero(in_park):
-        cand = np.flatnonzero(parks.pref == pref[i])
-        if cand.size == 0:
+        cand = np.flatnonzero((parks.pref == pref[i]) & (room >= 1.0))
+        if cand.size == 0:  # no park in the prefecture, or all full: outside any park
             continue
         w = parks.capacity0[cand] * (1.0 + 2.0 * (parks.chain[cand] == sectors.chain[sector[i]]))
         park[i] = cand[np.searchsorted(np.cumsum(w) / w.sum(), rng.random())]
+        room[park[i]] -= 1.0
 
     # 4. assemble, then productivity, prices, capital, finance -----------------------------
     sector = np.concatenate([b_sector, sector])

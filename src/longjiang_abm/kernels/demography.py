@@ -44,6 +44,7 @@ def exit_firms(
     h0,
     tau,
     h_floor,
+    size_hazard,
     seed,
     t,
 ):
@@ -56,7 +57,9 @@ def exit_firms(
     -profit_i) in cash (soft budget constraint: its losses are covered); any other distressed
     firm exits. A distressed large firm of any ownership is rescued with at least the
     probability rescue_large (leading-firm support).
-    A solvent firm exits for other reasons with hazard h0 exp(-age_i / tau) + h_floor per quarter.
+    A firm not in distress exits for other reasons (owners retire, plants close) with hazard
+    z_size (h0 exp(-age_i / tau) + h_floor) per quarter, z = size_hazard by size class (large
+    firms are restructured rather than closed: z_large = 0).
     """
     total = 0.0
     for i in range(n):
@@ -80,7 +83,9 @@ def exit_firms(
                 total += b
             else:
                 exiting[i] = True
-        elif uniform(seed, t, ids[i], S_EXIT) < h0 * math.exp(-age[i] / tau) + h_floor:
+        elif uniform(seed, t, ids[i], S_EXIT) < size_hazard[size[i]] * (
+            h0 * math.exp(-age[i] / tau) + h_floor
+        ):
             exiting[i] = True
     return total
 

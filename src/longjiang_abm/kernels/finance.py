@@ -60,17 +60,20 @@ def book_income(
     """Income statement and cash flow of one quarter (all money in 10k yuan).
 
     mat_i   = m_s p_in_s (1 + green) Y_i / A_i^gamma   intermediate inputs (incl. abatement)
-    local_i = local_s fill_r coef_s Y_i p_r  of which raw material r bought in the province
+    local_i = local_s fill_r coef_s p_r Y_i / A_i^gamma   of which raw material r bought in
+              the province (fill_r: share of the province's demand for r that was met)
     va_i    = rev_i - mat_i
     wages_i = w_p L_i / 4,  interest_i = rate_i debt_i / 4
     rd_i    = rd_s rd_mult rev_i + dig_cost_i           R&D and digital upgrades
-    sub_i   = e_o (out_sub_s rev_i + rd_sub rd_i + chain_sub local_i + dig_sub dig_cost_i
+    sub_i   = e_o (out_sub_s rev_i + rd_sub (rd_i - dig_cost_i) + chain_sub local_i
+              + dig_sub dig_cost_i
               + green_sub abatement_i),   e_o the programmes' eligibility of owner type o
     vat_i   = vat max(va_i, 0)
     pre_i   = va_i - wages_i - interest_i - delta K_i - rd_i - vat_i + sub_i
     cit_i   = cit max(pre_i, 0),  profit_i = pre_i - cit_i
     cash_i += rev - mat - wages - interest - vat - cit - rd + sub + new_loan - repay - div
-    div_i   = min(payout max(profit_i, 0), max(0, cash - b_i)) + 0.5 max(0, cash - 2 b_i)
+    div_i   = min(payout max(profit_i, 0), max(0, c_i - b_i)) + 0.5 max(0, c_i - d_i - 2 b_i)
+              (c_i cash before dividends, d_i the first term)
               with the cash buffer b_i = cash_target rev_year_i (excess cash is paid out)
     debt_i += new_loan_i - repay_i
     """
@@ -87,12 +90,12 @@ def book_income(
         else:
             f = 1.0 if r < 0 else fill[r]
             pr = 1.0 if r < 0 else p_raw[r]
-            mat_local[i] = local_sourcing[s] * f * input_coef[s] * Y[i] * pr
+            mat_local[i] = local_sourcing[s] * f * input_coef[s] * Y[i] / A[i] ** gamma * pr
         va[i] = rev[i] - mat[i]
         wages[i] = wage[pref[i]] * L[i] / 4.0
         interest[i] = rate[i] * debt[i] / 4.0
         rd[i] = rd_intensity[s] * rd_mult * rev[i] + dig_cost[i]
-        sub = out_sub[s] * rev[i] + rd_sub * rd[i] + chain_sub * mat_local[i]
+        sub = out_sub[s] * rev[i] + rd_sub * (rd[i] - dig_cost[i]) + chain_sub * mat_local[i]
         sub += dig_sub * dig_cost[i] + green_sub * abatement
         subsidy[i] = elig[owner[i]] * sub
         dig_cost[i] = 0.0

@@ -137,6 +137,7 @@ def produce(
     Y,
     unfilled,
     rev,
+    gamma,
 ):
     """Production and sales for the firms of the sectors flagged ``active``.
 
@@ -145,7 +146,8 @@ def produce(
         D_i = demand_s ((1 - defence_s) f_i + defence_s f_i open_o / sum_j f_j open_j)
         Y_i = min(D_i, cap_i, A_i pi_s L_i)
         unfilled_i = (D_i - Y_i) / D_i,   rev_i = p_i Y_i
-    Returns the output of each sector (real units).
+    Returns the output of each sector (real units) and its input-weighted output
+    sum_i Y_i / A_i^gamma (raw materials are saved with productivity like other inputs).
     """
     n_sec = active.size
     open_share = np.zeros(n_sec)
@@ -153,6 +155,7 @@ def produce(
         if alive[i] and active[sector[i]]:
             open_share[sector[i]] += share[i] * open_o[owner[i]]
     out = np.zeros(n_sec)
+    out_in = np.zeros(n_sec)
     for i in range(n):
         if not alive[i]:
             continue
@@ -169,4 +172,5 @@ def produce(
         unfilled[i] = (d - y) / d if d > 0.0 else 0.0
         rev[i] = price[i] * y
         out[s] += y
-    return out
+        out_in[s] += y / A[i] ** gamma
+    return out, out_in

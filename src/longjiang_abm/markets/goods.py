@@ -63,7 +63,7 @@ def clear_goods(model) -> None:
     for processing sectors (their national market share follows their competitiveness
     relative to the national frontier F_t); raw sectors sell on national commodity markets
     (rho_s = 1). Processing sectors produce first; their local raw-material purchases
-        local_r = sum_s local_s coef_s Y_s        (s buying raw material r)
+        local_r = sum_i local_s coef_s Y_i / A_i^gamma      (firms i of sectors s buying r)
     add to the demand of raw sector r. ``fill_r`` is the share of raw demand that was met.
     """
     f, k, env, sec = model.firms, model.k, model.env, model.sectors
@@ -86,7 +86,7 @@ def clear_goods(model) -> None:
     rho = np.where(sec.raw, 1.0, (e_bar / model.e_bar0) / env.frontier)
     rho = np.where(e_bar > 0, rho, 0.0)
     external = model.demand0 * env.demand_index * rho**fp.provincial_demand_elasticity
-    out = k.produce(
+    out, out_in = k.produce(
         n,
         f.alive,
         f.sector,
@@ -105,13 +105,14 @@ def clear_goods(model) -> None:
         f.Y,
         f.unfilled,
         f.rev,
+        fp.materials_efficiency,
     )
-    local = np.zeros(len(sec))
+    local = np.zeros(len(sec))  # raw material bought in the province, real units
     buys = sec.raw_input >= 0
     lam = model.inst.local_sourcing_s
-    np.add.at(local, sec.raw_input[buys], (lam * sec.input_coef * out)[buys])
+    np.add.at(local, sec.raw_input[buys], (lam * sec.input_coef * out_in)[buys])
     demand = np.where(sec.raw, external + local, external)
-    out_raw = k.produce(
+    out_raw, _ = k.produce(
         n,
         f.alive,
         f.sector,
@@ -130,6 +131,7 @@ def clear_goods(model) -> None:
         f.Y,
         f.unfilled,
         f.rev,
+        fp.materials_efficiency,
     )
     model.sector_output = out + out_raw
     model.sector_demand = demand

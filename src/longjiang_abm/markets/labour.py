@@ -23,15 +23,17 @@ def clear_labour(model) -> None:
 def adjust_wages_and_supply(model) -> None:
     """Wages follow tightness; the labour force shrinks with natural decline and migration.
 
-        w_p <- w_p (1 + g_w / 8 + a (LD_p / LS_p - 1 / (1 + slack)))
+        w_p <- w_p (1 + k g_w / 4 + a (LD_p / LS_p - 1 / (1 + slack)))
         pool_p <- pool_p (1 + n / 4 - m max(0, (w_nat - w_p) / w_nat) / 4)
-    with g_w national wage growth, a the wage adjustment, n natural increase and m the
+    with g_w national wage growth, k the wage pass-through, a the wage adjustment, n natural increase and m the
     migration response (all per year).
     """
     p, sc = model.prefectures, model.scenario
     env, cal = sc.environment, sc.calibration
-    tight = p.labour_demand / np.maximum(p.labour_supply, 1e-9) - 1.0 / (1.0 + cal.labour_slack)
-    p.wage = p.wage * (1.0 + env.national_wage_growth / 8.0 + cal.wage_adjustment * tight)
+    ratio = p.labour_demand / np.maximum(p.labour_supply, 1e-9)
+    tight = ratio - 1.0 / (1.0 + cal.labour_slack)
+    trend = cal.wage_passthrough * env.national_wage_growth / 4.0
+    p.wage = p.wage * (1.0 + trend + cal.wage_adjustment * tight)
     gap = np.maximum(0.0, (model.env.national_wage - p.wage) / model.env.national_wage)
     p.labour_pool = p.labour_pool * (
         1.0 + env.natural_increase / 4.0 - env.migration_response * gap / 4.0
