@@ -66,7 +66,8 @@ def book_income(
     wages_i = w_p L_i / 4,  interest_i = rate_i debt_i / 4
     rd_i    = rd_s rd_mult rev_i + dig_cost_i           R&D and digital upgrades
     sub_i   = e_o (out_sub_s rev_i + rd_sub (rd_i - dig_cost_i) + chain_sub local_i
-              + dig_sub dig_cost_i + green_sub abatement_i),   e_o the programmes' eligibility of owner type o
+              + dig_sub dig_cost_i + green_sub abatement_i),
+              e_o the programmes' eligibility of owner type o
     vat_i   = vat max(va_i, 0)
     pre_i   = va_i - wages_i - interest_i - delta K_i - rd_i - vat_i + sub_i
     cit_i   = cit max(pre_i, 0),  profit_i = pre_i - cit_i

@@ -26,8 +26,7 @@ def adjust_wages_and_supply(model) -> None:
         w_p <- w_p (1 + k g_w / 4 + a (LD_p / LS_p - 1 / (1 + slack)))
         pool_p <- pool_p (1 + n / 4 - m max(0, (w_nat - w_p) / w_nat) / 4)
     with g_w national wage growth, k the wage pass-through, a the wage adjustment, n natural
-    increase and m the
-    migration response (all per year).
+    increase and m the migration response (all per year).
     """
     p, sc = model.prefectures, model.scenario
     env, cal = sc.environment, sc.calibration
