@@ -236,6 +236,7 @@ def _create(model, drawn: tuple, incentive: float) -> None:
     model.flows["entry_equity"] += float((cash - grant + K - debt).sum())
     model.flows["entry_loans"] += float(debt.sum())
     model.flows["entry_capital"] += float(K.sum())
+    model.year_capital += float(K.sum())
     model.flows["entry_incentives"] += float(grant.sum())
     model.bank.book_entry_loans(float(debt.sum()))
     if incentive > 0.0:

@@ -48,7 +48,7 @@ class Instruments:
     defence_open_o: np.ndarray  # access of each owner type to defence procurement
     large_small: float  # quarterly catch-up of SMEs toward large local firms of their chain
     green_cut: float  # required cut in emissions intensity (share)
-    green_cost: float  # abatement cost per yuan of output cost
+    green_cost: float  # abatement cost per yuan of intermediate inputs
     green_subsidy: float  # share of abatement cost paid by government
     lsi_budget_q: float  # programme cost of large-small integration, 10k yuan per quarter
 

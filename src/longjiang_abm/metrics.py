@@ -96,8 +96,10 @@ def quarter_record(model) -> dict:
 
     Flows (output, revenue, value added, jobs, emissions, credit) are summed over the firms
     that produced this quarter: those alive at its start, this quarter's exits included,
-    entrants (which start producing next quarter) excluded. Stocks (firms, digital level,
-    SME productivity) are those of the firms alive at the end of the quarter.
+    entrants (which start producing next quarter) excluded; so are ``smes`` (the small and
+    micro firms among them) and ``credit_private_share`` (private firms' share of incumbents'
+    new loans). Stocks (firms, digital level, SME productivity) are those of the firms alive at
+    the end of the quarter.
     """
     f, sec, macro, gov = model.firms, model.sectors, model.macro, model.government
     r = quarter_rows(model)  # firms that produced
@@ -204,10 +206,7 @@ def year_end_record(model) -> dict:
         f.park[r][f.park[r] >= 0], weights=rev[f.park[r] >= 0], minlength=len(parks)
     )
     shares = rev / total if total > 0 else np.zeros_like(rev)
-    n = f.n
-    first_q = model.quarter - 3  # first quarter of this year
-    year_rows = f.alive[:n] | (f.died[:n] >= first_q)  # every firm active this year
-    k_start = f.K_year[:n][year_rows].sum()
+    k_start = model.year_capital  # capital at the start of the year plus entrants' capital
     owner = f.owner[r]
     return {
         "above_scale_firms": int(np.count_nonzero(rev >= ABOVE_SCALE)),

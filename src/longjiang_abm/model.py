@@ -75,6 +75,7 @@ class LongjiangModel(mesa.Model):
         self.firms, self.cal, self.scale = build_population(
             scenario, self.sectors, self.prefectures, self.suit, self.parks, self.seed
         )
+        self.above_scale_2018 = int(np.count_nonzero(self.firms.col("rev_year") >= 2000.0))
         self.env = Environment(scenario, self.sectors, START_YEAR)
         self.inst = instruments(
             scenario.policy.at_year(START_YEAR), scenario, self.sectors, self.scale
@@ -105,7 +106,7 @@ class LongjiangModel(mesa.Model):
                 + scenario.calibration.tertiary_va_2018
             )
         )
-        self.year_profits = 0.0
+        self.year_profits = self.year_capital = 0.0
 
     def _init_markets(self) -> None:
         """2018 demand by sector, competitiveness, labour supply and location statistics."""
@@ -197,6 +198,7 @@ class LongjiangModel(mesa.Model):
             f.inv_ytd[: f.n] = 0.0
             f.K_year[: f.n] = f.K[: f.n]
             self.year_profits = 0.0
+            self.year_capital = float(f.K[f.alive_rows()].sum())
         self.K_start = f.K[: f.n].copy()
         self.bank.begin_quarter()
         self.flows = dict.fromkeys(

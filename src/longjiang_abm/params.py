@@ -2,7 +2,8 @@
 
 Every number has bounds and a description giving its meaning and unit. Money in firm-level
 parameters is in 10k yuan (万元); provincial aggregates are in 100m yuan (亿元). Rates are per year
-unless the name ends in ``_q`` (per quarter). The schema's defaults ARE the packaged baseline
+unless the name ends in ``_q`` (per quarter) or its description says "per quarter" or
+"quarterly" (docs/units.md lists them). The schema's defaults ARE the packaged baseline
 scenario ("2018 practice continued"); ``params/baseline.toml`` spells the same values out.
 """
 
@@ -185,7 +186,8 @@ class FirmParams(_Section):
         0.04, 0.0, 0.5, "extra exogenous exit hazard per quarter of a newborn firm (falls with age)"
     )
     exit_hazard_floor_q: float = _f(
-        0.01, 0.0, 0.5, "exogenous exit hazard per quarter of a firm of any age"
+        0.01, 0.0, 0.5, "exogenous exit hazard per quarter at any age (small and micro firms; "
+        "medium firms a quarter of it, large firms none)"
     )
     exit_hazard_age_q: float = _f(
         12.0, 1.0, 400.0, "age (quarters) over which the exogenous exit hazard falls by e"
@@ -341,7 +343,7 @@ class InstrumentParams(_Section):
         0.4, 0.0, 1.0, "cut in emissions intensity required at green_transition = 1"
     )
     green_cost_max: float = _f(
-        0.02, 0.0, 0.5, "abatement cost at green_transition = 1, share of unit cost"
+        0.02, 0.0, 0.5, "abatement cost at green_transition = 1, share of intermediate-input cost"
     )
     green_subsidy_max: float = _f(
         0.3, 0.0, 1.0, "share of abatement costs paid by government at green_transition = 1"

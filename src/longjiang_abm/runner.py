@@ -108,6 +108,7 @@ def run(
         **provenance(),
         "timings_s": {"init": t1 - t0, "simulate": t2 - t1},
         "n_firms_end": model.firms.n_alive,
+        "above_scale_2018": model.above_scale_2018,
         "quarters": quarters,
     }
     quarterly = model.quarterly_frame()

@@ -37,7 +37,7 @@ FIRM_COLUMNS: dict[str, tuple[type, str]] = {
     "emis": (np.float64, "emissions intensity, t CO2 per 10k yuan of output"),
     "share": (np.float64, "market share within the sector, 0-1"),
     "exp_dem": (np.float64, "expected demand, real output per quarter"),
-    "D": (np.float64, "demand met this quarter, real output"),
+    "D": (np.float64, "demand addressed to the firm this quarter, real output"),
     "Y": (np.float64, "output, real 10k yuan per quarter"),
     "cap": (np.float64, "capacity, real output per quarter"),
     "unfilled": (np.float64, "share of demand left unfilled"),

@@ -118,7 +118,7 @@ def build_population(
     down = np.flatnonzero((counts[:-1] >= 0) & (counts[1:] < 0))
     if down.size:
         sigma = brentq(excess, grid[down[-1]], grid[down[-1] + 1], xtol=1e-6)
-    else:  # target out of reach: take the closest count (and say so in the run's metadata)
+    else:  # target out of reach: the closest count (run.json records the count reached)
         sigma = grid[np.argmin(np.abs(counts))]
     rev = sizes(sigma)
 
