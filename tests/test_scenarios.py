@@ -33,7 +33,7 @@ def test_scenario_runs_two_years(path):
     assert len(kpis) == 2 and kpis["gdp"].gt(0).all()
 
 
-@pytest.mark.parametrize("script", ["policy_comparison.py", "resilience.py"])
+@pytest.mark.parametrize("script", ["policy_comparison.py", "resilience.py", "lever_effects.py"])
 def test_experiment_scripts_run_small(tmp_path, script):
     p = subprocess.run(
         [
