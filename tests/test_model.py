@@ -131,3 +131,10 @@ def test_park_coconstruction_builds_infrastructure_and_attracts_entrants():
     in_park = lambda m: (m.firms.park[: m.firms.n] >= 0) & born(m)  # noqa: E731
     assert in_park(cc).sum() / born(cc).sum() > in_park(base).sum() / born(base).sum()
     assert cc.quarterly_frame()["park_funds"].sum() > base.quarterly_frame()["park_funds"].sum()
+
+
+def test_kpis_report_completed_years_only(small_model):
+    for _ in range(5):
+        small_model.step()
+    kpis = small_model.kpis()
+    assert kpis["year"].tolist() == [2019]

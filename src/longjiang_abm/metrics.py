@@ -228,7 +228,10 @@ def year_end_record(model) -> dict:
 
 
 def annual_kpis(quarterly: pd.DataFrame, base_gdp: float) -> pd.DataFrame:
-    """The KPI table: one row per calendar year, columns ``KPI_COLUMNS`` (+ extras)."""
+    """The KPI table: one row per completed calendar year, columns ``KPI_COLUMNS`` (+ extras)."""
+    counts = quarterly.groupby("year")["quarter"].count()
+    complete = counts.index[counts == 4]  # a year is reported once its 4th quarter is done
+    quarterly = quarterly[quarterly["year"].isin(complete)]
     g = quarterly.groupby("year", sort=True)
     out = g[FLOW_COLUMNS].sum() / 1e4
     out["secondary_share"] = out["secondary_va"] / out["gdp"]

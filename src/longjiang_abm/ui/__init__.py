@@ -1,0 +1,15 @@
+"""The browser UI (Solara): watch clusters grow on a map of the province while the KPIs move
+against the strategy's targets.
+
+Start it with ``longjiang ui`` (or ``solara run longjiang_abm.ui.app``). The modules:
+
+- ``app``: the page (``Page``) and the server launcher (``serve``);
+- ``session``: one browser session's run: the model, its reference run, stepping, levers;
+- ``snapshot``: the aggregates one frame shows, computed from the model after each step;
+- ``controls``, ``kpis``, ``panels``: the Solara components;
+- ``charts``: the Altair (Vega-Lite) charts; ``geography``: the schematic map;
+- ``levers``, ``scenarios``: lever specifications and the scenario files of ``params/``.
+
+Nothing in this package changes the model: levers reach it only through
+``model.policy_override`` (applied by ``Government.set_policy`` from the next quarter).
+"""

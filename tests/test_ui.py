@@ -1,0 +1,346 @@
+"""The Solara UI without a browser: components rendered with ``solara.render`` and driven
+through their widgets (Solara's recommended way to test components), on the real model."""
+
+from __future__ import annotations
+
+import socket
+import statistics
+import time
+
+import ipyvuetify as v
+import numpy as np
+import pytest
+import solara
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema.core import load_schema
+
+from longjiang_abm import cli, params
+from longjiang_abm.ui import charts, geography, levers, maps
+from longjiang_abm.ui.app import App, serve
+from longjiang_abm.ui.kpis import kpi_cards
+from longjiang_abm.ui.session import RunSettings, Session
+from longjiang_abm.ui.snapshot import quarter_label
+
+pytestmark = pytest.mark.timeout(300)
+FIRMS = 1500  # a miniature province keeps each test at a second or two
+
+
+@pytest.fixture
+def session():
+    return Session(RunSettings(n_firms=FIRMS, seed=3))
+
+
+@pytest.fixture
+def page(session):
+    box, rc = solara.render(App(session=session), handle_error=False)
+    yield rc, session
+    rc.close()
+
+
+def _quarter(rc) -> str:
+    return rc.find(class_="lj-quarter").widget.children[0]
+
+
+def _kpi_values(rc) -> list[str]:
+    return [w.children[0] for w in rc.find(class_="lj-kpi-value").widgets]
+
+
+def _all_widgets(rc):
+    """Every widget on the page (depth first)."""
+    todo, seen = [rc.find().widgets[0]], set()
+    while todo:
+        w = todo.pop()
+        if id(w) in seen:
+            continue
+        seen.add(id(w))
+        yield w
+        for attr in ("children", "v_slots"):
+            for c in getattr(w, attr, None) or []:
+                c = c.get("children") if isinstance(c, dict) else c
+                if hasattr(c, "keys") and hasattr(c, "comm"):
+                    todo.append(c)
+
+
+def _with_class(rc, cls: str) -> list:
+    return [w for w in _all_widgets(rc) if cls in (getattr(w, "class_", None) or "").split()]
+
+
+def _tables(rc) -> list:
+    return [w for w in _all_widgets(rc) if "DataTable" in type(w).__name__]
+
+
+def _click(rc, cls: str) -> None:
+    rc.find(v.Btn, class_=cls).widget.click()
+
+
+def _lever_slider(rc, name: str):
+    return rc.find(class_=f"lj-lever lj-lever-{name}").find(v.Slider).widget
+
+
+# --- the page -----------------------------------------------------------------------------------
+def test_page_renders_every_panel(page):
+    rc, session = page
+    assert _quarter(rc) == "2018Q4 · quarter 0"
+    assert len(_kpi_values(rc)) == len(kpi_cards(session.snapshot)) == 8
+    for name in ("Play", "Step", "Reset"):
+        assert rc.find(v.Btn, class_=f"lj-{name.lower()}").widget.children[-1] == name
+    # one slider per lever of the schema, plus "quarters per frame"
+    assert len(rc.find(v.Slider)) == len(params.PolicyLevers.model_fields) + 1
+    rc.find(class_="lj-chart lj-map").assert_single()
+    tabs = rc.find(v.Tabs).widget
+    _click(rc, "lj-step")  # so that the comparison has something to show
+    for i in range(5):  # each tab renders (lazily) without error and shows its charts
+        tabs.v_model = i
+        assert _with_class(rc, "lj-chart") or _tables(rc), f"tab {i} is empty"
+        if i == 3:
+            assert len(_with_class(rc, "lj-compare")) == 1
+
+
+def test_step_advances_time_and_updates_the_kpis(page):
+    rc, session = page
+    before = _kpi_values(rc)
+    _click(rc, "lj-step")
+    assert session.model.quarter == 1
+    assert _quarter(rc) == "2019Q1 · quarter 1"
+    after = _kpi_values(rc)
+    assert after != before
+    share = session.model.records[-1]["secondary_share"]
+    assert after[0] == f"{share:.1%}"  # no trailing year yet: the quarter's share
+    assert after[6] == f"{session.model.records[-1]['employment']:,.0f}"
+    _click(rc, "lj-step")
+    assert _quarter(rc) == "2019Q2 · quarter 2"
+    assert _kpi_values(rc) != after
+
+
+def test_lever_applies_from_the_next_quarter_and_is_recorded(page):
+    rc, session = page
+    model = session.model
+    _click(rc, "lj-step")
+    _click(rc, "lj-step")
+    _lever_slider(rc, "ownership_neutrality").v_model = 1.0
+    assert model.policy_override is not None
+    assert model.policy_override.ownership_neutrality == 1.0
+    assert model.government.policy.ownership_neutrality == 0.0  # not yet in force
+    _click(rc, "lj-step")
+    assert model.government.policy.ownership_neutrality == 1.0
+    quarter, logged = model.government.policy_log[-1]
+    assert quarter == 3 and logged["ownership_neutrality"] == 1.0
+    in_force = [r["ownership_neutrality"] for r in model.records]
+    assert in_force == [0.0, 0.0, 1.0]
+    assert session.snapshot.history[-1] == ("2019Q3", {"ownership_neutrality": (0.0, 1.0)})
+    rc.find(v.Tabs).widget.v_model = 4  # History tab lists the change
+    items = [row for t in _tables(rc) for row in getattr(t, "items", [])]
+    assert any(row.get("lever") == "ownership_neutrality" for row in items)
+
+
+def test_reference_run_ignores_the_levers_and_comparison_shows_differences(session):
+    session.set_levers(ownership_neutrality=1.0, park_coconstruction=1.0)
+    snap = session.step(6)
+    ref = session.reference_model
+    assert ref.quarter == session.model.quarter == 6
+    assert ref.government.policy.ownership_neutrality == 0.0
+    assert session.model.government.policy.ownership_neutrality == 1.0
+    assert {r["ownership_neutrality"] for r in ref.records} == {0.0}
+    # the reference is the same seed and population without the lever changes
+    assert ref.records[0]["gdp"] != session.model.records[0]["gdp"]
+    table = charts.comparison_table(snap)
+    assert (table["difference"].str.strip("+0.%,") != "").any()
+
+
+def test_play_runs_and_pause_stops(page):
+    rc, session = page
+    _click(rc, "lj-play")
+    deadline = time.time() + 60
+    while session.model.quarter < 3 and time.time() < deadline:
+        time.sleep(0.05)
+    assert session.model.quarter >= 3, "play did not advance the model"
+    _click(rc, "lj-play")  # pause
+    time.sleep(1.0)  # a frame that was running completes
+    stopped = session.model.quarter
+    time.sleep(1.0)
+    assert session.model.quarter == stopped
+    assert _quarter(rc) == f"{quarter_label(stopped)} · quarter {stopped}"
+
+
+def test_closing_the_page_stops_the_play_loop(session):
+    box, rc = solara.render(App(session=session), handle_error=False)
+    _click(rc, "lj-play")
+    deadline = time.time() + 60
+    while session.model.quarter < 2 and time.time() < deadline:
+        time.sleep(0.05)
+    rc.close()  # the browser tab goes away
+    time.sleep(1.0)
+    stopped = session.model.quarter
+    time.sleep(1.0)
+    assert session.model.quarter == stopped
+    assert 2 <= stopped < session.horizon
+
+
+def test_play_stops_at_the_horizon(session):
+    session.set_horizon(1)
+    box, rc = solara.render(App(session=session), handle_error=False)
+    try:
+        rc.find(v.Slider, label="quarters per frame").widget.v_model = 2
+        _click(rc, "lj-play")
+        deadline = time.time() + 60
+        while not session.done and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        assert session.model.quarter == 4
+        assert rc.find(v.Btn, class_="lj-play").widget.disabled
+    finally:
+        rc.close()
+
+
+def test_reset_rebuilds_the_model_with_the_new_settings(page):
+    rc, session = page
+    _click(rc, "lj-step")
+    old = session.model
+    seed = rc.find(v.TextField, label="seed").widget
+    seed.v_model = "11"
+    seed.fire_event("focusout", None)
+    assert rc.find(v.Alert).widgets, "a pending-reset notice is shown"
+    _lever_slider(rc, "park_coconstruction").v_model = 0.5
+    _click(rc, "lj-reset")
+    assert session.model is not old
+    assert session.model.quarter == 0 and session.settings.seed == 11
+    assert _quarter(rc) == "2018Q4 · quarter 0"
+    # the levers as set become the run's levers from its first quarter
+    assert session.scenario.policy.park_coconstruction == 0.5
+    _click(rc, "lj-step")
+    assert session.model.government.policy.park_coconstruction == 0.5
+
+
+def test_bad_lever_value_is_refused_with_a_message(page):
+    rc, session = page
+    before = session.model.policy_override
+    _lever_slider(rc, "ownership_neutrality").v_model = 7.0  # beyond the schema's range
+    assert session.model.policy_override is before
+    assert "ownership_neutrality" in rc.find(class_="lj-error").widget.children[0]
+
+
+# --- levers from the schema -----------------------------------------------------------------
+def test_lever_controls_follow_the_schema(monkeypatch):
+    specs = levers.lever_specs()
+    assert [s.name for s in specs] == list(params.PolicyLevers.model_fields)
+    for s in specs:
+        field = params.PolicyLevers.model_fields[s.name]
+        assert (s.lo, s.hi) == levers._bounds(field)
+        assert s.active == (s.name in params.ACTIVE_LEVERS)
+    # a lever without a mechanism is shown, but disabled
+    monkeypatch.setattr(params, "ACTIVE_LEVERS", ("ownership_neutrality",))
+    session = Session(RunSettings(n_firms=FIRMS))
+    box, rc = solara.render(App(session=session), handle_error=False)
+    try:
+        assert not _lever_slider(rc, "ownership_neutrality").disabled
+        assert _lever_slider(rc, "park_coconstruction").disabled
+    finally:
+        rc.close()
+
+
+# --- the map and the charts -------------------------------------------------------------------
+def test_schematic_map_partitions_the_outline():
+    geo = geography.schematic()
+    model_prefs = Session(RunSettings(n_firms=FIRMS)).model.prefectures
+    assert list(geo.prefectures) == list(model_prefs.keys)
+    seats = np.array([geography.TOWNS[k][0] for k in geo.prefectures])
+    assert np.allclose(seats[:, 0], model_prefs.lat) and np.allclose(seats[:, 1], model_prefs.lon)
+
+    def area(poly):
+        x, y = poly[:, 0], poly[:, 1]
+        return 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+
+    total = sum(area(p) for _, p in geo.cells)
+    assert total == pytest.approx(area(geo.outline), rel=1e-6)
+    assert {p for p, _ in geo.cells} == set(range(13))  # every prefecture has land
+    for towns in geography.TOWNS.values():
+        for lat, lon in towns:
+            assert geography._inside(np.array([lon * geography.KX, lat]), geo.outline)
+
+
+def _valid(spec: dict) -> None:
+    validate_jsonschema(spec, load_schema())
+
+
+def test_charts_are_valid_vega_lite_and_aggregate_first():
+    sizes = []
+    for n in (FIRMS, 4 * FIRMS):
+        s = Session(RunSettings(n_firms=n, seed=1))
+        snap = s.step(5)
+        names = dict(zip(s.model.sectors.keys, s.model.sectors.names, strict=True))
+        specs = [maps.map_spec(snap, fill) for fill in maps.FILL_OPTIONS] + [
+            charts.lines_spec(snap.frame, {"a": "secondary_share"}, "x", ".0%", band=True),
+            charts.above_scale_spec(snap),
+            charts.parks_spec(snap),
+            charts.sector_spec(snap, names),
+            charts.ccdf_spec(snap),
+            charts.comparison_spec(snap),
+            charts.prefecture_difference_spec(snap),
+        ]
+        for spec in specs:
+            _valid(spec)
+        rows = [sum(len(d) for d in spec["datasets"].values()) for spec in specs]
+        sizes.append(rows)
+        assert max(rows) < 1000  # never one mark per firm
+    assert sizes[0] == sizes[1]  # the data sent does not grow with the population
+    # bubble sizes and fills use scales fixed for the run: growth shows between frames
+    spec = maps.map_spec(snap)
+    assert spec["layer"][4]["encoding"]["size"]["scale"]["domain"] == [0, snap.size_max]
+    assert snap.size_max >= 2 * float(snap.parks["output0"].max())
+
+
+def test_park_classes_follow_the_thresholds(session):
+    snap = session.step(1)
+    parks = snap.parks
+    ten, hundred = 100 * snap.scale, 1000 * snap.scale
+    expect = np.where(
+        parks["output_year"] >= hundred,
+        "100 bn",
+        np.where(parks["output_year"] >= ten, "10 bn", "smaller"),
+    )
+    assert list(parks["class"]) == list(expect)
+    f = session.model.firms
+    r = f.alive_rows()
+    inside = r[f.park[r] >= 0]
+    assert parks["output_year"].sum() == pytest.approx(f.rev[inside].sum() * 4 / 1e4)
+    assert parks["firms"].sum() == inside.size
+    assert snap.latest["parks_10bn_rr"] == int((parks["output_year"] >= ten).sum())
+
+
+# --- speed ------------------------------------------------------------------------------------
+def test_one_quarter_and_redraw_is_fast_at_full_scale():
+    """At 20,000 firms a quarter (this run and its reference) plus the redraw of the page
+    stays well under half a second (median of several steps; the machine may be shared)."""
+    session = Session(RunSettings(n_firms=20_000))
+    box, rc = solara.render(App(session=session), handle_error=False)
+    try:
+        _click(rc, "lj-step")  # warm-up (first step loads the cached kernels)
+        times = []
+        for _ in range(7):
+            t = time.perf_counter()
+            _click(rc, "lj-step")
+            times.append(time.perf_counter() - t)
+        assert session.model.quarter == 8
+        assert statistics.median(times) < 0.5, times
+    finally:
+        rc.close()
+
+
+# --- the command ------------------------------------------------------------------------------
+def test_cli_has_a_ui_command():
+    args = cli._parser().parse_args(["ui"])
+    assert (args.host, args.port) == ("127.0.0.1", 8765)
+    args = cli._parser().parse_args(["ui", "--host", "0.0.0.0", "--port", "9001"])
+    assert (args.host, args.port) == ("0.0.0.0", 9001)
+
+
+def test_serve_warns_for_other_hosts_and_refuses_a_busy_port(capsys):
+    with socket.socket() as busy:
+        busy.bind(("0.0.0.0", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert serve("0.0.0.0", port) == 2
+    err = capsys.readouterr().err
+    assert "warning: binding to 0.0.0.0" in err
+    assert f"cannot listen on 0.0.0.0:{port}" in err
+    assert cli.main(["ui", "--port", "70000"]) == 2
