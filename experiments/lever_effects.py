@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from longjiang_abm import load_scenario  # noqa: E402
-from longjiang_abm.ensemble import markdown_table, run_ensemble  # noqa: E402
+from longjiang_abm.ensemble import ensemble_arguments, markdown_table, run_ensemble  # noqa: E402
 from longjiang_abm.params import PolicyLevers  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1] / "params"
@@ -44,11 +44,7 @@ def one_lever_scenarios():
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--seeds", type=int, default=10)
-    p.add_argument("--years", type=int, default=10)
-    p.add_argument("--firms", type=int, default=None, help="default: the whole population")
-    p.add_argument("--workers", type=int, default=None)
-    p.add_argument("--out", default="docs/experiments")
+    ensemble_arguments(p, seeds=10)
     args = p.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

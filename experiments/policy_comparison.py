@@ -25,6 +25,7 @@ from longjiang_abm.ensemble import (  # noqa: E402
     TARGET_ABOVE_SCALE,
     TARGET_SHARE,
     bands,
+    ensemble_arguments,
     fan_chart,
     markdown_table,
     run_ensemble,
@@ -54,11 +55,7 @@ KPIS = [
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--seeds", type=int, default=20)
-    p.add_argument("--years", type=int, default=10)
-    p.add_argument("--firms", type=int, default=None, help="default: the whole population")
-    p.add_argument("--workers", type=int, default=None)
-    p.add_argument("--out", default="docs/experiments")
+    ensemble_arguments(p, seeds=20)
     args = p.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,12 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from longjiang_abm import load_scenario  # noqa: E402
-from longjiang_abm.ensemble import fan_chart, markdown_table, run_ensemble  # noqa: E402
+from longjiang_abm.ensemble import (  # noqa: E402
+    ensemble_arguments,
+    fan_chart,
+    markdown_table,
+    run_ensemble,
+)
 
 ROOT = Path(__file__).resolve().parents[1] / "params"
 
@@ -52,11 +57,7 @@ def recovery_years(path: pd.Series, start: int) -> float:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--seeds", type=int, default=20)
-    p.add_argument("--years", type=int, default=10)
-    p.add_argument("--firms", type=int, default=None, help="default: the whole population")
-    p.add_argument("--workers", type=int, default=None)
-    p.add_argument("--out", default="docs/experiments")
+    ensemble_arguments(p, seeds=20)
     args = p.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,15 @@ TARGET_SHARE = (0.35, 0.40)  # secondary industry, share of GDP
 TARGET_ABOVE_SCALE = 5000  # above-scale industrial enterprises
 
 
+def ensemble_arguments(parser, seeds: int) -> None:
+    """The command-line options every ensemble experiment takes."""
+    parser.add_argument("--seeds", type=int, default=seeds)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--firms", type=int, default=None, help="default: the whole population")
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--out", default="docs/experiments")
+
+
 def _one(args: tuple) -> pd.DataFrame:
     scenario, seed, years, n_firms = args
     kpis = run(scenario, seed=seed, years=years, n_firms=n_firms).kpis

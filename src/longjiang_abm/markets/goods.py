@@ -86,38 +86,28 @@ def clear_goods(model) -> None:
     rho = np.where(sec.raw, 1.0, (e_bar / model.e_bar0) / env.frontier)
     rho = np.where(e_bar > 0, rho, 0.0)
     external = model.demand0 * env.demand_index * rho**fp.provincial_demand_elasticity
-    out, out_in = k.produce(
-        n,
-        f.alive,
-        f.sector,
-        f.owner,
-        ~sec.raw,
-        f.share,
-        external,
-        model.defence_share,
-        model.inst.defence_open_o,
-        f.cap,
-        f.L,
-        f.A,
-        model.cal.pi,
-        f.price,
-        f.D,
-        f.Y,
-        f.unfilled,
-        f.rev,
-        fp.materials_efficiency,
-    )
+    out, out_in = _produce(model, ~sec.raw, external)
     local = np.zeros(len(sec))  # raw material bought in the province, real units
     buys = sec.raw_input >= 0
     lam = model.inst.local_sourcing_s
     np.add.at(local, sec.raw_input[buys], (lam * sec.input_coef * out_in)[buys])
     demand = np.where(sec.raw, external + local, external)
-    out_raw, _ = k.produce(
-        n,
+    out_raw, _ = _produce(model, sec.raw.copy(), demand)
+    model.sector_output = out + out_raw
+    model.sector_demand = demand
+    model.local_raw_demand = local
+    model.fill = np.where(demand > 0, (out + out_raw) / np.maximum(demand, 1e-300), 1.0)
+
+
+def _produce(model, active: np.ndarray, demand: np.ndarray) -> tuple:
+    """Kernel ``produce`` for the sectors flagged ``active`` facing sector ``demand``."""
+    f = model.firms
+    return model.k.produce(
+        f.n,
         f.alive,
         f.sector,
         f.owner,
-        sec.raw.copy(),
+        active,
         f.share,
         demand,
         model.defence_share,
@@ -131,9 +121,5 @@ def clear_goods(model) -> None:
         f.Y,
         f.unfilled,
         f.rev,
-        fp.materials_efficiency,
+        model.scenario.firms.materials_efficiency,
     )
-    model.sector_output = out + out_raw
-    model.sector_demand = demand
-    model.local_raw_demand = local
-    model.fill = np.where(demand > 0, (out + out_raw) / np.maximum(demand, 1e-300), 1.0)
