@@ -193,10 +193,10 @@ def main(argv: list[str] | None = None) -> int:
             cmd = commands.cmd_sweep if args.command == "sweep" else commands.cmd_analyze
             return cmd(args, console)
     except (ScenarioError, UserError, OutputExistsError) as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
+        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {exc}", highlight=False)
         return 2
     except KeyboardInterrupt:
-        Console(stderr=True).print("interrupted: no result files were written")
+        Console(stderr=True, soft_wrap=True).print("interrupted: no result files were written")
         return 130
     return 1
 

@@ -1,0 +1,125 @@
+"""The ``longjiang sweep`` and ``longjiang analyze`` commands (called from cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from .spec import SweepError
+
+
+def add_sweep_arguments(s: argparse.ArgumentParser) -> None:
+    s.add_argument("sweep_file", help="sweep TOML file (see experiments/sweeps/)")
+    s.add_argument(
+        "--executor",
+        choices=["local", "dask", "slurm", "pbs"],
+        default="local",
+        help="local: a Dask LocalCluster (default); dask: a running scheduler (--scheduler); "
+        "slurm / pbs: worker jobs through dask-jobqueue",
+    )
+    s.add_argument("--workers", type=int, help="worker processes (local: default all cores)")
+    s.add_argument("--scheduler", metavar="ADDRESS", help="scheduler address for --executor dask")
+    s.add_argument("--out", help="sweep folder (default results/sweeps/<sweep file name>/)")
+    s.add_argument(
+        "--resume", action="store_true", help="continue the sweep in --out: run the missing runs"
+    )
+    s.add_argument("--plan-only", action="store_true", help="write manifest.json and stop")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    g = s.add_argument_group("slurm / pbs (override the sweep file's [cluster] section)")
+    g.add_argument("--queue", help="partition (SLURM) or queue (PBS)")
+    g.add_argument("--account", help="account charged for the worker jobs")
+    g.add_argument("--walltime", help="wall time of each worker job, e.g. 02:00:00")
+    g.add_argument("--cores", type=int, help="cores per worker job (one worker per core)")
+    g.add_argument("--memory", help="memory per worker job, e.g. 32GB")
+
+
+def add_analyze_arguments(a: argparse.ArgumentParser) -> None:
+    a.add_argument("sweep_dir", help="a sweep folder written by `longjiang sweep`")
+
+
+def cmd_sweep(args, console: Console) -> int:
+    from .execute import default_out, run_sweep
+    from .spec import load_sweep
+
+    sweep = load_sweep(args.sweep_file)
+    out = Path(args.out) if args.out else default_out(sweep)
+    cluster = {
+        "queue": args.queue,
+        "account": args.account,
+        "walltime": args.walltime,
+        "cores": args.cores,
+        "memory": args.memory,
+    }
+    resume_cmd = f"longjiang sweep {args.sweep_file} --out {out} --resume"
+    try:
+        summary = run_sweep(
+            args.sweep_file,
+            out,
+            executor=args.executor,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            cluster=cluster,
+            progress=not args.quiet,
+            console=console,
+            plan_only=args.plan_only,
+        )
+    except KeyboardInterrupt:
+        Console(stderr=True).print(
+            f"interrupted: finished runs are kept in {out}/runs/; continue with: {resume_cmd}",
+            highlight=False,
+        )
+        return 130
+    if args.plan_only:
+        console.print(
+            f"planned {summary.planned} runs ({summary.finished_before} already finished) "
+            f"in {out}/manifest.json",
+            highlight=False,
+        )
+        return 0
+    total_done = summary.finished_before + summary.done
+    console.print(
+        f"{sweep.name}: {total_done} of {summary.planned} runs finished"
+        + (f" ({summary.finished_before} before this session)" if summary.finished_before else "")
+        + (f", {summary.failed} failed (errors in {out}/failed/)" if summary.failed else "")
+        + (f"; {summary.seconds:.0f} s on {summary.workers} workers" if summary.done else ""),
+        highlight=False,
+    )
+    if summary.failed:
+        console.print(f"run the failed ones again with: {resume_cmd}", highlight=False)
+        return 1
+    console.print(f"results in {out}/runs/; analyse with: longjiang analyze {out}", highlight=False)
+    return 0
+
+
+def cmd_analyze(args, console: Console) -> int:
+    from .analyze import analyze_sweep
+
+    out = Path(args.sweep_dir)
+    if not out.is_dir():
+        raise SweepError(f"{out}: no such sweep folder")
+    res = analyze_sweep(out)
+    if res["finished"] < res["planned"]:
+        console.print(
+            f"[yellow]note:[/] {res['finished']} of {res['planned']} planned runs are finished; "
+            "the analysis uses those",
+        )
+    t = res["targets"]
+    if len(t):
+        table = Table(title="Probability of reaching the targets (mean over design points)")
+        for h in ("target", "by year", "mean", "min", "max"):
+            table.add_column(h, justify="right")
+        for (label, hy), s in t.groupby(["label", "horizon_year"], sort=False):
+            p = s["probability"]
+            table.add_row(label, str(hy), f"{p.mean():.2f}", f"{p.min():.2f}", f"{p.max():.2f}")
+        console.print(table)
+    console.print(f"{res['kind']} analysis written to {res['folder']}/:", highlight=False)
+    for f in res["files"]:
+        console.print(f"  {f.name}", highlight=False)
+    return 0
+
+
+__all__ = ["add_analyze_arguments", "add_sweep_arguments", "cmd_analyze", "cmd_sweep"]

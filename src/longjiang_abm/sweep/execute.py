@@ -1,0 +1,478 @@
+"""Run a sweep on Dask: a LocalCluster, an existing scheduler, or SLURM / PBS via dask-jobqueue.
+
+The sweep process plans the runs (manifest.json), submits one Dask task per unfinished run and
+follows their completion with a progress bar. Workers write their own result files and return
+only a small dict. A task that raises is retried once by Dask (``retries=1``), then recorded in
+``failed/<run_id>.json`` and the sweep goes on; a worker that dies mid-run has its task
+rescheduled by the scheduler. Every run is idempotent (atomic file, skipped if it exists), so
+nothing is lost or duplicated whatever is killed, and ``--resume`` runs exactly the planned runs
+that have no file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import os
+import re
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..provenance import git_commit
+from . import store
+from .design import make_design, plan_runs
+from .spec import ClusterSection, Sweep, SweepError, load_sweep
+from .task import WORKER_ENV, payload, run_one
+
+EXECUTORS = ("local", "dask", "slurm", "pbs")
+RETRIES = 1
+
+
+@dataclass
+class SweepSummary:
+    out: Path
+    planned: int
+    finished_before: int
+    done: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    workers: int = 0
+    failed_ids: list[str] = field(default_factory=list)
+
+    @property
+    def remaining(self) -> int:
+        return self.planned - self.finished_before - self.done - self.failed
+
+
+# --- the sweep folder ---------------------------------------------------------------------------
+
+
+def default_out(sweep: Sweep) -> Path:
+    return Path("results") / "sweeps" / sweep.name
+
+
+def _identity(resolved: dict) -> dict:
+    """What must not change between sessions of one sweep (the scenario path text may)."""
+    sw = {k: v for k, v in resolved["sweep"].items() if k != "scenario"}
+    return {"sweep": sw, "factors": resolved["factors"]}
+
+
+def plan(sweep: Sweep, out: Path, resume: bool) -> dict:
+    """The manifest of the sweep in ``out``: a new plan, or the recorded one with ``resume``
+    (checked against the sweep file). Nothing is written."""
+    out = Path(out)
+    if (out / store.MANIFEST).exists():
+        if not resume:
+            raise SweepError(
+                f"{out}: already holds a sweep (manifest.json); add --resume to continue it, "
+                "or choose another --out"
+            )
+        try:
+            manifest = store.read_manifest(out)
+        except (OSError, ValueError) as exc:
+            raise SweepError(f"{out}/manifest.json: unreadable ({exc})") from None
+        changed = []
+        old, new = _identity(manifest["sweep"]), _identity(sweep.resolved())
+        for key in sorted(set(old["sweep"]) | set(new["sweep"])):
+            if old["sweep"].get(key) != new["sweep"].get(key):
+                changed.append(f"sweep.{key}")
+        if old["factors"] != new["factors"]:
+            changed.append("factors")
+        if manifest["base_scenario"] != sweep.base.model_dump(mode="json"):
+            changed.append("the base scenario")
+        if changed:
+            raise SweepError(
+                f"{sweep.path}: differs from the sweep planned in {out} ({', '.join(changed)} "
+                "changed); resume with the same file, or choose another --out"
+            )
+        if manifest["version"] != __version__:
+            raise SweepError(
+                f"{out}: planned with longjiang_abm {manifest['version']}, this is {__version__}; "
+                "run ids include the version: finish it with that version or start a new --out"
+            )
+    else:
+        if out.exists() and any(p.name != store.RUNS for p in out.iterdir()):
+            raise SweepError(
+                f"{out}: folder exists and is not a sweep folder; choose another --out"
+            )
+        design = make_design(sweep)
+        runs = plan_runs(sweep, design)
+        manifest = store.new_manifest(sweep, design, runs)
+    return manifest
+
+
+def record_session(out: Path, manifest: dict, executor: str, resume: bool) -> None:
+    """Write the manifest with one more session entry; make runs/; remove stale temporaries."""
+    out = Path(out)
+    manifest["sessions"].append(
+        {
+            "started": store.now_iso(),
+            "executor": executor,
+            "resume": bool(resume),
+            "version": __version__,
+            "commit": git_commit(),
+        }
+    )
+    store.write_manifest(out, manifest)
+    (out / store.RUNS).mkdir(exist_ok=True)
+    store.clean_stale_temporaries(out)
+
+
+def prepare(sweep: Sweep, out: Path, resume: bool, executor: str = "") -> dict:
+    """Create the sweep folder and its manifest, or check and reopen it with ``resume``."""
+    manifest = plan(sweep, out, resume)
+    record_session(out, manifest, executor, resume)
+    return manifest
+
+
+def unique_runs(manifest: dict) -> list[dict]:
+    """Planned runs, one per run_id (the first design row that uses it)."""
+    seen: dict[str, dict] = {}
+    for r in manifest["runs"]:
+        seen.setdefault(r["run_id"], r)
+    return list(seen.values())
+
+
+# --- executors ----------------------------------------------------------------------------------
+
+
+def walltime_seconds(text: str | None) -> int | None:
+    """'D-HH:MM:SS', 'HH:MM:SS', 'HH:MM' or 'MM' as seconds (None if unparseable)."""
+    if not text:
+        return None
+    m = re.fullmatch(r"(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?", text.strip())
+    if not m:
+        return None
+    d, a, b, c = (int(x) if x else None for x in m.groups())
+    if b is None:  # minutes only
+        return (d or 0) * 86400 + a * 60
+    if c is None:  # HH:MM
+        return (d or 0) * 86400 + a * 3600 + b * 60
+    return (d or 0) * 86400 + a * 3600 + b * 60 + c
+
+
+def worker_prologue(c: ClusterSection) -> list[str]:
+    """Shell lines run in each worker job before the dask worker starts."""
+    lines = [f'export NUMBA_CACHE_DIR="{c.numba_cache_dir}"', 'mkdir -p "$NUMBA_CACHE_DIR"']
+    lines += [f"export {k}={v}" for k, v in WORKER_ENV.items()]
+    return lines + list(c.prologue)
+
+
+def jobqueue_cluster(kind: str, c: ClusterSection, workers: int | None = None, start: bool = True):
+    """A dask-jobqueue SLURMCluster or PBSCluster: one single-threaded worker per core.
+
+    With ``start`` the cluster keeps ``jobs`` worker jobs queued or running (adapt), so jobs
+    that end at their wall time are replaced."""
+    if kind == "slurm":
+        from dask_jobqueue import SLURMCluster as Cls
+    elif kind == "pbs":
+        from dask_jobqueue import PBSCluster as Cls
+    else:  # pragma: no cover
+        raise ValueError(kind)
+    extra_args = []
+    wall = walltime_seconds(c.walltime)
+    if c.walltime and wall is None:
+        raise SweepError(f"walltime {c.walltime!r}: expected HH:MM:SS or D-HH:MM:SS")
+    if wall and wall > 900:
+        # retire workers before the scheduler kills their job; adapt() submits new jobs
+        extra_args = ["--lifetime", f"{wall - 300}s", "--lifetime-stagger", "120s"]
+    kwargs = {
+        "queue": c.queue,
+        "account": c.account,
+        "walltime": c.walltime,
+        "cores": c.cores,
+        "processes": c.cores,
+        "memory": c.memory or f"{2 * c.cores}GB",
+        "job_name": "longjiang-sweep",
+        "job_script_prologue": worker_prologue(c),
+        "job_extra_directives": list(c.job_extra),
+        "worker_extra_args": extra_args,
+        "local_directory": c.local_directory,
+        "interface": c.interface,
+        "log_directory": c.log_directory,
+        "scheduler_options": {"dashboard_address": ":0"},
+    }
+    cluster = Cls(**{k: v for k, v in kwargs.items() if v is not None})
+    jobs = math.ceil(workers / c.cores) if workers else c.jobs
+    if start:
+        cluster.adapt(minimum_jobs=jobs, maximum_jobs=jobs)
+    return cluster, jobs * c.cores
+
+
+def local_cluster(workers: int | None):
+    """A LocalCluster of single-threaded worker processes over TCP, numba threads set to 1."""
+    import dask
+    from distributed import LocalCluster
+
+    n = workers or os.cpu_count() or 1
+    # numba reads NUMBA_NUM_THREADS when imported, which a spawned worker may do before the
+    # Nanny's env is applied: set it before the processes are spawned
+    spawn_env = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENV}
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": spawn_env}):
+        cluster = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            protocol="tcp",
+            host="127.0.0.1",
+            dashboard_address=":0",  # any free port: several sweeps may run side by side
+            silence_logs=logging.ERROR,
+            env=WORKER_ENV,
+        )
+    return cluster, n
+
+
+def check_executor(executor: str, scheduler: str | None) -> None:
+    if executor not in EXECUTORS:
+        raise SweepError(f"--executor {executor!r}: choose one of {', '.join(EXECUTORS)}")
+    if executor == "dask" and not scheduler:
+        raise SweepError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
+    if executor != "dask" and scheduler:
+        raise SweepError(f"--scheduler is only used with --executor dask (not {executor})")
+
+
+@contextlib.contextmanager
+def open_client(
+    executor: str,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    cluster: ClusterSection | None = None,
+) -> Iterator:
+    """A distributed Client for ``executor`` (closed, with its cluster, on exit)."""
+    from distributed import Client
+
+    check_executor(executor, scheduler)
+    if executor == "dask":
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            raise SweepError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
+        try:
+            yield client, f"scheduler {scheduler}"
+        finally:
+            client.close()
+        return
+    if executor == "local":
+        cl, n = local_cluster(workers)
+        desc = f"local cluster of {n} workers"
+    else:
+        cl, n = jobqueue_cluster(executor, cluster or ClusterSection(), workers)
+        desc = f"{executor} cluster of up to {n} workers"
+    try:
+        client = Client(cl)
+        try:
+            yield client, desc
+        finally:
+            client.close()
+    finally:
+        cl.close()
+
+
+# --- the sweep loop -----------------------------------------------------------------------------
+
+
+def _progress(console, enabled: bool):
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(
+            "done {task.fields[done]}  failed {task.fields[failed]}  "
+            "remaining {task.fields[remaining]}"
+        ),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not enabled,
+    )
+
+
+def execute(
+    client,
+    manifest: dict,
+    out: Path,
+    *,
+    progress: bool = True,
+    console=None,
+    on_result: Callable[[dict], None] | None = None,
+    label: str = "sweep",
+) -> SweepSummary:
+    """Submit every planned run without a file to ``client`` and wait for them all."""
+    from distributed import as_completed
+
+    out = Path(out)
+    planned = unique_runs(manifest)
+    finished = store.finished_ids(out)
+    todo = [r for r in planned if r["run_id"] not in finished]
+    summary = SweepSummary(out, len(planned), len(planned) - len(todo))
+    if not todo:
+        return summary
+    session = uuid.uuid4().hex[:8]
+    warned = False
+    by_key = {}
+    futures = []
+    t0 = time.perf_counter()
+    for r in todo:
+        key = f"longjiang-run-{r['run_id']}-{session}"
+        fut = client.submit(run_one, payload(manifest, r, out), key=key, retries=RETRIES)
+        by_key[key] = r
+        futures.append(fut)
+    with _progress(console, progress) as bar:
+        task = bar.add_task(
+            label,
+            total=len(todo),
+            done=summary.finished_before,
+            failed=0,
+            remaining=len(todo),
+        )
+        for fut in as_completed(futures):
+            r = by_key[fut.key]
+            rec = {"run_id": r["run_id"], "point": r["point"], "replicate": r["replicate"]}
+            if fut.status == "finished":
+                meta = fut.result()
+                summary.done += 1
+                if meta.get("numba_threads") not in (1, None) and not warned:
+                    warned = True
+                    if console is not None:
+                        console.print(
+                            f"[yellow]note:[/] worker {meta.get('host')}:{meta.get('pid')} runs "
+                            f"numba with {meta['numba_threads']} threads; start workers with "
+                            "NUMBA_NUM_THREADS=1 (results are the same, throughput is not)"
+                        )
+                store.clear_failure(out, r["run_id"])
+                rec.update(meta)
+            else:
+                exc = fut.exception()
+                tb = fut.traceback()
+                tb_text = "".join(traceback.format_tb(tb)) if tb is not None else None
+                error = f"{type(exc).__name__}: {exc}"
+                summary.failed += 1
+                summary.failed_ids.append(r["run_id"])
+                store.record_failure(out, r, error, tb_text, attempts=1 + RETRIES)
+                rec.update({"status": "failed", "error": error})
+            rec["time"] = store.now_iso()
+            store.append_log(out, rec)
+            fut.release()
+            bar.update(
+                task,
+                advance=1,
+                done=summary.finished_before + summary.done,
+                failed=summary.failed,
+                remaining=summary.remaining,
+            )
+            if on_result is not None:
+                on_result(rec)
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def run_sweep(
+    path: str | Path,
+    out: str | Path | None = None,
+    *,
+    executor: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    cluster: dict | None = None,
+    client=None,
+    progress: bool = True,
+    console=None,
+    on_result: Callable[[dict], None] | None = None,
+    plan_only: bool = False,
+) -> SweepSummary:
+    """Plan (or reopen) the sweep of ``path`` in ``out`` and run its unfinished runs.
+
+    ``client``: an existing distributed Client to use instead of starting ``executor``.
+    ``cluster``: values overriding the sweep file's [cluster] section (slurm / pbs).
+    ``plan_only``: write manifest.json and return without running anything.
+    """
+    sweep = load_sweep(path)
+    out = Path(out) if out else default_out(sweep)
+    if workers is not None and workers < 1:
+        raise SweepError(f"--workers {workers}: must be at least 1")
+    section = sweep.spec.cluster
+    if cluster:
+        try:
+            section = ClusterSection.model_validate(
+                section.model_dump() | {k: v for k, v in cluster.items() if v is not None}
+            )
+        except ValueError as exc:
+            raise SweepError(f"cluster options: {str(exc).splitlines()[-1].strip()}") from None
+    if client is None:
+        check_executor(executor, scheduler)
+    label = executor if client is None else "client"
+    # folder errors (exists without --resume, changed sweep file) before any cluster starts
+    manifest = plan(sweep, out, resume)
+    planned = unique_runs(manifest)
+    finished = store.finished_ids(out)
+    if plan_only or all(r["run_id"] in finished for r in planned):
+        record_session(out, manifest, label, resume)
+        return SweepSummary(out, len(planned), sum(r["run_id"] in finished for r in planned))
+    if client is not None:
+        record_session(out, manifest, label, resume)
+        summary = execute(
+            client,
+            manifest,
+            out,
+            progress=progress,
+            console=console,
+            on_result=on_result,
+            label=sweep.name,
+        )
+        summary.workers = len(client.scheduler_info().get("workers", {}))
+        return summary
+    with open_client(executor, workers=workers, scheduler=scheduler, cluster=section) as (
+        cl,
+        desc,
+    ):
+        # written once the cluster is up: a failed start leaves the folder untouched
+        record_session(out, manifest, label, resume)
+        if console is not None and progress:
+            console.print(f"running on a {desc}" if executor != "dask" else f"running on {desc}")
+        summary = execute(
+            cl,
+            manifest,
+            out,
+            progress=progress,
+            console=console,
+            on_result=on_result,
+            label=sweep.name,
+        )
+        summary.workers = len(cl.scheduler_info().get("workers", {}))
+    return summary
+
+
+__all__ = [
+    "EXECUTORS",
+    "SweepSummary",
+    "default_out",
+    "execute",
+    "jobqueue_cluster",
+    "local_cluster",
+    "check_executor",
+    "open_client",
+    "plan",
+    "prepare",
+    "record_session",
+    "run_sweep",
+    "unique_runs",
+    "walltime_seconds",
+    "worker_prologue",
+]

@@ -1,0 +1,89 @@
+"""The single-run function every executor calls (Dask workers, SLURM array tasks).
+
+``run_one(payload)`` simulates one planned run, writes ``<out>/runs/<run_id>.parquet``
+atomically and returns only a small dict of metadata. It is idempotent: if the file already
+exists (e.g. written by a worker that was presumed dead), it returns at once.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from pathlib import Path
+
+# numba reads its thread count when it is first imported, i.e. when a worker process starts:
+# executors set these in the environment the workers are started with
+WORKER_ENV = {
+    "NUMBA_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+}
+
+
+def payload(manifest: dict, run: dict, out: str | Path) -> dict:
+    """What a worker needs to reproduce one planned run (small, picklable, JSON-able)."""
+    return {
+        "run_id": run["run_id"],
+        "point": run["point"],
+        "replicate": run["replicate"],
+        "seed": run["seed"],
+        "values": run["values"],
+        "scenario": manifest["base_scenario"],
+        "factors": manifest["design"]["factors"],
+        "outputs": manifest["sweep"]["sweep"]["outputs"],
+        "version": manifest["version"],
+        "out": str(out),
+    }
+
+
+def simulate(scenario, seed: int):
+    """One model run (a separate function so tests can substitute a failing one)."""
+    from ..runner import run
+
+    return run(scenario, seed=seed)
+
+
+def run_one(p: dict) -> dict:
+    """Simulate the planned run ``p`` and write its file; return small metadata."""
+    from .. import __version__
+    from ..params import validate_scenario
+    from .design import run_id
+    from .spec import scenario_with
+    from .store import RUNS, run_table, write_run
+
+    t0 = time.perf_counter()
+    runs_dir = Path(p["out"]) / RUNS
+    final = runs_dir / f"{p['run_id']}.parquet"
+    meta = {
+        "run_id": p["run_id"],
+        "host": platform.node(),
+        "pid": os.getpid(),
+        "numba_threads": _numba_threads(),
+    }
+    if final.exists():
+        return {**meta, "status": "exists", "seconds": 0.0}
+    scenario = validate_scenario(scenario_with(p["scenario"], p["values"]), "<sweep run>")
+    rid = run_id(scenario.model_dump(mode="json"), p["seed"], __version__)
+    if rid != p["run_id"]:
+        raise RuntimeError(
+            f"run {p['run_id']}: this worker resolves it to {rid} (package {__version__}, "
+            f"sweep planned with {p['version']}): workers must run the same version"
+        )
+    result = simulate(scenario, int(p["seed"]))
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    write_run(runs_dir, p["run_id"], run_table(p, result.kpis, p["factors"], p["outputs"]))
+    return {**meta, "status": "done", "seconds": time.perf_counter() - t0}
+
+
+def _numba_threads() -> int | None:
+    try:
+        import numba
+
+        return int(numba.config.NUMBA_NUM_THREADS)
+    except Exception:  # pragma: no cover - numba is a dependency
+        return None
+
+
+__all__ = ["WORKER_ENV", "payload", "run_one", "simulate"]

@@ -1,0 +1,382 @@
+"""Sweeps on a real Dask LocalCluster (2 worker processes over TCP), small populations.
+
+Covers: grid and Sobol sweeps with their analysis files; identical values from the local and
+the dask executors; a sweep process killed part-way and resumed; a worker process killed
+mid-run; a failing run retried once then recorded; job scripts for SLURM and PBS; the
+job-array worker.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from longjiang_abm.sweep import store
+from longjiang_abm.sweep.execute import (
+    jobqueue_cluster,
+    local_cluster,
+    run_sweep,
+    unique_runs,
+)
+from longjiang_abm.sweep.spec import ClusterSection, SweepError
+
+pytestmark = pytest.mark.timeout(300)
+
+GRID = """
+[sweep]
+design = "grid"
+replications = 2
+seed = 3
+years = 2
+firms = 600
+outputs = ["secondary_share", "above_scale_firms", "gdp", "fiscal_balance"]
+
+[factors]
+"policy.ownership_neutrality" = [0.0, 1.0]
+"policy.park_coconstruction" = [0.0, 1.0]
+"""
+
+SOBOL = """
+[sweep]
+design = "sobol"
+samples = 4
+replications = 1
+seed = 8
+years = 2
+firms = 400
+outputs = ["secondary_share", "above_scale_firms", "gdp"]
+
+[factors]
+"policy.ownership_neutrality" = { min = 0.0, max = 1.0 }
+"entry.entry_rate_q" = { min = 0.015, max = 0.035 }
+"""
+
+# heavier runs (20,000 firms, one year: ~0.4 s each) so that a kill lands part-way
+SLOW = """
+[sweep]
+design = "grid"
+replications = 2
+seed = 12
+years = 1
+firms = 20000
+outputs = ["secondary_share", "above_scale_firms", "gdp"]
+
+[factors]
+"policy.ownership_neutrality" = [0.0, 0.33, 0.67, 1.0]
+"policy.park_coconstruction" = [0.0, 1.0]
+"""
+
+
+def longjiang(*args, **kw):
+    return subprocess.run(
+        [sys.executable, "-m", "longjiang_abm", *args],
+        capture_output=True,
+        text=True,
+        timeout=280,
+        **kw,
+    )
+
+
+def frame(out: Path) -> pd.DataFrame:
+    df = pd.read_parquet(Path(out) / "runs")
+    return df.sort_values(["run_id", "year"]).reset_index(drop=True)
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    p = folder / name
+    p.write_text(text)
+    return p
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("sweeps")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """The LocalCluster of the local executor: 2 single-threaded worker processes, TCP."""
+    from distributed import Client
+
+    cl, n = local_cluster(2)
+    assert n == 2 and cl.scheduler_address.startswith("tcp://")
+    client = Client(cl)
+    yield client
+    client.close()
+    cl.close()
+
+
+@pytest.fixture(scope="module")
+def grid_local(folder):
+    """The grid sweep through the command line with the local executor."""
+    path = write(folder, "grid.toml", GRID)
+    out = folder / "grid_local"
+    p = longjiang("sweep", str(path), "--workers", "2", "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    assert "8 of 8 runs finished" in " ".join(p.stdout.split())
+    return path, out
+
+
+def test_grid_sweep_writes_the_contract_and_its_analysis(grid_local):
+    path, out = grid_local
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["design"]["kind"] == "grid" and m["n_points"] == 4 and m["replications"] == 2
+    assert m["sweep"]["sweep"]["design"] == "grid" and "commit" in m and m["version"]
+    assert {"dask", "distributed", "SALib"} <= set(m["provenance"]["libraries"])
+    assert len(m["runs"]) == 8 and len({r["run_id"] for r in m["runs"]}) == 8
+    files = sorted((out / "runs").iterdir())
+    assert [f.name for f in files] == sorted(f"{r['run_id']}.parquet" for r in m["runs"])
+    df = pd.read_parquet(out / "runs")
+    assert len(df) == 8 * 2 and not df.duplicated(["run_id", "year"]).any()
+    assert list(df.columns) == [
+        "run_id", "point", "replicate", "seed", "year",
+        "policy.ownership_neutrality", "policy.park_coconstruction",
+        "secondary_share", "above_scale_firms", "gdp", "fiscal_balance",
+    ]  # fmt: skip
+    assert df["above_scale_firms"].dtype == "int64" and df["gdp"].dtype == "float64"
+    assert sorted(df["year"].unique()) == [2019, 2020]
+    by_point = df.groupby("point")[["policy.ownership_neutrality", "policy.park_coconstruction"]]
+    assert by_point.first().to_numpy().tolist() == [[0, 0], [0, 1], [1, 0], [1, 1]]
+    # the numba thread count of the workers was 1
+    log = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+    assert len(log) == 8 and {r["numba_threads"] for r in log} == {1}
+
+    p = longjiang("analyze", str(out))
+    assert p.returncode == 0, p.stderr
+    a = out / "analysis"
+    for name in (
+        "point_summary.csv",
+        "targets.csv",
+        "grid_means.csv",
+        "grid_prob_secondary_share_ownership_neutrality_x_park_coconstruction.png",
+        "grid_prob_above_scale_firms_ownership_neutrality_x_park_coconstruction.png",
+        "grid_mean_ownership_neutrality_x_park_coconstruction.png",
+    ):
+        assert (a / name).stat().st_size > 0, name
+    t = pd.read_csv(a / "targets.csv")
+    assert set(t["target"]) == {"secondary_share", "above_scale_firms"}
+    assert t["probability"].between(0, 1).all() and (t["replications"] == 2).all()
+
+
+def test_local_and_dask_executors_give_identical_values(grid_local, cluster, folder):
+    path, out = grid_local
+    out2 = folder / "grid_dask"
+    p = longjiang(
+        "sweep", str(path), "--executor", "dask", "--scheduler",
+        cluster.scheduler.address, "--out", str(out2),
+    )  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    pd.testing.assert_frame_equal(frame(out), frame(out2))
+
+
+def test_sobol_sweep_gives_indices_with_confidence_intervals(cluster, folder):
+    from longjiang_abm.sweep.analyze import analyze_sweep
+
+    path = write(folder, "sobol.toml", SOBOL)
+    out = folder / "sobol"
+    s = run_sweep(path, out, client=cluster, progress=False)
+    assert (s.planned, s.done, s.failed) == (4 * (2 + 2), 16, 0)
+    df = frame(out)
+    assert len(df) == 16 * 2 and df["point"].nunique() == 16
+    res = analyze_sweep(out)
+    idx = pd.read_csv(out / "analysis" / "sobol_indices.csv")
+    assert {"output", "year", "factor", "S1", "S1_conf", "ST", "ST_conf"} <= set(idx.columns)
+    assert len(idx) == 3 * 2 * 2  # outputs x years x factors
+    assert idx.loc[idx["output"] == "gdp", ["S1", "ST", "ST_conf"]].notna().all().all()
+    assert (out / "analysis" / "sobol_2020.png").stat().st_size > 0
+    assert (out / "analysis" / "sobol_total_by_year.png").exists()
+    assert res["kind"] == "sobol"
+
+
+def test_morris_and_lhs_sweeps_are_analysed(cluster, folder):
+    from longjiang_abm.sweep.analyze import analyze_sweep
+
+    for design, samples, table in (("morris", 2, "morris_indices.csv"),
+                                   ("lhs", 5, "rbd_fast_indices.csv")):  # fmt: skip
+        text = SOBOL.replace('design = "sobol"', f'design = "{design}"').replace(
+            "samples = 4", f"samples = {samples}"
+        )
+        out = folder / design
+        s = run_sweep(write(folder, f"{design}.toml", text), out, client=cluster, progress=False)
+        assert s.failed == 0 and s.done == s.planned
+        analyze_sweep(out)
+        t = pd.read_csv(out / "analysis" / table)
+        assert set(t["factor"]) == {"policy.ownership_neutrality", "entry.entry_rate_q"}
+        assert list((out / "analysis").glob("*.png"))
+
+
+@pytest.fixture(scope="module")
+def slow_reference(cluster, folder):
+    """The uninterrupted SLOW sweep: the rows every interrupted variant must end with."""
+    path = write(folder, "slow.toml", SLOW)
+    out = folder / "slow_reference"
+    s = run_sweep(path, out, client=cluster, progress=False)
+    assert s.done == s.planned == 16
+    return path, frame(out)
+
+
+def test_killed_sweep_resumes_to_exactly_the_uninterrupted_rows(slow_reference, folder):
+    path, reference = slow_reference
+    out = folder / "slow_killed"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "longjiang_abm", "sweep", str(path), "--workers", "2",
+         "--quiet", "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: the sweep and its workers
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 240
+        while len(store.finished_ids(out)) < 2:
+            assert proc.poll() is None, "the sweep ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # like a wall-time limit: everything at once
+        proc.wait(timeout=60)
+    at_kill = store.finished_ids(out)
+    assert 2 <= len(at_kill) < 16
+    with pytest.raises(SweepError, match="--resume"):  # without --resume it is protected
+        run_sweep(path, out, plan_only=True)
+    p = longjiang("sweep", str(path), "--workers", "2", "--out", str(out), "--resume")
+    assert p.returncode == 0, p.stderr
+    text = " ".join(p.stdout.split())
+    assert "16 of 16 runs finished" in text
+    resumed = frame(out)
+    assert not resumed.duplicated(["run_id", "year"]).any()
+    pd.testing.assert_frame_equal(resumed, reference)
+    m = json.loads((out / "manifest.json").read_text())
+    assert [s["resume"] for s in m["sessions"]] == [False, True]
+    # a finished sweep resumed again runs nothing (and starts no cluster)
+    s = run_sweep(path, out, resume=True, progress=False)
+    assert (s.finished_before, s.done, s.planned) == (16, 0, 16)
+
+
+def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(slow_reference, cluster, folder):
+    path, reference = slow_reference
+    out = folder / "slow_worker_killed"
+    killed = []
+
+    def kill_a_busy_worker(rec):
+        if killed:
+            return
+        busy = [w for w, keys in cluster.processing().items() if keys]
+        if busy:
+            pid = cluster.run(os.getpid, workers=[busy[0]])[busy[0]]
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    s = run_sweep(path, out, client=cluster, progress=False, on_result=kill_a_busy_worker)
+    assert killed, "no worker was busy after the first result"
+    assert (s.done, s.failed, s.planned) == (16, 0, 16)
+    got = frame(out)
+    assert not got.duplicated(["run_id", "year"]).any()
+    pd.testing.assert_frame_equal(got, reference)
+    log = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+    assert sorted(r["run_id"] for r in log) == sorted(reference["run_id"].unique())
+    cluster.wait_for_workers(2, timeout=60)  # the nanny restarts the killed worker
+
+
+def test_a_failing_run_is_retried_once_then_recorded_and_the_sweep_goes_on(folder, monkeypatch):
+    from distributed import Client, LocalCluster
+
+    from longjiang_abm.sweep import task
+
+    path = write(folder, "fail.toml", GRID)
+    out = folder / "fail"
+    calls = []
+    real = task.simulate
+
+    def flaky(scenario, seed):
+        if scenario.policy.ownership_neutrality == 1.0 and scenario.policy.park_coconstruction:
+            calls.append(seed)
+            raise RuntimeError("boom")
+        return real(scenario, seed)
+
+    monkeypatch.setattr(task, "simulate", flaky)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=":0") as cl, Client(cl) as client:  # fmt: skip
+        s = run_sweep(path, out, client=client, progress=False)
+    assert (s.done, s.failed) == (6, 2)
+    assert len(calls) == 4 and len(set(calls)) == 2  # two runs, each tried twice
+    failed = store.failures(out)
+    assert set(failed) == set(s.failed_ids)
+    rec = next(iter(failed.values()))
+    assert "RuntimeError: boom" in rec["error"] and rec["attempts"] == 2
+    assert rec["values"] == {"policy.ownership_neutrality": 1.0, "policy.park_coconstruction": 1.0}
+    with pytest.raises(SweepError, match="already holds a sweep"):
+        run_sweep(path, out, plan_only=True)
+    monkeypatch.setattr(task, "simulate", real)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=":0") as cl, Client(cl) as client:  # fmt: skip
+        s = run_sweep(path, out, client=client, progress=False, resume=True)
+    assert (s.finished_before, s.done, s.failed) == (6, 2, 0)
+    assert store.failures(out) == {}
+    assert len(frame(out)) == 16
+
+
+def test_resume_refuses_a_changed_sweep_file(folder):
+    path = write(folder, "plan.toml", GRID)
+    out = folder / "plan"
+    s = run_sweep(path, out, plan_only=True)
+    assert s.planned == 8 and not store.finished_ids(out)
+    changed = write(folder, "plan.toml", GRID.replace("replications = 2", "replications = 3"))
+    with pytest.raises(SweepError, match=r"sweep.replications"):
+        run_sweep(changed, out, resume=True, plan_only=True)
+
+
+def test_job_array_worker_runs_the_same_single_run_function(grid_local, folder):
+    from longjiang_abm.sweep import array
+
+    path, out_local = grid_local
+    out = folder / "array"
+    p = longjiang("sweep", str(path), "--out", str(out), "--plan-only")
+    assert p.returncode == 0 and "planned 8 runs" in p.stdout
+    assert not store.finished_ids(out)
+    for task_index in (1, 0, 1):  # the repeated task finds its runs done and runs nothing
+        assert array.main([str(out), "--task", str(task_index), "--tasks", "2"]) == 0
+    m = store.read_manifest(out)
+    assert store.finished_ids(out) == {r["run_id"] for r in unique_runs(m)}
+    pd.testing.assert_frame_equal(frame(out), frame(out_local))
+
+
+def test_slurm_and_pbs_job_scripts_set_threads_cache_and_resources():
+    c = ClusterSection(
+        queue="normal",
+        account="proj42",
+        walltime="02:00:00",
+        cores=8,
+        memory="16GB",
+        jobs=3,
+        prologue=("module load python/3.11",),
+        numba_cache_dir="/scratch/me/numba",
+    )
+    for kind, directives in (
+        ("slurm", ["#SBATCH -p normal", "#SBATCH -A proj42", "#SBATCH -t 02:00:00",
+                   "#SBATCH --cpus-per-task=8"]),
+        ("pbs", ["#PBS -q normal", "#PBS -A proj42", "#PBS -l walltime=02:00:00",
+                 "ncpus=8"]),
+    ):  # fmt: skip
+        cl, n = jobqueue_cluster(kind, c, start=False)
+        try:
+            script = cl.job_script()
+        finally:
+            cl.close()
+        assert n == 24
+        for d in directives:
+            assert d in script, (kind, d)
+        for line in (
+            'export NUMBA_CACHE_DIR="/scratch/me/numba"',
+            "export NUMBA_NUM_THREADS=1",
+            "module load python/3.11",
+            "--nthreads 1",
+            "--nworkers 8",
+            "--lifetime",
+        ):
+            assert line in script, (kind, line)
