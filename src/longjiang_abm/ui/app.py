@@ -108,9 +108,9 @@ def App(settings: RunSettings | None = None, session: Session | None = None):
 
     def play_loop():
         """Step and publish frames while playing (a Solara task thread). A new call (play
-        toggled, reset) or the page closing makes this call stale: it stops, and a frame it
-        computed meanwhile is not shown. Play also stops at the horizon and when the browser
-        tab is gone (Solara keeps a tab's kernel for a while, to allow reconnecting)."""
+        toggled, reset) or the page closing makes this call stale: it stops and shows the
+        session's latest snapshot, so the page always ends on the quarter the run reached.
+        Play also stops at the horizon and when the browser tab is gone (Solara keeps a tab's kernel for a while, to allow reconnecting)."""
         if not playing.value:
             return
 
@@ -132,6 +132,8 @@ def App(settings: RunSettings | None = None, session: Session | None = None):
                 break
             snap.value = new
             time.sleep(max(FRAME_SECONDS - (time.perf_counter() - t0), 0.02))
+        if alive.current:  # show where the run stopped (a frame computed while pausing)
+            snap.value = session.snapshot
 
     task = solara.use_ref(None)
     kernel = solara.use_memo(_kernel_context, dependencies=[])
