@@ -186,8 +186,11 @@ class FirmParams(_Section):
         0.04, 0.0, 0.5, "extra exogenous exit hazard per quarter of a newborn firm (falls with age)"
     )
     exit_hazard_floor_q: float = _f(
-        0.01, 0.0, 0.5, "exogenous exit hazard per quarter at any age (small and micro firms; "
-        "medium firms a quarter of it, large firms none)"
+        0.01,
+        0.0,
+        0.5,
+        "exogenous exit hazard per quarter at any age (small and micro firms; "
+        "medium firms a quarter of it, large firms none)",
     )
     exit_hazard_age_q: float = _f(
         12.0, 1.0, 400.0, "age (quarters) over which the exogenous exit hazard falls by e"

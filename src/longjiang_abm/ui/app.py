@@ -110,7 +110,8 @@ def App(settings: RunSettings | None = None, session: Session | None = None):
         """Step and publish frames while playing (a Solara task thread). A new call (play
         toggled, reset) or the page closing makes this call stale: it stops and shows the
         session's latest snapshot, so the page always ends on the quarter the run reached.
-        Play also stops at the horizon and when the browser tab is gone (Solara keeps a tab's kernel for a while, to allow reconnecting)."""
+        Play also stops at the horizon and when the browser tab is gone (Solara keeps a tab's
+        kernel for a while, to allow reconnecting)."""
         if not playing.value:
             return
 
