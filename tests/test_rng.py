@@ -27,3 +27,12 @@ def test_normal_and_poisson_moments():
     assert abs(z.mean()) < 0.03 and abs(z.std() - 1.0) < 0.03
     k = np.array([rng.poisson(3.0, 5, 1, i, 2) for i in range(20000)])
     assert abs(k.mean() - 3.0) < 0.05 and abs(k.var() - 3.0) < 0.15
+
+
+@pytest.mark.parametrize("lam", [0.3, 40.0, 900.0, 5000.0])
+def test_poisson_is_right_for_large_means_too(lam):
+    """exp(-lam) underflows past about 745: large means must still be drawn correctly."""
+    k = np.array([rng.poisson(lam, 9, 2, i, 3) for i in range(4000)])
+    assert abs(k.mean() - lam) < 4 * np.sqrt(lam / 4000) + 0.02
+    assert abs(k.var() / lam - 1.0) < 0.15
+    assert rng.poisson(lam, 9, 2, 7, 3) == rng.poisson_py(lam, 9, 2, 7, 3)
