@@ -70,16 +70,23 @@ def normal(seed, quarter, idx, stream):
 
 @njit(cache=True)
 def poisson(lam, seed, quarter, idx, stream):
-    """Poisson(lam) draw by inversion of the CDF with one uniform (exact for any lam < 700)."""
-    u = uniform(seed, quarter, idx, stream)
-    k = 0
-    p = math.exp(-lam)
-    cdf = p
-    while u > cdf and k < 100000:
-        k += 1
-        p *= lam / k
-        cdf += p
-    return k
+    """Poisson(lam) draw: the sum of m = ceil(lam / 256) Poisson(lam / m) draws, each by
+    inversion of the CDF with one uniform of its own sub-stream (stream + j * 2^20), so
+    exp(-lam / m) never underflows, whatever lam."""
+    m = max(1, int(math.ceil(lam / 256.0)))
+    part = lam / m
+    total = 0
+    for j in range(m):
+        u = uniform(seed, quarter, idx, stream + j * 1048576)
+        k = 0
+        p = math.exp(-part)
+        cdf = p
+        while u > cdf and k < 10000:
+            k += 1
+            p *= part / k
+            cdf += p
+        total += k
+    return total
 
 
 # --- plain-Python reference (Python ints with explicit 64-bit wrap-around) -------------------
@@ -109,15 +116,20 @@ def normal_py(seed: int, quarter: int, idx: int, stream: int) -> float:
 
 
 def poisson_py(lam: float, seed: int, quarter: int, idx: int, stream: int) -> int:
-    u = uniform_py(seed, quarter, idx, stream)
-    k = 0
-    p = math.exp(-lam)
-    cdf = p
-    while u > cdf and k < 100000:
-        k += 1
-        p *= lam / k
-        cdf += p
-    return k
+    m = max(1, int(math.ceil(lam / 256.0)))
+    part = lam / m
+    total = 0
+    for j in range(m):
+        u = uniform_py(seed, quarter, idx, stream + j * 1048576)
+        k = 0
+        p = math.exp(-part)
+        cdf = p
+        while u > cdf and k < 10000:
+            k += 1
+            p *= part / k
+            cdf += p
+        total += k
+    return total
 
 
 # The Python twin of a kernel calls these in place of the jitted functions of the same name.

@@ -2,6 +2,10 @@
 
 ``load(backend)`` returns a namespace of all kernels for the 'numba' backend or their
 plain-Python twins for the 'python' backend (see ``backend.py``).
+
+Developers: numba's on-disk cache is checked per source file, so a kernel compiled against an
+older version of a function it calls in another module (e.g. ``rng.py``) is not recompiled.
+After editing such a callee, delete the caches: ``find src -name '*.nb[ic]' -delete``.
 """
 
 from .backend import load as _load
