@@ -70,10 +70,10 @@ def normal(seed, quarter, idx, stream):
 
 @njit(cache=True)
 def poisson(lam, seed, quarter, idx, stream):
-    """Poisson(lam) draw: the sum of m = ceil(lam / 256) Poisson(lam / m) draws, each by
+    """Poisson(lam) draw: the sum of m = ceil(lam / 700) Poisson(lam / m) draws, each by
     inversion of the CDF with one uniform of its own sub-stream (stream + j * 2^20), so
     exp(-lam / m) never underflows, whatever lam."""
-    m = max(1, int(math.ceil(lam / 256.0)))
+    m = max(1, int(math.ceil(lam / 700.0)))
     part = lam / m
     total = 0
     for j in range(m):
@@ -116,7 +116,7 @@ def normal_py(seed: int, quarter: int, idx: int, stream: int) -> float:
 
 
 def poisson_py(lam: float, seed: int, quarter: int, idx: int, stream: int) -> int:
-    m = max(1, int(math.ceil(lam / 256.0)))
+    m = max(1, int(math.ceil(lam / 700.0)))
     part = lam / m
     total = 0
     for j in range(m):
