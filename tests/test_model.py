@@ -98,41 +98,6 @@ def test_twenty_years_stay_finite_and_shares_bounded():
     assert m.firms.n_alive > 500
 
 
-def test_ownership_neutrality_acts_through_credit_and_entry():
-    from longjiang_abm import load_scenario
-
-    base = LongjiangModel(load_scenario(), seed=8, n_firms=3000)
-    eq = LongjiangModel(
-        load_scenario(overrides=["policy.ownership_neutrality=1"]), seed=8, n_firms=3000
-    )
-    base_entries = eq_entries = 0
-    for _ in range(8):
-        base.step()
-        eq.step()
-        base_entries += base.n_entries
-        eq_entries += eq.n_entries
-    assert eq_entries > base_entries
-    qb, qe = base.quarterly_frame(), eq.quarterly_frame()
-    assert qe["credit_private_share"].mean() > qb["credit_private_share"].mean()
-
-
-def test_park_coconstruction_builds_infrastructure_and_attracts_entrants():
-    from longjiang_abm import load_scenario
-
-    base = LongjiangModel(load_scenario(), seed=8, n_firms=3000)
-    cc = LongjiangModel(
-        load_scenario(overrides=["policy.park_coconstruction=1"]), seed=8, n_firms=3000
-    )
-    for _ in range(12):
-        base.step()
-        cc.step()
-    assert cc.parks.infra.sum() > base.parks.infra.sum()
-    born = lambda m: m.firms.born[: m.firms.n] > 0  # noqa: E731
-    in_park = lambda m: (m.firms.park[: m.firms.n] >= 0) & born(m)  # noqa: E731
-    assert in_park(cc).sum() / born(cc).sum() > in_park(base).sum() / born(base).sum()
-    assert cc.quarterly_frame()["park_funds"].sum() > base.quarterly_frame()["park_funds"].sum()
-
-
 def test_kpis_report_completed_years_only(small_model):
     for _ in range(5):
         small_model.step()

@@ -69,7 +69,7 @@ class LongjiangModel(mesa.Model):
         self.k = kernels.load(run.backend)
 
         self.sectors = load_sectors()
-        self.prefectures, _ = load_prefectures(scenario.calibration.average_wage_2018)
+        self.prefectures = load_prefectures(scenario.calibration.average_wage_2018)
         self.suit = load_sector_prefecture(self.sectors, self.prefectures)
         self.parks = load_parks(self.sectors, self.prefectures, run.n_firms / 35_000)
         self.firms, self.cal, self.scale = build_population(

@@ -8,14 +8,14 @@ from ..sectors import SectorTable, read_table
 from ..state import ParkTable, PrefectureTable
 
 
-def load_prefectures(average_wage: float) -> tuple[PrefectureTable, np.ndarray]:
+def load_prefectures(average_wage: float) -> PrefectureTable:
     """The 13 prefectures with wages (10k yuan / year) whose industry-weighted mean is
-    ``average_wage``, and their shares of provincial industry (for the firm location draw)."""
+    ``average_wage`` (weights: the table's industry_weight column)."""
     df = read_table("prefectures.csv")
     weight = df["industry_weight"].to_numpy(dtype=np.float64)
     index = df["wage_index"].to_numpy(dtype=np.float64)
     wage = average_wage * index / np.sum(weight * index) * weight.sum()
-    table = PrefectureTable(
+    return PrefectureTable(
         keys=df["key"],
         names_zh=df["name_zh"],
         lat=df["lat"],
@@ -23,7 +23,6 @@ def load_prefectures(average_wage: float) -> tuple[PrefectureTable, np.ndarray]:
         wage=wage,
         labour_supply=np.zeros(len(df)),
     )
-    return table, weight / weight.sum()
 
 
 def load_sector_prefecture(sectors: SectorTable, prefectures: PrefectureTable) -> np.ndarray:
