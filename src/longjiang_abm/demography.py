@@ -69,7 +69,8 @@ def exit_firms(model) -> None:
     f.kill(rows)
     f.died[rows] = model.quarter
     for r in rows:
-        model.firm_agents.pop(int(f.id[r])).remove()
+        f.agent[r].remove()
+        f.agent[r] = None
     model.n_exits = rows.size
     model.n_exits_sme = int(np.count_nonzero(f.size[rows] >= SMALL))
 
@@ -246,14 +247,4 @@ def _create(model, drawn: tuple, incentive: float) -> None:
         model.demand0 += extra / model.env.demand_index
     model.n_entries += n_new
     for r in rows:
-        agent = Firm(model, int(r))
-        model.firm_agents[agent.firm_id] = agent
-
-
-def compact(model) -> None:
-    """Drop dead rows when they are more than half the table (amortised O(1) per exit)."""
-    if not model.firms.needs_compaction():
-        return
-    mapping = model.firms.compact()
-    for agent in model.firm_agents.values():
-        agent.row = int(mapping[agent.row])
+        f.agent[r] = Firm(model, int(r))

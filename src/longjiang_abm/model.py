@@ -9,7 +9,8 @@ from . import accounts, kernels, metrics
 from .agents import Bank, Firm, Government, Park
 from .agents import firm_actions as firms
 from .agents.park import build_infrastructure
-from .demography import compact, enter_firms, exit_firms
+from .agents.registry import StrongRegistry
+from .demography import enter_firms, exit_firms
 from .environment import Environment
 from .init.geography import load_parks, load_prefectures, load_sector_prefecture
 from .init.population import build_population, size_class
@@ -26,7 +27,7 @@ from .state import LOCAL_SOE
 START_YEAR = 2019  # the initial state is the end of 2018; quarter 1 is 2019Q1
 
 
-class LongjiangModel(mesa.Model):
+class LongjiangModel(StrongRegistry, mesa.Model):
     """Heilongjiang's industrial economy under the 2019 strategy's policy levers.
 
     Build with keyword parameters (all optional) so that scripts, the UI and batch runners
@@ -51,6 +52,7 @@ class LongjiangModel(mesa.Model):
         check_accounts: bool = True,
     ):
         super().__init__(seed=seed)
+        self._strong_registry()  # model.agents without weak references (agents/registry.py)
         scenario = scenario if scenario is not None else Scenario()
         run = scenario.run
         if n_firms is not None or backend is not None:
@@ -87,10 +89,8 @@ class LongjiangModel(mesa.Model):
         self.macro = Macro(scenario, self.scale, float(wages.sum()), replacement)
         self._init_markets()
 
-        self.firm_agents: dict[int, Firm] = {}
         for row in range(self.firms.n):
-            agent = Firm(self, row)
-            self.firm_agents[agent.firm_id] = agent
+            self.firms.agent[row] = Firm(self, row)
         self.park_agents = [Park(self, k) for k in range(len(self.parks))]
         self.government = Government(self)
         debt = float(self.firms.col("debt").sum())
@@ -247,11 +247,14 @@ class LongjiangModel(mesa.Model):
         if self.check_accounts:
             self.accounting_errors = accounts.check(self, self._k_start_full(), rec)
         self.records.append(rec)
-        compact(self)
+        f.release()  # rows of this quarter's exits are free for next quarter's entrants
 
     def _k_start_full(self) -> np.ndarray:
-        out = np.zeros(self.firms.n)
+        """Capital at the start of the quarter by row; zero for this quarter's entrants."""
+        f = self.firms
+        out = np.zeros(f.n)
         out[: self.K_start.size] = self.K_start
+        out[(f.born[: f.n] == self.quarter) & f.alive[: f.n]] = 0.0
         return out
 
     def end_year(self) -> None:

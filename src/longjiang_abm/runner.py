@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import io
@@ -41,7 +42,8 @@ def firm_frame(model: LongjiangModel) -> pd.DataFrame:
         "id sector owner pref park age size K L A q dig emis share Y cap price rev va wages "
         "profit cash debt rev_year"
     ).split()
-    d = f.to_dict()
+    rows = f.alive_rows()
+    d = f.to_dict(rows[np.argsort(f.id[rows], kind="stable")])  # in order of firm id
     df = pd.DataFrame({c: d[c] for c in cols})
     df["sector"] = pd.Categorical.from_codes(df["sector"], list(model.sectors.keys))
     df["owner"] = pd.Categorical.from_codes(df["owner"], list(OWNERSHIPS))

@@ -1,8 +1,10 @@
 """Struct-of-arrays state: the firm table, the park table and the prefecture table.
 
-Firms are rows of ``FirmTable``: one numpy array per variable, fixed dtypes, a capacity that
-grows geometrically, a liveness mask, and compaction when more than half the used rows are dead.
-Firm ids are never reused; a row index is only valid until the next compaction.
+Firms are rows of ``FirmTable``: one numpy array per variable, fixed dtypes (the narrowest
+that holds the range), a capacity that grows geometrically and a liveness mask. A firm keeps its
+row for life; rows of firms that exited are reused by later entrants (from the next quarter on),
+so entry and exit touch only the rows that enter or exit and the table stays the size of the
+largest living population. Firm ids are never reused.
 
 Units: money in 10k yuan (万元), flows per quarter; output ``Y`` in 10k yuan at the firm's 2018
 prices; employees in persons; productivity ``A`` and quality ``q`` are indices (2018 sector
@@ -22,13 +24,13 @@ LARGE, MEDIUM, SMALL, MICRO = range(4)
 FIRM_COLUMNS: dict[str, tuple[type, str]] = {
     "id": (np.int64, "firm id, never reused"),
     "alive": (np.bool_, "row holds a living firm"),
-    "sector": (np.int64, "index into the sector table"),
-    "owner": (np.int64, "ownership: 0 central SOE, 1 local SOE, 2 private, 3 foreign"),
-    "pref": (np.int64, "prefecture index"),
-    "park": (np.int64, "park index, -1 outside any park"),
-    "age": (np.int64, "age in quarters"),
-    "born": (np.int64, "quarter of entry (0 = in the 2018 population)"),
-    "size": (np.int64, "NBS 2017 size class: 0 large, 1 medium, 2 small, 3 micro"),
+    "sector": (np.int16, "index into the sector table"),
+    "owner": (np.int8, "ownership: 0 central SOE, 1 local SOE, 2 private, 3 foreign"),
+    "pref": (np.int16, "prefecture index"),
+    "park": (np.int16, "park index, -1 outside any park"),
+    "age": (np.int32, "age in quarters"),
+    "born": (np.int32, "quarter of entry (0 = in the 2018 population)"),
+    "size": (np.int8, "NBS 2017 size class: 0 large, 1 medium, 2 small, 3 micro"),
     "K": (np.float64, "capital stock, 10k yuan"),
     "L": (np.float64, "employees, persons"),
     "A": (np.float64, "total factor productivity index"),
@@ -67,8 +69,8 @@ FIRM_COLUMNS: dict[str, tuple[type, str]] = {
     "rev_year": (np.float64, "revenue of the last full calendar year, 10k yuan"),
     "inv_ytd": (np.float64, "investment so far this calendar year, 10k yuan"),
     "K_year": (np.float64, "capital at the start of the calendar year, 10k yuan"),
-    "died": (np.int64, "quarter of exit (0 while alive)"),
-    "losses": (np.int64, "consecutive quarters with a loss"),
+    "died": (np.int32, "quarter of exit (0 while alive)"),
+    "losses": (np.int32, "consecutive quarters with a loss"),
     # transient, per-quarter working columns
     "E": (np.float64, "competitiveness this quarter"),
     "L_req": (np.float64, "labour wanted this quarter, persons"),
@@ -79,7 +81,10 @@ FIRM_COLUMNS: dict[str, tuple[type, str]] = {
 
 
 class FirmTable:
-    """The firm population as a struct of arrays with geometric growth and a liveness mask."""
+    """The firm population as a struct of arrays with geometric growth, a liveness mask and a
+    list of free rows (rows of firms that exited, reused by entrants)."""
+
+    GROWTH = 1.5  # capacity multiplier when the table is full
 
     def __init__(self, capacity: int = 1024):
         self.capacity = max(16, int(capacity))
@@ -87,6 +92,9 @@ class FirmTable:
         self.next_id = 0
         for name, (dtype, _) in FIRM_COLUMNS.items():
             setattr(self, name, np.zeros(self.capacity, dtype=dtype))
+        self.agent = np.empty(self.capacity, dtype=object)  # the Mesa Firm viewing each row
+        self.free = np.zeros(0, dtype=np.int64)  # dead rows entrants may take, lowest last
+        self.freed = np.zeros(0, dtype=np.int64)  # rows of firms that exited this quarter
 
     # --- views -----------------------------------------------------------------------------
     def col(self, name: str) -> np.ndarray:
@@ -95,7 +103,7 @@ class FirmTable:
 
     @property
     def n_alive(self) -> int:
-        return int(np.count_nonzero(self.alive[: self.n]))
+        return self.n - self.free.size - self.freed.size
 
     def alive_rows(self) -> np.ndarray:
         return np.flatnonzero(self.alive[: self.n])
@@ -104,48 +112,52 @@ class FirmTable:
     def _grow(self, needed: int) -> None:
         new_cap = self.capacity
         while new_cap < needed:
-            new_cap *= 2
+            new_cap = int(new_cap * self.GROWTH) + 1
         if new_cap == self.capacity:
             return
-        for name, (dtype, _) in FIRM_COLUMNS.items():
+        for name in (*FIRM_COLUMNS, "agent"):
             old = getattr(self, name)
-            new = np.zeros(new_cap, dtype=dtype)
+            new = np.zeros(new_cap, dtype=old.dtype) if name != "agent" else np.empty(new_cap, old.dtype)
             new[: self.n] = old[: self.n]
             setattr(self, name, new)
         self.capacity = new_cap
+
+    def _take_rows(self, count: int) -> np.ndarray:
+        """``count`` rows for entrants: free rows first (lowest index first), then new ones."""
+        reuse = min(count, self.free.size)
+        reused = self.free[self.free.size - reuse :][::-1]
+        self.free = self.free[: self.free.size - reuse]
+        fresh = count - reuse
+        self._grow(self.n + fresh)
+        rows = np.concatenate((reused, np.arange(self.n, self.n + fresh)))
+        self.n += fresh
+        for name in FIRM_COLUMNS:  # a reused row starts from zero, like a fresh one
+            getattr(self, name)[reused] = 0
+        return rows
 
     def append(self, count: int, **values: np.ndarray) -> np.ndarray:
         """Add ``count`` living firms with fresh ids; return their row indices."""
         unknown = set(values) - set(FIRM_COLUMNS)
         if unknown:
             raise KeyError(f"unknown firm columns {sorted(unknown)}")
-        self._grow(self.n + count)
-        rows = np.arange(self.n, self.n + count)
+        rows = self._take_rows(count)
         for name, arr in values.items():
             getattr(self, name)[rows] = arr
         self.id[rows] = np.arange(self.next_id, self.next_id + count)
         self.alive[rows] = True
         self.next_id += count
-        self.n += count
         return rows
 
     def kill(self, rows: np.ndarray) -> None:
+        """Mark ``rows`` dead; their data stay readable until ``release``."""
         self.alive[rows] = False
+        self.freed = np.concatenate((self.freed, np.asarray(rows, dtype=np.int64)))
 
-    def needs_compaction(self) -> bool:
-        return self.n > 1024 and self.n_alive < self.n // 2
-
-    def compact(self) -> np.ndarray:
-        """Drop dead rows; return ``old_row -> new_row`` (-1 for dropped rows)."""
-        keep = self.alive_rows()
-        mapping = np.full(self.n, -1, dtype=np.int64)
-        mapping[keep] = np.arange(keep.size)
-        for name in FIRM_COLUMNS:
-            arr = getattr(self, name)
-            arr[: keep.size] = arr[keep]
-            arr[keep.size : self.n] = 0
-        self.n = keep.size
-        return mapping
+    def release(self) -> None:
+        """End of quarter: rows of firms that exited become free for later entrants."""
+        if self.freed.size:
+            self.free = np.sort(np.concatenate((self.free, self.freed)))[::-1].copy()
+            self.freed = np.zeros(0, dtype=np.int64)
 
     def to_dict(self, rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
         rows = self.alive_rows() if rows is None else rows

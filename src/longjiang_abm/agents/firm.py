@@ -26,8 +26,12 @@ class Firm(mesa.Agent):
 
     def __init__(self, model, row: int):
         super().__init__(model)
-        self.row = row
-        self.firm_id = int(model.firms.id[row])
+        self.row = row  # updated when the table is compacted
+
+    @property
+    def firm_id(self) -> int:
+        """Firm id (never reused; ``unique_id`` is Mesa's own counter)."""
+        return int(self.model.firms.id[self.row])
 
     capital = _column("K", "capital stock, 10k yuan")
     employees = _column("L", "employees, persons")
