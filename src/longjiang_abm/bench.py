@@ -1,51 +1,188 @@
-"""``longjiang bench``: ns per firm-quarter of the full quarterly step, numba vs Python twin."""
+"""``longjiang bench``: what one quarter costs, per firm, at several population sizes.
+
+Each measurement runs in a fresh Python process (``python -m longjiang_abm.bench``), so that
+peak memory and JIT cost are those of that configuration alone:
+
+- ``ns_per_firm_quarter``: wall time of the full quarterly step (``model.step()``, accounts
+  checks off) divided by the living firms, median over ``repeats`` blocks of quarters after
+  one warm-up quarter;
+- ``peak_rss_bytes_per_firm``: the process's peak resident memory after building the model and
+  stepping it, less its resident memory after the imports, per firm;
+- JIT: the first quarter's wall time with an empty numba cache (compilation) and with a warm one
+  (loading compiled kernels from disk), each in a fresh process;
+- the wall time of the default ``longjiang run`` (warm cache), as a user sees it.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+import resource
+import shutil
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 
-from .model import LongjiangModel
 from .provenance import provenance
 
 
-def time_steps(n_firms: int, backend: str, quarters: int, repeats: int, seed: int = 0) -> dict:
-    """Median ns per firm-quarter over ``repeats`` blocks of ``quarters`` steps, after one
-    warm-up step (which also triggers JIT compilation or loads the cache)."""
-    model = LongjiangModel(seed=seed, n_firms=n_firms, backend=backend, check_accounts=False)
-    model.step()
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _peak_rss_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: kilobytes
+
+
+def measure(n_firms: int, backend: str, threads: int, quarters: int, repeats: int) -> dict:
+    """One configuration, in this process (called in a fresh one by ``run_bench``)."""
+    base = _rss_bytes()
+    from .model import LongjiangModel
+
+    t0 = time.perf_counter()
+    model = LongjiangModel(
+        seed=0, n_firms=n_firms, backend=backend, check_accounts=False, threads=threads
+    )
+    build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    model.step()  # warm-up: compiles the kernels or loads them from the cache
+    first = time.perf_counter() - t0
     samples = []
     for _ in range(repeats):
-        firms = 0
+        firm_quarters = 0
         t0 = time.perf_counter()
         for _ in range(quarters):
-            firms += model.firms.n_alive
+            firm_quarters += model.firms.n_alive
             model.step()
-        samples.append((time.perf_counter() - t0) / firms * 1e9)
+        samples.append((time.perf_counter() - t0) / firm_quarters * 1e9)
+    peak = _peak_rss_bytes()
     return {
         "n_firms": n_firms,
         "backend": backend,
-        "threads": 1,
+        "threads": model.threads if backend == "numba" else 1,
         "quarters": quarters,
         "repeats": repeats,
         "ns_per_firm_quarter": statistics.median(samples),
+        "ns_per_firm_quarter_samples": samples,
+        "peak_rss_bytes_per_firm": (peak - base) / n_firms,
+        "peak_rss_bytes": peak,
+        "build_seconds": build,
+        "first_quarter_seconds": first,
     }
 
 
-def run_bench(sizes, python_max: int, quarters: int, repeats: int) -> dict:
+def _child(args: list[str], env: dict | None = None) -> dict:
+    """Run ``measure`` in a fresh interpreter; return its JSON result."""
+    out = subprocess.run(
+        [sys.executable, "-m", "longjiang_abm.bench", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"bench child {args} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def plan(n_firms: int) -> tuple[int, int]:
+    """(quarters per timed block, blocks) for a population: about 10^6 firm-quarters a block
+    for small populations, at least 4 quarters; 5 blocks, 3 from 10^6 firms."""
+    quarters = max(4, min(40, 1_000_000 // n_firms))
+    return quarters, (3 if n_firms >= 1_000_000 else 5)
+
+
+def jit_times(n_firms: int = 2000) -> dict:
+    """First-quarter wall time with an empty numba cache, then with the cache it left."""
+    cache = tempfile.mkdtemp(prefix="longjiang-jit-")
+    try:
+        env = {"NUMBA_CACHE_DIR": cache}
+        cold = _child(["measure", str(n_firms), "numba", "1", "1", "1"], env)
+        warm = _child(["measure", str(n_firms), "numba", "1", "1", "1"], env)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    return {
+        "n_firms": n_firms,
+        "cold_cache_first_quarter_seconds": cold["first_quarter_seconds"],
+        "warm_cache_first_quarter_seconds": warm["first_quarter_seconds"],
+        "jit_seconds": cold["first_quarter_seconds"] - warm["first_quarter_seconds"],
+    }
+
+
+def default_run_seconds() -> float:
+    """Wall time of ``longjiang run`` with its defaults (warm cache), results to a temp dir."""
+    out = tempfile.mkdtemp(prefix="longjiang-bench-run-")
+    try:
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "longjiang_abm", "run", "--out", f"{out}/r"],
+            check=True,
+            capture_output=True,
+        )
+        return time.perf_counter() - t0
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def run_bench(
+    sizes,
+    python_max: int = 10_000,
+    threads: list[int] | None = None,
+    jit: bool = True,
+    default_run: bool = True,
+    progress=None,
+) -> dict:
+    """All measurements; ``progress(label)`` is called before each."""
+    from .threads import available
+
+    threads = threads or sorted({1, available()})
     rows = []
     for n in sizes:
-        rows.append(time_steps(n, "numba", quarters, repeats))
+        quarters, repeats = plan(n)
+        for th in threads:
+            if progress:
+                progress(f"{n:,} firms, numba, {th} thread(s)")
+            rows.append(_child(["measure", str(n), "numba", str(th), str(quarters), str(repeats)]))
         if n <= python_max:
-            rows.append(time_steps(n, "python", 1, max(1, min(repeats, 2))))
-    return {
-        "rows": rows,
-        "machine": {
-            "cpus": os.cpu_count(),
-            "processor": platform.processor() or platform.machine(),
-            "python": platform.python_version(),
-        },
-        **{k: v for k, v in provenance().items() if k in ("version", "commit")},
+            if progress:
+                progress(f"{n:,} firms, python twin")
+            q = max(1, min(4, 10_000 // n))
+            rows.append(_child(["measure", str(n), "python", "1", str(q), "2"]))
+    res = {"rows": rows}
+    if jit:
+        if progress:
+            progress("JIT, cold and warm cache")
+        res["jit"] = jit_times()
+    if default_run:
+        if progress:
+            progress("default longjiang run")
+        res["default_run_seconds"] = default_run_seconds()
+    res["machine"] = {
+        "cpus": os.cpu_count(),
+        "numba_threads": available(),
+        "processor": platform.processor() or platform.machine(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
     }
+    res.update({k: v for k, v in provenance().items() if k in ("version", "commit")})
+    return res
+
+
+def speedups(res: dict) -> dict[int, float]:
+    """Python twin / numba (1 thread) ns per firm-quarter, by population."""
+    by = {(r["n_firms"], r["backend"], r["threads"]): r for r in res["rows"]}
+    return {
+        n: py["ns_per_firm_quarter"] / by[(n, "numba", 1)]["ns_per_firm_quarter"]
+        for (n, b, _), py in by.items()
+        if b == "python" and (n, "numba", 1) in by
+    }
+
+
+if __name__ == "__main__":  # a child process: python -m longjiang_abm.bench measure N B T Q R
+    _, what, n, backend, th, q, r = sys.argv
+    assert what == "measure"
+    print(json.dumps(measure(int(n), backend, int(th), int(q), int(r))))

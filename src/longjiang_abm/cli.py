@@ -52,9 +52,11 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("bench", help="ns per firm-quarter, numba kernels vs the Python twin")
     b.add_argument("--sizes", default="1000,10000,100000", help="comma-separated populations")
+    b.add_argument("--large", action="store_true", help="add a population of 1,000,000 firms")
     b.add_argument("--python-max", type=int, default=10000, help="largest size for the twin")
-    b.add_argument("--quarters", type=int, default=8, help="quarters per timed block")
-    b.add_argument("--repeats", type=int, default=3, help="timed blocks (median reported)")
+    b.add_argument("--threads", help="comma-separated thread counts (default: 1 and all cores)")
+    b.add_argument("--no-jit", action="store_true", help="skip the cold/warm JIT measurement")
+    b.add_argument("--no-run", action="store_true", help="skip timing the default run")
     b.add_argument("--json", help="also write the results to this JSON file")
 
     u = sub.add_parser("ui", help="the browser UI (Solara): map, KPIs against targets, levers")
@@ -150,26 +152,58 @@ def cmd_run(args) -> int:
     return 0
 
 
-def cmd_bench(args) -> int:
-    from .bench import run_bench
-
+def _int_list(flag: str, text: str) -> list[int]:
     try:
-        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        values = [int(s) for s in text.split(",") if s.strip()]
     except ValueError:
-        raise UserError(f"--sizes {args.sizes!r}: expected comma-separated integers") from None
-    if not sizes or min(sizes) < 20:
+        raise UserError(f"{flag} {text!r}: expected comma-separated integers") from None
+    if not values:
+        raise UserError(f"{flag} {text!r}: expected at least one integer")
+    return values
+
+
+def cmd_bench(args) -> int:
+    from .bench import run_bench, speedups
+    from .threads import available
+
+    sizes = _int_list("--sizes", args.sizes) + ([1_000_000] if args.large else [])
+    if min(sizes) < 20:
         raise UserError("--sizes: each population must be at least 20 firms")
-    res = run_bench(sizes, args.python_max, args.quarters, args.repeats)
-    t = Table(title="Full quarterly step, ns per firm-quarter (median)", header_style="bold")
-    for h in ("firms", "numba", "python twin", "speed-up"):
+    threads = _int_list("--threads", args.threads) if args.threads else None
+    if threads and not all(1 <= t <= available() for t in threads):
+        raise UserError(f"--threads: each count must be between 1 and {available()}")
+    with console.status("benchmarking") as status:
+        res = run_bench(
+            sizes,
+            args.python_max,
+            threads,
+            jit=not args.no_jit,
+            default_run=not args.no_run,
+            progress=lambda label: status.update(f"benchmarking: {label}"),
+        )
+    t = Table(title="Full quarterly step (median)", header_style="bold")
+    for h in ("firms", "backend", "threads", "ns / firm-quarter", "peak RSS / firm", "vs twin"):
         t.add_column(h, justify="right")
-    by = {(r["n_firms"], r["backend"]): r["ns_per_firm_quarter"] for r in res["rows"]}
-    for n in sizes:
-        nb, py = by.get((n, "numba")), by.get((n, "python"))
+    up = speedups(res)
+    for r in res["rows"]:
+        gain = up.get(r["n_firms"]) if r["backend"] == "numba" and r["threads"] == 1 else None
         t.add_row(
-            f"{n:,}", f"{nb:,.0f}", f"{py:,.0f}" if py else "-", f"{py / nb:,.0f}x" if py else "-"
+            f"{r['n_firms']:,}",
+            r["backend"],
+            str(r["threads"]),
+            f"{r['ns_per_firm_quarter']:,.0f}",
+            f"{r['peak_rss_bytes_per_firm']:,.0f} B",
+            f"{gain:,.0f}x" if gain else "",
         )
     console.print(t)
+    if "jit" in res:
+        j = res["jit"]
+        console.print(
+            f"first quarter at {j['n_firms']:,} firms: {j['cold_cache_first_quarter_seconds']:.1f}"
+            f" s on a cold numba cache (JIT), {j['warm_cache_first_quarter_seconds']:.2f} s warm"
+        )
+    if "default_run_seconds" in res:
+        console.print(f"default `longjiang run`: {res['default_run_seconds']:.1f} s wall time")
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2) + "\n")
         console.print(f"written to {args.json}")

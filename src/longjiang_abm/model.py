@@ -22,6 +22,8 @@ from .markets.labour import adjust_wages_and_supply, clear_labour
 from .params import PolicyParams, Scenario
 from .rng import normal_py
 from .sectors import load_sectors
+from .threads import resolve as resolve_threads
+from .threads import use as use_threads
 from .state import LOCAL_SOE
 
 START_YEAR = 2019  # the initial state is the end of 2018; quarter 1 is 2019Q1
@@ -39,7 +41,9 @@ class LongjiangModel(StrongRegistry, mesa.Model):
 
     ``scenario`` is a ``Scenario`` (None = the packaged baseline); ``n_firms`` and ``backend``
     override ``scenario.run``. ``check_accounts`` verifies the accounting identities every
-    quarter (``accounts.py``) and raises ``AccountingError`` if one fails.
+    quarter (``accounts.py``) and raises ``AccountingError`` if one fails. ``threads``: threads
+    of the numba kernels (None: one below 200k firms, all cores above; ``threads.py``);
+    results do not depend on it.
     """
 
     def __init__(
@@ -50,6 +54,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         n_firms: int | None = None,
         backend: str | None = None,
         check_accounts: bool = True,
+        threads: int | None = None,
     ):
         super().__init__(seed=seed)
         self._strong_registry()  # model.agents without weak references (agents/registry.py)
@@ -69,6 +74,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.quarter = 0
         self.policy_override: PolicyParams | None = None
         self.k = kernels.load(run.backend)
+        self.threads = resolve_threads(threads, run.n_firms)  # results do not depend on it
 
         self.sectors = load_sectors()
         self.prefectures = load_prefectures(scenario.calibration.average_wage_2018)
@@ -173,6 +179,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
     def step(self) -> None:
         """One quarter of the province's economy."""
         self.quarter += 1
+        use_threads(self.threads)
         self.begin_quarter()
         self.env.update(self.quarter, self.year, self.seed, normal_py)  # national drivers
         self.government.set_policy(self.year)  # levers in force

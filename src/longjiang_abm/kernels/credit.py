@@ -1,9 +1,9 @@
 """The credit market: lending terms by ownership and size, collateral limits, bank capacity."""
 
-from numba import njit
+from numba import njit, prange
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def grant_credit(
     n,
     alive,
@@ -42,9 +42,7 @@ def grant_credit(
     ``guarantee`` (array by size class) is the share of a loan guaranteed by the government;
     it raises the collateral limit of guaranteed firms by that share of their assets.
     """
-    outstanding = 0.0
-    requested = 0.0
-    for i in range(n):
+    for i in prange(n):
         if not alive[i]:
             continue
         o = owner[i]
@@ -58,8 +56,12 @@ def grant_credit(
         limit = coll * (K[i] + cash[i]) - (debt[i] - repay[i])
         x = min(loan_dem[i], max(0.0, limit))
         new_loan[i] = x
-        requested += x
-        outstanding += debt[i] - repay[i]
+    outstanding = 0.0  # sums in row order: independent of the thread count
+    requested = 0.0
+    for i in range(n):
+        if alive[i]:
+            requested += new_loan[i]
+            outstanding += debt[i] - repay[i]
     room = bank_equity / capital_ratio - outstanding
     phi = 1.0
     if requested > 0.0:

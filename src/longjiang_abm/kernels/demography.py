@@ -3,7 +3,7 @@
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from ..rng import (
     S_BAILOUT,
@@ -19,7 +19,7 @@ from ..rng import (
 )
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def exit_firms(
     n,
     alive,
@@ -61,8 +61,7 @@ def exit_firms(
     z_size (h0 exp(-age_i / tau) + h_floor) per quarter, z = size_hazard by size class (large
     firms are restructured rather than closed: z_large = 0).
     """
-    total = 0.0
-    for i in range(n):
+    for i in prange(n):
         exiting[i] = False
         bailout[i] = 0.0
         if not alive[i]:
@@ -80,13 +79,15 @@ def exit_firms(
                 b = max(0.0, -nw) + max(0.0, -profit[i])
                 bailout[i] = b
                 cash[i] += b
-                total += b
             else:
                 exiting[i] = True
         elif uniform(seed, t, ids[i], S_EXIT) < size_hazard[size[i]] * (
             h0 * math.exp(-age[i] / tau) + h_floor
         ):
             exiting[i] = True
+    total = 0.0  # summed in row order, so the result does not depend on the thread count
+    for i in range(n):
+        total += bailout[i]
     return total
 
 

@@ -1,9 +1,9 @@
 """Firms' income statements, balance sheets and investment."""
 
-from numba import njit
+from numba import njit, prange
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def book_income(
     n,
     alive,
@@ -77,7 +77,7 @@ def book_income(
               with the cash buffer b_i = cash_target rev_year_i (excess cash is paid out)
     debt_i += new_loan_i - repay_i
     """
-    for i in range(n):
+    for i in prange(n):
         if not alive[i]:
             continue
         s = sector[i]
@@ -117,7 +117,7 @@ def book_income(
         rev_ytd[i] += rev[i]
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def invest(n, alive, K, cash, debt, inv_plan, invest_, new_loan, inv_ytd, delta):
     """Carry out planned investment as far as cash allows; cover any overdraft with a loan.
 
@@ -125,8 +125,7 @@ def invest(n, alive, K, cash, debt, inv_plan, invest_, new_loan, inv_ytd, delta)
         if cash_i < 0: the bank converts the overdraft into debt (debt += -cash, cash = 0).
     Returns the total investment (10k yuan).
     """
-    total = 0.0
-    for i in range(n):
+    for i in prange(n):
         if not alive[i]:
             continue
         x = min(inv_plan[i], max(cash[i], 0.0))
@@ -134,9 +133,12 @@ def invest(n, alive, K, cash, debt, inv_plan, invest_, new_loan, inv_ytd, delta)
         cash[i] -= x
         K[i] = (1.0 - delta) * K[i] + x
         inv_ytd[i] += x
-        total += x
         if cash[i] < 0.0:
             debt[i] -= cash[i]
             new_loan[i] -= cash[i]
             cash[i] = 0.0
+    total = 0.0  # summed in row order, so the result does not depend on the thread count
+    for i in range(n):
+        if alive[i]:
+            total += invest_[i]
     return total

@@ -3,7 +3,7 @@
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from ..rng import S_SHARE, normal
 
@@ -17,7 +17,7 @@ def unit_cost(wage, pi, A, m, p_in, gamma):
     return wage / (4.0 * pi * A) + m * p_in / A**gamma
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def price_and_competitiveness(
     n,
     alive,
@@ -71,7 +71,7 @@ def price_and_competitiveness(
     for s in range(n_sec):
         if tot[s] > 0.0:
             uc_bar[s] /= tot[s]
-    for i in range(n):
+    for i in prange(n):
         if not alive[i]:
             continue
         s = sector[i]
@@ -84,7 +84,7 @@ def price_and_competitiveness(
     return uc_bar
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def update_shares(n, alive, ids, sector, share, E, chi, sd, n_sec, seed, t):
     """Replicator dynamics of market shares within each sector, with idiosyncratic demand
     shocks; returns the sectors' mean competitiveness.
@@ -102,22 +102,24 @@ def update_shares(n, alive, ids, sector, share, E, chi, sd, n_sec, seed, t):
     for s in range(n_sec):
         if tot[s] > 0.0:
             e_bar[s] /= tot[s]
-    tot[:] = 0.0
-    for i in range(n):
+    for i in prange(n):
         if alive[i]:
             s = sector[i]
             if e_bar[s] > 0.0:
                 share[i] = max(0.0, share[i] * (1.0 + chi * (E[i] / e_bar[s] - 1.0)))
             if sd > 0.0:
                 share[i] *= math.exp(sd * normal(seed, t, ids[i], S_SHARE) - 0.5 * sd * sd)
-            tot[s] += share[i]
+    tot[:] = 0.0  # sector sums in row order: independent of the thread count
     for i in range(n):
+        if alive[i]:
+            tot[sector[i]] += share[i]
+    for i in prange(n):
         if alive[i] and tot[sector[i]] > 0.0:
             share[i] /= tot[sector[i]]
     return e_bar
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def produce(
     n,
     alive,
@@ -154,9 +156,7 @@ def produce(
     for i in range(n):
         if alive[i] and active[sector[i]]:
             open_share[sector[i]] += share[i] * open_o[owner[i]]
-    out = np.zeros(n_sec)
-    out_in = np.zeros(n_sec)
-    for i in range(n):
+    for i in prange(n):
         if not alive[i]:
             continue
         s = sector[i]
@@ -171,6 +171,10 @@ def produce(
         Y[i] = y
         unfilled[i] = (d - y) / d if d > 0.0 else 0.0
         rev[i] = price[i] * y
-        out[s] += y
-        out_in[s] += y / A[i] ** gamma
+    out = np.zeros(n_sec)  # sector sums in row order: independent of the thread count
+    out_in = np.zeros(n_sec)
+    for i in range(n):
+        if alive[i] and active[sector[i]]:
+            out[sector[i]] += Y[i]
+            out_in[sector[i]] += Y[i] / A[i] ** gamma
     return out, out_in

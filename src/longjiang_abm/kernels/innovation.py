@@ -3,7 +3,7 @@
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from ..rng import (
     S_DIGITAL,
@@ -68,7 +68,7 @@ def location_stats(
     return y, lna, lna_l, div, y_big, lna_big
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def innovate(
     n,
     alive,
@@ -126,7 +126,7 @@ def innovate(
         ln A_i += digital_gain * 0.1, at a cost digital_cost rev_year_i paid next quarter.
     Emissions intensity: emis_i = emission_s (1 - green_cut) / A_i  (t CO2 per 10k yuan).
     """
-    for i in range(n):
+    for i in prange(n):
         if not alive[i]:
             continue
         s = sector[i]

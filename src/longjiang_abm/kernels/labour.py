@@ -1,7 +1,7 @@
 """Prefecture labour markets: labour demand by prefecture and proportional rationing."""
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 
 @njit(cache=True)
@@ -14,9 +14,9 @@ def labour_demand(n, alive, pref, L_req, n_pref):
     return ld
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def hire(n, alive, pref, L_req, fill, L):
     """Employment after rationing: L_i = L_req_i * fill_p, fill_p = min(1, LS_p / LD_p)."""
-    for i in range(n):
+    for i in prange(n):
         if alive[i]:
             L[i] = L_req[i] * fill[pref[i]]

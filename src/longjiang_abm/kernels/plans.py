@@ -1,11 +1,11 @@
 """Firms' expectations and plans: expected demand, capacity, labour needs, investment plans."""
 
-from numba import njit
+from numba import njit, prange
 
 from ..rng import S_INVEST, uniform
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def plan_firms(
     n,
     alive,
@@ -53,7 +53,7 @@ def plan_firms(
         max(0, I + amort debt + buffer - cash,  lev (K (1 - delta) + I) - (1 - amort) debt)
     with buffer = cash_target * annual revenue.
     """
-    for i in range(n):
+    for i in prange(n):
         if not alive[i]:
             continue
         s = sector[i]
