@@ -81,14 +81,14 @@ def enter_firms(model) -> None:
     location choice (kernel ``draw_entrants``); then new rows and Firm agents."""
     f, sc, sec = model.firms, model.scenario, model.sectors
     ep, fin, inst = sc.entry, sc.finance, model.inst
-    alive = f.alive_rows()
-    s_alive = f.sector[alive]
-    n_s = np.bincount(s_alive, minlength=len(sec)).astype(np.float64)
-    k_s = np.bincount(s_alive, weights=f.K[alive], minlength=len(sec))
-    p_s = np.bincount(s_alive, weights=f.profit[alive], minlength=len(sec))
+    c = Census(
+        *model.k.census(
+            f.n, f.alive, f.sector, f.park, f.K, f.profit, f.Y, f.A, f.q, len(sec), len(model.parks)
+        )
+    )
     counts = model.k.entry_counts(
-        n_s,
-        p_s / np.maximum(k_s, 1e-9),
+        c.by_s[0],
+        c.by_s[2] / np.maximum(c.by_s[1], 1e-9),
         ep.entry_rate_q * inst.entry_mult,
         ep.profit_response,
         fin.base_rate / 4.0,
@@ -104,6 +104,7 @@ def enter_firms(model) -> None:
         model.flows[key] = 0.0
     new = _draw(
         model,
+        c,
         counts,
         ENTRANT_OWNERSHIP,
         barrier,
@@ -111,7 +112,7 @@ def enter_firms(model) -> None:
         ep.entrant_size_sd,
         ep.entrant_productivity,
     )
-    _create(model, new, incentive=0.0)  # before big projects look for park room
+    _create(model, c, new, incentive=0.0)  # before big projects look for park room
     n_big = poisson_py(inst.big_projects_q, model.seed, model.quarter, 0, S_BIG_PROJECTS)
     big_counts = np.zeros(len(sec), dtype=np.int64)
     eligible = np.flatnonzero(model.big_project_sectors)
@@ -120,6 +121,7 @@ def enter_firms(model) -> None:
         big_counts[eligible[int(u * eligible.size)]] += 1
     big = _draw(
         model,
+        c,
         big_counts,
         BIG_PROJECT_OWNERSHIP,
         np.zeros(4),
@@ -127,22 +129,33 @@ def enter_firms(model) -> None:
         0.5,
         1.2,
     )
-    _create(model, big, incentive=sc.instruments.big_project_incentive)
+    _create(model, c, big, incentive=sc.instruments.big_project_incentive)
     model.n_big_projects = int(big[0].size)
 
 
-def _draw(model, counts, owner_p, barrier, size_median, size_sd, a_rel) -> tuple:
+class Census:
+    """Sector and park totals of the living firms (kernel ``census``), kept up to date as
+    entrants are created so that later draws in the same quarter see them."""
+
+    def __init__(self, by_s: np.ndarray, in_park: np.ndarray):
+        self.by_s, self.in_park = by_s, in_park
+
+    def add(self, sector, park, K, profit, Y, A, q) -> None:
+        """Entrants join the totals (work proportional to their number)."""
+        n_sec = self.by_s.shape[1]
+        for k, w in enumerate((None, K, profit, Y, Y * A, Y * q)):
+            self.by_s[k] += np.bincount(sector, weights=w, minlength=n_sec)
+        self.in_park += np.bincount(park[park >= 0], minlength=self.in_park.size)
+
+
+def _draw(model, c: Census, counts, owner_p, barrier, size_median, size_sd, a_rel) -> tuple:
     """Attributes and locations of candidate entrants (kernel ``draw_entrants``); returns
     the arrays of those not deterred by entry barriers."""
-    f, sc, sec = model.firms, model.scenario, model.sectors
-    alive = f.alive_rows()
-    s_alive = f.sector[alive]
-    y_s = np.bincount(s_alive, weights=f.Y[alive], minlength=len(sec))
-    a_s = np.bincount(s_alive, weights=f.Y[alive] * f.A[alive], minlength=len(sec))
+    sc, sec = model.scenario, model.sectors
+    y_s, a_s = c.by_s[3], c.by_s[4]
     a_mean = np.where(y_s > 0, a_s / np.maximum(y_s, 1e-300), 1.0)
     parks = model.parks
-    in_park = f.park[alive][f.park[alive] >= 0]
-    park_room = parks.capacity - np.bincount(in_park, minlength=len(parks))
+    park_room = parks.capacity - c.in_park
     park_bonus = np.full(len(parks), model.government.policy.park_coconstruction)
     park_bonus *= sc.fiscal.coconstruction_attraction
     ep = sc.entry
@@ -177,7 +190,7 @@ def _draw(model, counts, owner_p, barrier, size_median, size_sd, a_rel) -> tuple
     return tuple(x[kept] for x in out[:-1])
 
 
-def _create(model, drawn: tuple, incentive: float) -> None:
+def _create(model, c: Census, drawn: tuple, incentive: float) -> None:
     """New rows and Firm agents for drawn entrants; owners put in equity, the bank lends the
     rest of the capital, and ``incentive`` (share of capital) comes from the government."""
     sector, owner, pref, park, rev, A = drawn
@@ -186,9 +199,7 @@ def _create(model, drawn: tuple, incentive: float) -> None:
         return
     f, sc, sec, cal, inst = model.firms, model.scenario, model.sectors, model.cal, model.inst
     fp, ep = sc.firms, sc.entry
-    alive = f.alive_rows()
-    y_s = np.bincount(f.sector[alive], weights=f.Y[alive], minlength=len(sec))
-    q_s = np.bincount(f.sector[alive], weights=f.Y[alive] * f.q[alive], minlength=len(sec))
+    y_s, q_s = c.by_s[3], c.by_s[5]
     q_mean = np.where(y_s > 0, q_s / np.maximum(y_s, 1e-300), 1.0)
     uc = unit_cost(
         model.prefectures.wage[pref],
@@ -246,5 +257,6 @@ def _create(model, drawn: tuple, incentive: float) -> None:
         extra = np.bincount(sector, weights=Y, minlength=len(sec))
         model.demand0 += extra / model.env.demand_index
     model.n_entries += n_new
+    c.add(sector, park, K, np.zeros(n_new), Y, A, q_mean[sector])
     for r in rows:
         f.agent[r] = Firm(model, int(r))

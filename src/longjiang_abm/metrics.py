@@ -8,12 +8,14 @@ is a miniature of the province; thresholds on single firms (1 bn, 10 bn, above-s
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
-from .accounts import quarter_rows
 from .init.population import ABOVE_SCALE
-from .instruments import DEFENCE_SECTORS, NEW_PILLARS
+from .instruments import NEW_PILLARS
+from .kernels.totals import FLOW_TOTALS, STOCK_TOTALS
 from .state import CENTRAL_SOE, FOREIGN, LOCAL_SOE, PRIVATE
 
 KPI_COLUMNS = [
@@ -91,6 +93,58 @@ AGRI_GROSS_PER_VA = 1.0 / 0.6  # primary gross output per unit of value added (a
 MINERAL_CHAINS = ("petrochem", "coal", "graphite")
 
 
+class Totals:
+    """The quarter's totals over the firm table (kernel ``quarter_totals``): ``flow[name]``
+    for the names of ``FLOW_TOTALS``, ``stock[name]`` for ``STOCK_TOTALS``, and by sector
+    (``va_s``, ``y_s``), prefecture (``va_p``) and park (``rev_park``)."""
+
+    def __init__(self, fl, st, va_s, y_s, va_p, rev_park):
+        self.flow = dict(zip(FLOW_TOTALS, fl.tolist(), strict=True))
+        self.stock = dict(zip(STOCK_TOTALS, st.tolist(), strict=True))
+        self.va_s, self.y_s, self.va_p, self.rev_park = va_s, y_s, va_p, rev_park
+
+
+def totals(model) -> Totals:
+    f, sec = model.firms, model.sectors
+    return Totals(
+        *model.k.quarter_totals(
+            f.n,
+            model.quarter,
+            f.alive,
+            f.born,
+            f.died,
+            f.sector,
+            f.owner,
+            f.size,
+            f.pref,
+            f.park,
+            model.defence_sector,
+            PRIVATE,
+            f.va,
+            f.L,
+            f.wages,
+            f.rev,
+            f.profit,
+            f.emis,
+            f.Y,
+            f.cap,
+            f.new_loan,
+            f.repay,
+            f.interest,
+            f.tax,
+            f.subsidy,
+            f.bailout,
+            f.invest,
+            f.rd,
+            f.dig,
+            f.A,
+            len(sec),
+            len(model.prefectures),
+            len(model.parks),
+        )
+    )
+
+
 def quarter_record(model) -> dict:
     """Aggregates of the quarter just simulated (money in 10k yuan).
 
@@ -99,24 +153,17 @@ def quarter_record(model) -> dict:
     entrants (which start producing next quarter) excluded; so are ``smes`` (the small and
     micro firms among them) and ``credit_private_share`` (private firms' share of incumbents'
     new loans). Stocks (firms, digital level, SME productivity) are those of the firms alive at
-    the end of the quarter.
+    the end of the quarter. The sums come from ``model.totals`` (``totals``).
     """
-    f, sec, macro, gov = model.firms, model.sectors, model.macro, model.government
-    r = quarter_rows(model)  # firms that produced
-    alive = f.alive_rows()  # firms alive at the end
-    n_sec = len(sec)
-    va = f.va[r]
-    industrial = float(va.sum())
+    sec, macro, gov, t = model.sectors, model.macro, model.government, model.totals
+    fl, st = t.flow, t.stock
+    industrial = fl["va"]
     secondary = industrial + macro.construction
     gdp = macro.primary + secondary + macro.tertiary
-    employment = float(f.L[r].sum())
-    wage_bill = float(f.wages[r].sum())
-    rev = f.rev[r]
-    owner, size = f.owner[r], f.size[r]
-    defence = np.isin(f.sector[r], [sec.index(k) for k in DEFENCE_SECTORS])
-    sme_alive = f.size[alive] >= 2
-    va_s = np.bincount(f.sector[r], weights=va, minlength=n_sec)
-    y_s = np.bincount(f.sector[r], weights=f.Y[r], minlength=n_sec)
+    employment = fl["L"]
+    wage_bill = fl["wages"]
+    rev = fl["rev"]
+    va_s, y_s = t.va_s, t.y_s
     pillar = np.array([p in NEW_PILLARS for p in sec.pillar])
     rec = {
         "quarter": model.quarter,
@@ -129,17 +176,17 @@ def quarter_record(model) -> dict:
         "secondary_va": secondary,
         "tertiary_va": macro.tertiary,
         "secondary_share": secondary / gdp if gdp > 0 else 0.0,
-        "firms_total": alive.size,
+        "firms_total": int(st["firms"]),
         "entries": model.n_entries,
         "exits": model.n_exits,
         "sme_exits": model.n_exits_sme,
-        "smes": int(np.count_nonzero(size >= 2)),
+        "smes": int(fl["smes"]),
         "employment": employment,
         "wage_bill": wage_bill,
         "avg_wage": wage_bill * 4.0 / employment * 1e4 if employment > 0 else 0.0,
         "investment": float(model.quarter_investment),
-        "revenue": float(rev.sum()),
-        "profits": float(f.profit[r].sum()),
+        "revenue": rev,
+        "profits": fl["profit"],
         "tax_revenue": gov.taxes,
         "subsidies": gov.subsidies,
         "bailouts": gov.bailouts,
@@ -149,36 +196,37 @@ def quarter_record(model) -> dict:
         "big_projects": model.n_big_projects,
         "park_funds": gov.park_funds,
         "fiscal_balance": gov.balance,
-        "emissions": float(np.sum(f.emis[r] * f.Y[r])) / 1e4,
-        "capacity_utilization": float(f.Y[r].sum() / max(f.cap[r].sum(), 1e-9)),
+        "emissions": fl["emis_Y"] / 1e4,
+        "capacity_utilization": fl["Y"] / max(fl["cap"], 1e-9),
         "bank_equity": model.bank.equity,
         "bank_loans": model.bank.loans,
-        "credit_private_share": _share(f.new_loan[r], owner == PRIVATE),
+        "credit_private_share": _ratio(fl["new_loan_private"], fl["new_loan"]),
         "ownership_neutrality": gov.policy.ownership_neutrality,
         "park_coconstruction": gov.policy.park_coconstruction,
-        "park_output_share": _share(rev, f.park[r] >= 0),
+        "park_output_share": _ratio(fl["rev_park"], rev),
         "park_infrastructure": float(model.parks.infra.mean()),
         "local_processing_share": _local_processing(model),
-        "rd_intensity": float(f.rd[r].sum() / max(rev.sum(), 1e-9)),
-        "digital_level": float(f.dig[alive].mean()) if alive.size else 0.0,
-        "private_equipment_share": _share(rev[defence], owner[defence] >= PRIVATE),
-        "sme_productivity": float(np.exp(np.log(f.A[alive][sme_alive]).mean()))
-        if sme_alive.any()
-        else 0.0,
+        "rd_intensity": fl["rd"] / max(rev, 1e-9),
+        "digital_level": st["dig"] / st["firms"] if st["firms"] else 0.0,
+        "private_equipment_share": _ratio(fl["rev_defence_private"], fl["rev_defence"]),
+        "sme_productivity": math.exp(st["sme_lnA"] / st["smes"]) if st["smes"] else 0.0,
         "pillar_va_share": float(va_s[pillar].sum() / max(va_s.sum(), 1e-9)),
         "pillar_output_share": float(y_s[pillar].sum() / max(y_s.sum(), 1e-9)),
     }
     for s, key in enumerate(sec.keys):
         rec[f"sector_va__{key}"] = float(va_s[s])
-    va_p = np.bincount(f.pref[r], weights=va, minlength=len(model.prefectures))
     for p, key in enumerate(model.prefectures.keys):
-        rec[f"prefecture_va__{key}"] = float(va_p[p])
+        rec[f"prefecture_va__{key}"] = float(t.va_p[p])
     return rec
 
 
 def _share(x: np.ndarray, mask: np.ndarray) -> float:
     tot = x.sum()
     return float(x[mask].sum() / tot) if tot > 0 else 0.0
+
+
+def _ratio(part: float, whole: float) -> float:
+    return part / whole if whole > 0 else 0.0
 
 
 def _local_processing(model) -> float:

@@ -22,9 +22,9 @@ from .markets.labour import adjust_wages_and_supply, clear_labour
 from .params import PolicyParams, Scenario
 from .rng import normal_py
 from .sectors import load_sectors
+from .state import LOCAL_SOE
 from .threads import resolve as resolve_threads
 from .threads import use as use_threads
-from .state import LOCAL_SOE
 
 START_YEAR = 2019  # the initial state is the end of 2018; quarter 1 is 2019Q1
 
@@ -144,6 +144,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
                 for k, p in zip(sec.keys, sec.pillar, strict=True)
             ]
         )
+        self.defence_sector = np.isin(np.arange(len(sec)), [sec.index(k) for k in DEFENCE_SECTORS])
         self.n_big_projects = 0
         self.n_entries = self.n_exits = self.n_exits_sme = 0
         self.flows: dict[str, float] = {}
@@ -224,29 +225,25 @@ class LongjiangModel(StrongRegistry, mesa.Model):
 
     def close_quarter(self) -> None:
         f = self.firms
-        r = accounts.quarter_rows(self)
-        self.quarter_wages = f.wages[r].sum()
+        t = self.totals = metrics.totals(self)  # one pass over the table
+        self.quarter_wages = t.flow["wages"]
         # investment: incumbents' capital spending plus the capital entrants bring
-        self.quarter_investment = f.invest[r].sum() + self.flows["entry_capital"]
-        self.year_profits += f.profit[r].sum()
+        self.quarter_investment = t.flow["invest"] + self.flows["entry_capital"]
+        self.year_profits += t.flow["profit"]
         self.macro.update(
             self.quarter, self.quarter_investment, self.government.park_funds, self.quarter_wages
         )
-        self.bank.book_lending(
-            float(f.new_loan[r].sum()), float(f.repay[r].sum()), float(f.interest[r].sum())
-        )
+        self.bank.book_lending(t.flow["new_loan"], t.flow["repay"], t.flow["interest"])
         self.government.close_budget(
-            float(f.tax[r].sum()),
-            float(f.subsidy[r].sum()),
-            float(f.bailout[r].sum()),
+            t.flow["tax"],
+            t.flow["subsidy"],
+            t.flow["bailout"],
             self.flows["entry_incentives"],
             self.flows["guarantee_payouts"],
         )
         self.bank.close_quarter()
-        parks = self.parks
-        in_park = r[f.park[r] >= 0]
-        parks.output = np.bincount(f.park[in_park], weights=f.rev[in_park], minlength=len(parks))
-        parks.rev_ytd += parks.output
+        self.parks.output = t.rev_park
+        self.parks.rev_ytd += t.rev_park
         rec = metrics.quarter_record(self)
         if self.quarter % 4 == 0:
             rec.update(metrics.year_end_record(self))

@@ -117,7 +117,11 @@ class FirmTable:
             return
         for name in (*FIRM_COLUMNS, "agent"):
             old = getattr(self, name)
-            new = np.zeros(new_cap, dtype=old.dtype) if name != "agent" else np.empty(new_cap, old.dtype)
+            new = (
+                np.zeros(new_cap, dtype=old.dtype)
+                if name != "agent"
+                else np.empty(new_cap, old.dtype)
+            )
             new[: self.n] = old[: self.n]
             setattr(self, name, new)
         self.capacity = new_cap

@@ -10,12 +10,13 @@ After editing such a callee, delete the caches: ``find src -name '*.nb[ic]' -del
 
 from .backend import load as _load
 from .credit import grant_credit
-from .demography import draw_entrants, entry_counts, exit_firms
+from .demography import census, draw_entrants, entry_counts, exit_firms
 from .finance import book_income, invest
 from .goods import price_and_competitiveness, produce, update_shares
 from .innovation import innovate, location_stats
 from .labour import hire, labour_demand
 from .plans import plan_firms
+from .totals import quarter_totals
 
 KERNELS = {
     f.__name__ if hasattr(f, "__name__") else f.py_func.__name__: f
@@ -32,6 +33,8 @@ KERNELS = {
         location_stats,
         innovate,
         exit_firms,
+        census,
+        quarter_totals,
         entry_counts,
         draw_entrants,
     )

@@ -202,3 +202,26 @@ def draw_entrants(
                 room[best_k] -= 1.0
             j += 1
     return sec, own, pref, park, rev, a, kept
+
+
+@njit(cache=True)
+def census(n, alive, sector, park, K, profit, Y, A, q, n_sec, n_parks):
+    """Totals of the living firms that entry decisions read, in one pass over the rows:
+        by sector s   n_s (firms), K_s, profit_s, Y_s, (Y A)_s, (Y q)_s
+        by park k     firms located in park k
+    Returned as a (6, n_sec) array (rows in the order above) and an int array by park."""
+    by_s = np.zeros((6, n_sec))
+    in_park = np.zeros(n_parks, dtype=np.int64)
+    for i in range(n):
+        if not alive[i]:
+            continue
+        s = sector[i]
+        by_s[0, s] += 1.0
+        by_s[1, s] += K[i]
+        by_s[2, s] += profit[i]
+        by_s[3, s] += Y[i]
+        by_s[4, s] += Y[i] * A[i]
+        by_s[5, s] += Y[i] * q[i]
+        if park[i] >= 0:
+            in_park[park[i]] += 1
+    return by_s, in_park
