@@ -201,13 +201,14 @@ def _create(model, c: Census, drawn: tuple, incentive: float) -> None:
     fp, ep = sc.firms, sc.entry
     y_s, q_s = c.by_s[3], c.by_s[5]
     q_mean = np.where(y_s > 0, q_s / np.maximum(y_s, 1e-300), 1.0)
+    Ag = A**fp.materials_efficiency
     uc = unit_cost(
         model.prefectures.wage[pref],
         cal.pi_cost[sector],
         A,
+        Ag,
         cal.m[sector],
         model.p_in[sector] * (1.0 + inst.green_cost),
-        fp.materials_efficiency,
     )
     blend = fp.cost_passthrough * uc + (1.0 - fp.cost_passthrough) * model.uc_bar[sector]
     subsidy = inst.output_subsidy_s[sector] * inst.eligibility_o[owner]
@@ -232,6 +233,7 @@ def _create(model, c: Census, drawn: tuple, incentive: float) -> None:
         K=K,
         L=L,
         A=A,
+        Ag=Ag,
         q=q_mean[sector],
         dig=np.full(n_new, 0.1),
         emis=sec.emission[sector] * (1.0 - inst.green_cut) / A,

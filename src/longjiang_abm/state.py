@@ -34,6 +34,7 @@ FIRM_COLUMNS: dict[str, tuple[type, str]] = {
     "K": (np.float64, "capital stock, 10k yuan"),
     "L": (np.float64, "employees, persons"),
     "A": (np.float64, "total factor productivity index"),
+    "Ag": (np.float64, "A ** gamma, productivity's saving on intermediate inputs (kept with A)"),
     "q": (np.float64, "quality / brand index"),
     "dig": (np.float64, "digital level, 0-1"),
     "emis": (np.float64, "emissions intensity, t CO2 per 10k yuan of output"),

@@ -96,7 +96,7 @@ def book_income(model) -> None:
         fp.dividend_payout,
         fp.cash_target,
         fp.depreciation_q,
-        fp.materials_efficiency,
+        f.Ag,
     )
 
 
@@ -193,4 +193,6 @@ def innovate(model) -> None:
         len(parks),
         model.seed,
         model.quarter,
+        f.Ag,
+        fp.materials_efficiency,
     )

@@ -199,7 +199,7 @@ def build_population(
     share = Y / np.bincount(sector, weights=Y, minlength=n_sec)[sector]
     age = np.where(np.arange(n) < len(bb), 200, rng.geometric(1.0 / 40.0, n))
 
-    table = FirmTable(capacity=int(n * 1.5) + 16)
+    table = FirmTable(capacity=int(n * 1.25) + 16)
     table.append(
         n,
         sector=sector,
@@ -212,6 +212,7 @@ def build_population(
         K=K,
         L=L,
         A=A,
+        Ag=A**gamma,
         q=q,
         dig=np.clip(0.15 + 0.15 * rng.random(n) + 0.2 * (rev_year >= ABOVE_SCALE), 0, 1),
         emis=sectors.emission[sector] / A,

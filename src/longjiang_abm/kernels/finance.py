@@ -55,7 +55,7 @@ def book_income(
     payout,
     cash_target,
     delta,
-    gamma,
+    Ag,
 ):
     """Income statement and cash flow of one quarter (all money in 10k yuan).
 
@@ -81,7 +81,7 @@ def book_income(
         if not alive[i]:
             continue
         s = sector[i]
-        base_mat = m[s] * p_in[s] * Y[i] / A[i] ** gamma
+        base_mat = m[s] * p_in[s] * Y[i] / Ag[i]
         abatement = green_cost * base_mat
         mat[i] = base_mat + abatement
         r = raw_input[s]
@@ -90,7 +90,7 @@ def book_income(
         else:
             f = 1.0 if r < 0 else fill[r]
             pr = 1.0 if r < 0 else p_raw[r]
-            mat_local[i] = local_sourcing[s] * f * input_coef[s] * Y[i] / A[i] ** gamma * pr
+            mat_local[i] = local_sourcing[s] * f * input_coef[s] * Y[i] / Ag[i] * pr
         va[i] = rev[i] - mat[i]
         wages[i] = wage[pref[i]] * L[i] / 4.0
         interest[i] = rate[i] * debt[i] / 4.0

@@ -9,12 +9,13 @@ from ..rng import S_SHARE, normal
 
 
 @njit(cache=True)
-def unit_cost(wage, pi, A, m, p_in, gamma):
+def unit_cost(wage, pi, A, Ag, m, p_in):
     """Unit cost (10k yuan per unit of real output):  uc = w / (4 pi A) + m p_in / A^gamma.
 
-    Productivity A saves labour fully and intermediate inputs with elasticity gamma; w is the
-    annual wage (10k yuan), pi real output per worker per quarter."""
-    return wage / (4.0 * pi * A) + m * p_in / A**gamma
+    Productivity A saves labour fully and intermediate inputs with elasticity gamma
+    (Ag = A^gamma, kept in the firm table); w is the annual wage (10k yuan), pi real output
+    per worker per quarter."""
+    return wage / (4.0 * pi * A) + m * p_in / Ag
 
 
 @njit(cache=True, parallel=True)
@@ -36,7 +37,7 @@ def price_and_competitiveness(
     mu,
     p_in,
     p_raw,
-    gamma,
+    Ag,
     theta,
     omega,
     iota,
@@ -48,7 +49,7 @@ def price_and_competitiveness(
 ):
     """Prices and competitiveness of every firm; returns the sectors' mean unit cost.
 
-    Unit cost uc_i = unit_cost(w_p, pi_s, A_i, m_s, p_in_s (1 + green_cost), gamma), where
+    Unit cost uc_i = unit_cost(w_p, pi_s, A_i, A_i^gamma, m_s, p_in_s (1 + green_cost)), where
     green_cost is the abatement cost the green transition adds to inputs; sector mean
     uc_bar_s = sum_i f_i uc_i (market-share weighted).
     Price: processing sectors price at a markup over a blend of own and sector cost, less the
@@ -64,7 +65,7 @@ def price_and_competitiveness(
         if not alive[i]:
             continue
         s = sector[i]
-        uc = unit_cost(wage[pref[i]], pi[s], A[i], m[s], p_in[s] * (1.0 + green_cost), gamma)
+        uc = unit_cost(wage[pref[i]], pi[s], A[i], Ag[i], m[s], p_in[s] * (1.0 + green_cost))
         price[i] = uc  # temporarily
         uc_bar[s] += share[i] * uc
         tot[s] += share[i]
@@ -139,7 +140,7 @@ def produce(
     Y,
     unfilled,
     rev,
-    gamma,
+    Ag,
 ):
     """Production and sales for the firms of the sectors flagged ``active``.
 
@@ -176,5 +177,5 @@ def produce(
     for i in range(n):
         if alive[i] and active[sector[i]]:
             out[sector[i]] += Y[i]
-            out_in[sector[i]] += Y[i] / A[i] ** gamma
+            out_in[sector[i]] += Y[i] / Ag[i]
     return out, out_in

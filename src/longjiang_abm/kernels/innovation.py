@@ -111,6 +111,8 @@ def innovate(
     n_parks,
     seed,
     t,
+    Ag,
+    gamma,
 ):
     """Productivity, quality, digital level and emissions intensity after one quarter.
 
@@ -125,6 +127,7 @@ def innovate(
     Digital upgrade with probability p_digital: dig_i += 0.1 (at most 1),
         ln A_i += digital_gain * 0.1, at a cost digital_cost rev_year_i paid next quarter.
     Emissions intensity: emis_i = emission_s (1 - green_cut) / A_i  (t CO2 per 10k yuan).
+    Ag_i = A_i^gamma is updated with A_i.
     """
     for i in prange(n):
         if not alive[i]:
@@ -152,5 +155,6 @@ def innovate(
             la += digital_gain * 0.1
             dig_cost[i] = digital_cost * rev_year[i]
         A[i] = math.exp(la)
+        Ag[i] = A[i] ** gamma
         q[i] = math.exp(lq)
         emis[i] = emission[s] * (1.0 - green_cut) / A[i]

@@ -43,7 +43,7 @@ def set_prices(model) -> None:
         model.cal.mu,
         model.p_in,
         model.env.p_raw,
-        fp.materials_efficiency,
+        f.Ag,
         fp.cost_passthrough,
         fp.quality_weight,
         fp.unfilled_penalty,
@@ -121,5 +121,5 @@ def _produce(model, active: np.ndarray, demand: np.ndarray) -> tuple:
         f.Y,
         f.unfilled,
         f.rev,
-        model.scenario.firms.materials_efficiency,
+        f.Ag,
     )
