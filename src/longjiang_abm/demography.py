@@ -233,6 +233,7 @@ def _create(model, c: Census, drawn: tuple, incentive: float) -> None:
         K=K,
         L=L,
         A=A,
+        lnA=np.log(A),
         Ag=Ag,
         q=q_mean[sector],
         dig=np.full(n_new, 0.1),

@@ -137,7 +137,7 @@ def totals(model) -> Totals:
             f.invest,
             f.rd,
             f.dig,
-            f.A,
+            f.lnA,
             len(sec),
             len(model.prefectures),
             len(model.parks),

@@ -34,6 +34,7 @@ FIRM_COLUMNS: dict[str, tuple[type, str]] = {
     "K": (np.float64, "capital stock, 10k yuan"),
     "L": (np.float64, "employees, persons"),
     "A": (np.float64, "total factor productivity index"),
+    "lnA": (np.float64, "ln A (kept with A)"),
     "Ag": (np.float64, "A ** gamma, productivity's saving on intermediate inputs (kept with A)"),
     "q": (np.float64, "quality / brand index"),
     "dig": (np.float64, "digital level, 0-1"),

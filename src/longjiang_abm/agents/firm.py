@@ -6,6 +6,8 @@ scripts, AgentSet selections and the UI see the live state while the kernels do 
 
 from __future__ import annotations
 
+import math
+
 import mesa
 
 from ..state import OWNERSHIPS, SIZE_CLASSES
@@ -35,7 +37,19 @@ class Firm(mesa.Agent):
 
     capital = _column("K", "capital stock, 10k yuan")
     employees = _column("L", "employees, persons")
-    productivity = _column("A", "total factor productivity index")
+
+    @property
+    def productivity(self) -> float:
+        """Total factor productivity index (setting it also updates ln A and A^gamma)."""
+        return self.model.firms.A[self.row].item()
+
+    @productivity.setter
+    def productivity(self, value: float) -> None:
+        f, gamma = self.model.firms, self.model.scenario.firms.materials_efficiency
+        f.A[self.row] = value
+        f.lnA[self.row] = math.log(value)
+        f.Ag[self.row] = value**gamma
+
     quality = _column("q", "quality / brand index")
     digital = _column("dig", "digital level 0-1")
     revenue = _column("rev", "revenue this quarter, 10k yuan")

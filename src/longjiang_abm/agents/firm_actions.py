@@ -130,7 +130,7 @@ def location_statistics(model) -> tuple:
         f.size,
         sec.chain,
         f.Y,
-        f.A,
+        f.lnA,
         len(model.parks),
         len(model.prefectures),
         len(sec),
@@ -193,6 +193,7 @@ def innovate(model) -> None:
         len(parks),
         model.seed,
         model.quarter,
+        f.lnA,
         f.Ag,
         fp.materials_efficiency,
     )

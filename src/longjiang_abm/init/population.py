@@ -212,6 +212,7 @@ def build_population(
         K=K,
         L=L,
         A=A,
+        lnA=np.log(A),
         Ag=A**gamma,
         q=q,
         dig=np.clip(0.15 + 0.15 * rng.random(n) + 0.2 * (rev_year >= ABOVE_SCALE), 0, 1),

@@ -18,7 +18,7 @@ from ..rng import (
 
 @njit(cache=True)
 def location_stats(
-    n, alive, park, pref, sector, size, chain, Y, A, n_parks, n_pref, n_sec, n_chain
+    n, alive, park, pref, sector, size, chain, Y, lnA, n_parks, n_pref, n_sec, n_chain
 ):
     """Output and productivity by location (park, or prefecture outside parks) and sector.
 
@@ -40,7 +40,7 @@ def location_stats(
         if not alive[i] or Y[i] <= 0.0:
             continue
         loc = park[i] if park[i] >= 0 else n_parks + pref[i]
-        la = math.log(A[i])
+        la = lnA[i]
         y[loc, sector[i]] += Y[i]
         lna[loc, sector[i]] += Y[i] * la
         if size[i] <= 1:
@@ -111,6 +111,7 @@ def innovate(
     n_parks,
     seed,
     t,
+    lnA,
     Ag,
     gamma,
 ):
@@ -127,19 +128,18 @@ def innovate(
     Digital upgrade with probability p_digital: dig_i += 0.1 (at most 1),
         ln A_i += digital_gain * 0.1, at a cost digital_cost rev_year_i paid next quarter.
     Emissions intensity: emis_i = emission_s (1 - green_cut) / A_i  (t CO2 per 10k yuan).
-    Ag_i = A_i^gamma is updated with A_i.
+    ln A_i and Ag_i = A_i^gamma are kept with A_i.
     """
     for i in prange(n):
         if not alive[i]:
             continue
         s = sector[i]
         idx = ids[i]
-        la = math.log(A[i])
-        lq = math.log(q[i])
+        la = lnA[i]
         intensity = rd[i] / rev[i] if rev[i] > 0.0 else 0.0
         if uniform(seed, t, idx, S_INNOVATE) < 1.0 - math.exp(-zeta * intensity):
             la += step_a * uniform(seed, t, idx, S_INNOVATION_SIZE)
-            lq += step_q * uniform(seed, t, idx, S_QUALITY)
+            q[i] *= math.exp(step_q * uniform(seed, t, idx, S_QUALITY))
         la += drift[s] + sd_a * normal(seed, t, idx, S_PRODUCTIVITY)
         loc = park[i] if park[i] >= 0 else n_parks + pref[i]
         bonus = 1.0 + park_bonus * infra[park[i]] if park[i] >= 0 else 1.0
@@ -154,7 +154,7 @@ def innovate(
             dig[i] = min(1.0, dig[i] + 0.1)
             la += digital_gain * 0.1
             dig_cost[i] = digital_cost * rev_year[i]
+        lnA[i] = la
         A[i] = math.exp(la)
-        Ag[i] = A[i] ** gamma
-        q[i] = math.exp(lq)
+        Ag[i] = math.exp(gamma * la)
         emis[i] = emission[s] * (1.0 - green_cut) / A[i]

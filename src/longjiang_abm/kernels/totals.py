@@ -1,8 +1,6 @@
 """Quarterly totals over the firm table in one pass (the inputs of the macro accounts, the
 budget, the bank and the KPI record)."""
 
-import math
-
 import numpy as np
 from numba import njit
 
@@ -66,7 +64,7 @@ def quarter_totals(
     invest,
     rd,
     dig,
-    A,
+    lnA,
     n_sec,
     n_pref,
     n_parks,
@@ -92,7 +90,7 @@ def quarter_totals(
             st[1] += dig[i]
             if size[i] >= 2:
                 st[2] += 1.0
-                st[3] += math.log(A[i])
+                st[3] += lnA[i]
         if born[i] >= t or not (alive[i] or died[i] == t):
             continue
         s = sector[i]
