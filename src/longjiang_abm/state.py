@@ -128,8 +128,9 @@ class FirmTable:
             setattr(self, name, new)
         self.capacity = new_cap
 
-    def _take_rows(self, count: int) -> np.ndarray:
-        """``count`` rows for entrants: free rows first (lowest index first), then new ones."""
+    def _take_rows(self, count: int, given=()) -> np.ndarray:
+        """``count`` rows for entrants: free rows first (lowest index first), then new ones.
+        Reused rows are zeroed except for the columns in ``given``, which the caller sets."""
         reuse = min(count, self.free.size)
         reused = self.free[self.free.size - reuse :][::-1]
         self.free = self.free[: self.free.size - reuse]
@@ -137,8 +138,9 @@ class FirmTable:
         self._grow(self.n + fresh)
         rows = np.concatenate((reused, np.arange(self.n, self.n + fresh)))
         self.n += fresh
-        for name in FIRM_COLUMNS:  # a reused row starts from zero, like a fresh one
-            getattr(self, name)[reused] = 0
+        if reuse:
+            for name in FIRM_COLUMNS.keys() - set(given):  # as a fresh row: zero
+                getattr(self, name)[reused] = 0
         return rows
 
     def append(self, count: int, **values: np.ndarray) -> np.ndarray:
@@ -146,7 +148,7 @@ class FirmTable:
         unknown = set(values) - set(FIRM_COLUMNS)
         if unknown:
             raise KeyError(f"unknown firm columns {sorted(unknown)}")
-        rows = self._take_rows(count)
+        rows = self._take_rows(count, values.keys() | {"id", "alive"})
         for name, arr in values.items():
             getattr(self, name)[rows] = arr
         self.id[rows] = np.arange(self.next_id, self.next_id + count)

@@ -30,6 +30,11 @@ class Firm(mesa.Agent):
         super().__init__(model)
         self.row = row  # updated when the table is compacted
 
+    def remove(self) -> None:
+        """Deregister from the model (exit calls this once per firm; Mesa's own ``remove``
+        also tolerates a second call, at twice the cost)."""
+        self.model.deregister_agent(self)
+
     @property
     def firm_id(self) -> int:
         """Firm id (never reused; ``unique_id`` is Mesa's own counter)."""
