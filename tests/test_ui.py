@@ -287,7 +287,9 @@ def test_charts_are_valid_vega_lite_and_aggregate_first():
         rows = [sum(len(d) for d in spec["datasets"].values()) for spec in specs]
         sizes.append(rows)
         assert max(rows) < 1000  # never one mark per firm
-    assert sizes[0] == sizes[1]  # the data sent does not grow with the population
+    # the data sent does not grow with the population (the CCDF leaves out points where it
+    # is zero, so its count may differ by one)
+    assert all(abs(a - b) <= 1 for a, b in zip(*sizes, strict=True))
     # bubble sizes and fills use scales fixed for the run: growth shows between frames
     spec = maps.map_spec(snap)
     assert spec["layer"][4]["encoding"]["size"]["scale"]["domain"] == [0, snap.size_max]

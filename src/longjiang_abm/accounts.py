@@ -38,55 +38,68 @@ def quarter_rows(model) -> np.ndarray:
     return np.flatnonzero(born_before & (f.alive[:n] | (f.died[:n] == model.quarter)))
 
 
-def firm_cash(model) -> float:
+CHUNK = 1 << 17  # rows per block: the checks' temporaries stay small at any population
+
+
+def _blocks(r: np.ndarray):
+    return (r[k : k + CHUNK] for k in range(0, r.size, CHUNK))
+
+
+def firm_cash(model, r: np.ndarray) -> float:
     f = model.firms
-    r = quarter_rows(model)
-    flows = (
-        f.rev[r]
-        - f.mat[r]
-        - f.wages[r]
-        - f.interest[r]
-        - f.tax[r]
-        - f.rd[r]
-        + f.subsidy[r]
-        - f.dividend[r]
-        + f.new_loan[r]
-        - f.repay[r]
-        - f.invest[r]
-        + f.bailout[r]
-    )
-    gross = f.cash0[r] + f.rev[r] + f.mat[r] + f.new_loan[r] + f.repay[r] + f.invest[r]
-    return _rel(f.cash[r] - f.cash0[r], flows, gross + f.bailout[r] + f.debt0[r])
+    err = 0.0
+    for b in _blocks(r):
+        flows = (
+            f.rev[b]
+            - f.mat[b]
+            - f.wages[b]
+            - f.interest[b]
+            - f.tax[b]
+            - f.rd[b]
+            + f.subsidy[b]
+            - f.dividend[b]
+            + f.new_loan[b]
+            - f.repay[b]
+            - f.invest[b]
+            + f.bailout[b]
+        )
+        gross = f.cash0[b] + f.rev[b] + f.mat[b] + f.new_loan[b] + f.repay[b] + f.invest[b]
+        err = max(err, _rel(f.cash[b] - f.cash0[b], flows, gross + f.bailout[b] + f.debt0[b]))
+    return err
 
 
-def firm_net_worth(model, K_start: np.ndarray) -> float:
+def firm_net_worth(model, K_start: np.ndarray, r: np.ndarray) -> float:
     f = model.firms
-    r = quarter_rows(model)
-    nw_end = f.cash[r] + f.K[r] - f.debt[r]
-    nw_start = f.cash0[r] + K_start[r] - f.debt0[r]
-    gross = f.cash0[r] + K_start[r] + f.debt0[r] + f.rev[r] + f.new_loan[r] + f.bailout[r]
-    return _rel(nw_end - nw_start, f.profit[r] - f.dividend[r] + f.bailout[r], gross)
+    err = 0.0
+    for b in _blocks(r):
+        nw_end = f.cash[b] + f.K[b] - f.debt[b]
+        nw_start = f.cash0[b] + K_start[b] - f.debt0[b]
+        gross = f.cash0[b] + K_start[b] + f.debt0[b] + f.rev[b] + f.new_loan[b] + f.bailout[b]
+        err = max(err, _rel(nw_end - nw_start, f.profit[b] - f.dividend[b] + f.bailout[b], gross))
+    return err
 
 
-def income_approach(model, K_start: np.ndarray) -> float:
+def income_approach(model, K_start: np.ndarray, r: np.ndarray) -> float:
     f = model.firms
-    r = quarter_rows(model)
     delta = model.scenario.firms.depreciation_q
-    income = (
-        f.wages[r]
-        + delta * K_start[r]
-        + f.interest[r]
-        + f.rd[r]
-        + f.tax[r]
-        + f.profit[r]
-        - f.subsidy[r]
-    )
-    return _rel(f.va[r].sum(), income.sum())
+    va = income = 0.0
+    for b in _blocks(r):
+        va += f.va[b].sum()
+        income += (
+            f.wages[b]
+            + delta * K_start[b]
+            + f.interest[b]
+            + f.rd[b]
+            + f.tax[b]
+            + f.profit[b]
+            - f.subsidy[b]
+        ).sum()
+    return _rel(va, income)
 
 
 def bank_book(model) -> float:
     f = model.firms
-    return _rel(model.bank.loans, f.debt[f.alive_rows()].sum())
+    return _rel(model.bank.loans, np.sum(f.debt[: f.n], where=f.alive[: f.n]))
 
 
 def gdp(record: dict) -> float:
@@ -99,17 +112,18 @@ def gdp(record: dict) -> float:
     return _rel(record["gdp"], parts)
 
 
-def flow_matrix(model) -> dict[tuple[str, str], float]:
+def flow_matrix(model, r: np.ndarray | None = None) -> dict[tuple[str, str], float]:
     """This quarter's flows (payer, receiver) -> 10k yuan between F(irms), H(ouseholds),
     B(ank), G(overnment) and R(est of the world, incl. the rest of China)."""
     f = model.firms
-    r = quarter_rows(model)
-    s = lambda x: float(x[r].sum())  # noqa: E731
-    sec = model.sectors
-    from_firms = sec.raw_input[f.sector[r]] >= 0
-    farm = sec.raw_input[f.sector[r]] == -2
-    local_firm = float(f.mat_local[r][from_firms & ~farm].sum())
-    local_farm = float(f.mat_local[r][farm].sum())
+    r = quarter_rows(model) if r is None else r
+    s = lambda x: float(sum(x[b].sum() for b in _blocks(r)))  # noqa: E731
+    raw_input = model.sectors.raw_input
+    local_firm = local_farm = 0.0
+    for b in _blocks(r):
+        source = raw_input[f.sector[b]]
+        local_firm += f.mat_local[b][(source >= 0)].sum()
+        local_farm += f.mat_local[b][source == -2].sum()
     fl = model.flows
     return {
         ("R", "F"): s(f.rev) - local_firm + fl["exit_asset_sales"],
@@ -131,33 +145,36 @@ def flow_matrix(model) -> dict[tuple[str, str], float]:
     }
 
 
-def sector_balances(model) -> dict[str, float]:
+def sector_balances(model, r: np.ndarray | None = None) -> dict[str, float]:
     """Net inflow of each sector (receipts - payments); they sum to zero."""
     net = dict.fromkeys("FHBGR", 0.0)
-    for (payer, receiver), x in flow_matrix(model).items():
+    for (payer, receiver), x in flow_matrix(model, r).items():
         net[payer] -= x
         net[receiver] += x
     return net
 
 
-def firm_sector_cash(model) -> float:
+def firm_sector_cash(model, r: np.ndarray) -> float:
     """The firms' net flow equals the change of their cash, exits' and entrants' included."""
     f = model.firms
     n = f.n
-    net = sector_balances(model)["F"]
-    change = f.cash[:n][f.alive[:n]].sum() - f.cash0[quarter_rows(model)].sum()
-    return _rel(net, change, sum(flow_matrix(model).values()) + f.cash0[: f.n].sum())
+    matrix = flow_matrix(model, r)
+    net = sector_balances(model, r)["F"]
+    cash0 = sum(f.cash0[b].sum() for b in _blocks(r))
+    change = np.sum(f.cash[:n], where=f.alive[:n]) - cash0
+    return _rel(net, change, sum(matrix.values()) + np.sum(f.cash0[:n]))
 
 
 def check(model, K_start: np.ndarray, record: dict, tol: float = 1e-9) -> dict[str, float]:
     """Run every identity; raise AccountingError if one is off by more than ``tol``."""
+    r = quarter_rows(model)
     errors = {
-        "firm_cash": firm_cash(model),
-        "firm_net_worth": firm_net_worth(model, K_start),
-        "income_approach": income_approach(model, K_start),
+        "firm_cash": firm_cash(model, r),
+        "firm_net_worth": firm_net_worth(model, K_start, r),
+        "income_approach": income_approach(model, K_start, r),
         "bank_book": bank_book(model),
         "gdp": gdp(record),
-        "firm_sector_cash": firm_sector_cash(model),
+        "firm_sector_cash": firm_sector_cash(model, r),
     }
     bad = {k: v for k, v in errors.items() if v > tol}
     if bad:

@@ -19,6 +19,7 @@ from .macro import Macro
 from .markets.credit import clear_credit
 from .markets.goods import clear_goods, set_prices
 from .markets.labour import adjust_wages_and_supply, clear_labour
+from .memory import map_large_arrays, release_free_heap
 from .params import PolicyParams, Scenario
 from .rng import normal_py
 from .sectors import load_sectors
@@ -76,6 +77,8 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.k = kernels.load(run.backend)
         self.threads = resolve_threads(threads, run.n_firms)  # results do not depend on it
 
+        if run.n_firms >= 100_000:
+            map_large_arrays()  # population-sized temporaries go back to the OS (memory.py)
         self.sectors = load_sectors()
         self.prefectures = load_prefectures(scenario.calibration.average_wage_2018)
         self.suit = load_sector_prefecture(self.sectors, self.prefectures)
@@ -113,6 +116,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
             )
         )
         self.year_profits = self.year_capital = 0.0
+        release_free_heap()  # the build's temporaries: give their pages back to the OS
 
     def _init_markets(self) -> None:
         """2018 demand by sector, competitiveness, labour supply and location statistics."""
@@ -272,6 +276,12 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         f.size[r] = size_class(f.L[r], f.rev_year[r])
         self.parks.rev_year = self.parks.rev_ytd.copy()
         self.parks.rev_ytd[:] = 0.0
+
+    def discard_firms(self) -> None:
+        """Drop the firm table and the Firm agents of a finished run (its results taken), so
+        their memory is freed at once rather than at the next garbage collection."""
+        self._agents_by_type.clear()
+        self.firms = None
 
     # --- results ----------------------------------------------------------------------------
     def quarterly_frame(self):

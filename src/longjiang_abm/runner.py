@@ -35,20 +35,30 @@ class Result:
         )
 
 
-def firm_frame(model: LongjiangModel) -> pd.DataFrame:
-    """The living firms at the end of the run, one row each, with readable categories."""
+FIRM_FILE_COLUMNS = (
+    "id sector owner pref park age size K L A q dig emis share Y cap price rev va wages "
+    "profit cash debt rev_year"
+).split()
+
+
+def firm_frame(model: LongjiangModel, consume: bool = False) -> pd.DataFrame:
+    """The living firms, one row each in order of firm id, with readable categories.
+
+    ``consume=True`` (for a finished run whose model is discarded) packs the rows in place in
+    the table's own arrays and returns views of them, so a million-firm table is not copied;
+    the model's firm table is unusable afterwards."""
     f = model.firms
-    cols = (
-        "id sector owner pref park age size K L A q dig emis share Y cap price rev va wages "
-        "profit cash debt rev_year"
-    ).split()
     rows = f.alive_rows()
-    d = f.to_dict(rows[np.argsort(f.id[rows], kind="stable")])  # in order of firm id
-    df = pd.DataFrame({c: d[c] for c in cols})
+    rows = rows[np.argsort(f.id[rows], kind="stable")]
+    if consume:
+        d = f.pack(rows, FIRM_FILE_COLUMNS)
+    else:
+        d = {c: getattr(f, c)[rows] for c in FIRM_FILE_COLUMNS}
+    df = pd.DataFrame(d, copy=False)
     df["sector"] = pd.Categorical.from_codes(df["sector"], list(model.sectors.keys))
     df["owner"] = pd.Categorical.from_codes(df["owner"], list(OWNERSHIPS))
     df["pref"] = pd.Categorical.from_codes(df["pref"], list(model.prefectures.keys))
-    df["park"] = [model.parks.keys[k] if k >= 0 else "" for k in d["park"]]
+    df["park"] = pd.Categorical.from_codes(df["park"] + 1, ["", *model.parks.keys])
     df["size"] = pd.Categorical.from_codes(df["size"], list(SIZE_CLASSES))
     df["above_scale"] = d["rev_year"] >= 2000.0
     return df.rename(
@@ -114,13 +124,11 @@ def run(
         "quarters": quarters,
     }
     quarterly = model.quarterly_frame()
+    kpis = model.kpis()
+    firms = firm_frame(model, consume=True)
+    model.discard_firms()  # frees the table's other columns and the Firm agents now
     return Result(
-        scenario=scenario,
-        seed=seed,
-        kpis=model.kpis(),
-        quarterly=quarterly,
-        firms=firm_frame(model),
-        meta=meta,
+        scenario=scenario, seed=seed, kpis=kpis, quarterly=quarterly, firms=firms, meta=meta
     )
 
 

@@ -167,6 +167,17 @@ class FirmTable:
             self.free = np.sort(np.concatenate((self.free, self.freed)))[::-1].copy()
             self.freed = np.zeros(0, dtype=np.int64)
 
+    def pack(self, rows: np.ndarray, names) -> dict[str, np.ndarray]:
+        """Move ``rows`` to the front of columns ``names`` in place and return views of them
+        (no copy of the table; its row layout is destroyed: for a finished run only)."""
+        k = rows.size
+        out = {}
+        for name in names:
+            arr = getattr(self, name)
+            arr[:k] = arr[rows]
+            out[name] = arr[:k]
+        return out
+
     def to_dict(self, rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
         rows = self.alive_rows() if rows is None else rows
         return {name: getattr(self, name)[rows].copy() for name in FIRM_COLUMNS}

@@ -14,7 +14,7 @@ them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import mesa
 from mesa.agent import AgentSet
@@ -61,13 +61,57 @@ def _call(agent, method, args, kwargs):
     return method(agent, *args, **kwargs)
 
 
+class _TypeUnion(Mapping):
+    """All agents as a read-only mapping over the per-type dicts (an agent has one type), so
+    each agent costs one dict entry, not two."""
+
+    def __init__(self, by_type: dict):
+        self._by_type = by_type
+
+    def __getitem__(self, agent):
+        return self._by_type[type(agent)]._agents[agent]
+
+    def __contains__(self, agent) -> bool:
+        group = self._by_type.get(type(agent))
+        return group is not None and agent in group._agents
+
+    def __iter__(self):
+        for group in list(self._by_type.values()):
+            yield from list(group._agents)
+
+    def __len__(self) -> int:
+        return sum(len(group._agents) for group in self._by_type.values())
+
+
+class AllAgents(StrongAgentSet):
+    """``model.agents``: every agent of every type, a view of ``model.agents_by_type``."""
+
+    def __init__(self, by_type: dict, random):
+        super().__init__([], random=random)
+        self._agents = _TypeUnion(by_type)
+
+    def _update(self, agents):
+        raise TypeError(
+            "model.agents cannot be reordered or filtered in place; use a copy "
+            "(inplace=False) or model.agents_by_type[...]"
+        )
+
+    def add(self, agent):
+        raise TypeError("agents join model.agents by being created with the model")
+
+    def discard(self, agent):
+        raise TypeError("agents leave model.agents by agent.remove()")
+
+    remove = discard
+
+
 class StrongRegistry:
-    """Mixin for a ``mesa.Model``: every agent lives in ``model.agents`` and in
-    ``model.agents_by_type[type(agent)]``, both ``StrongAgentSet``s; the set of all agents is
-    also Mesa's dict of hard references (``model._agents``)."""
+    """Mixin for a ``mesa.Model``: each agent lives in ``model.agents_by_type[type(agent)]``,
+    a ``StrongAgentSet``; ``model.agents`` (and Mesa's dict of hard references,
+    ``model._agents``) is a view of their union."""
 
     @property
-    def _agents(self) -> dict:
+    def _agents(self):
         return self._all_agents._agents
 
     @_agents.setter
@@ -76,16 +120,14 @@ class StrongRegistry:
 
     def _strong_registry(self) -> None:
         """Replace the weak sets Mesa's ``__init__`` made (call right after it)."""
-        self._all_agents = StrongAgentSet([], random=self.random)
         self._agents_by_type = {}
+        self._all_agents = AllAgents(self._agents_by_type, random=self.random)
 
     def register_agent(self, agent: mesa.Agent) -> None:
-        self._all_agents._agents[agent] = None
         by_type = self._agents_by_type.get(type(agent))
         if by_type is None:
             by_type = self._agents_by_type[type(agent)] = StrongAgentSet([], random=self.random)
         by_type._agents[agent] = None
 
     def deregister_agent(self, agent: mesa.Agent) -> None:
-        del self._all_agents._agents[agent]
         del self._agents_by_type[type(agent)]._agents[agent]
