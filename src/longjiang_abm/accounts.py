@@ -68,18 +68,18 @@ def firm_cash(model, r: np.ndarray) -> float:
     return err
 
 
-def firm_net_worth(model, K_start: np.ndarray, r: np.ndarray) -> float:
+def firm_net_worth(model, r: np.ndarray) -> float:
     f = model.firms
     err = 0.0
     for b in _blocks(r):
         nw_end = f.cash[b] + f.K[b] - f.debt[b]
-        nw_start = f.cash0[b] + K_start[b] - f.debt0[b]
-        gross = f.cash0[b] + K_start[b] + f.debt0[b] + f.rev[b] + f.new_loan[b] + f.bailout[b]
+        nw_start = f.cash0[b] + f.K0[b] - f.debt0[b]
+        gross = f.cash0[b] + f.K0[b] + f.debt0[b] + f.rev[b] + f.new_loan[b] + f.bailout[b]
         err = max(err, _rel(nw_end - nw_start, f.profit[b] - f.dividend[b] + f.bailout[b], gross))
     return err
 
 
-def income_approach(model, K_start: np.ndarray, r: np.ndarray) -> float:
+def income_approach(model, r: np.ndarray) -> float:
     f = model.firms
     delta = model.scenario.firms.depreciation_q
     va = income = 0.0
@@ -87,7 +87,7 @@ def income_approach(model, K_start: np.ndarray, r: np.ndarray) -> float:
         va += f.va[b].sum()
         income += (
             f.wages[b]
-            + delta * K_start[b]
+            + delta * f.K0[b]
             + f.interest[b]
             + f.rd[b]
             + f.tax[b]
@@ -165,13 +165,13 @@ def firm_sector_cash(model, r: np.ndarray) -> float:
     return _rel(net, change, sum(matrix.values()) + np.sum(f.cash0[:n]))
 
 
-def check(model, K_start: np.ndarray, record: dict, tol: float = 1e-9) -> dict[str, float]:
+def check(model, record: dict, tol: float = 1e-9) -> dict[str, float]:
     """Run every identity; raise AccountingError if one is off by more than ``tol``."""
     r = quarter_rows(model)
     errors = {
         "firm_cash": firm_cash(model, r),
-        "firm_net_worth": firm_net_worth(model, K_start, r),
-        "income_approach": income_approach(model, K_start, r),
+        "firm_net_worth": firm_net_worth(model, r),
+        "income_approach": income_approach(model, r),
         "bank_book": bank_book(model),
         "gdp": gdp(record),
         "firm_sector_cash": firm_sector_cash(model, r),

@@ -68,9 +68,8 @@ def exit_firms(model) -> None:
     model.bank.book_exits(float(f.debt[rows].sum()), float(paid.sum() + guaranteed.sum()))
     f.kill(rows)
     f.died[rows] = model.quarter
-    for r in rows:
-        f.agent[r].remove()
-        f.agent[r] = None
+    for agent in f.agent[rows].tolist():
+        agent.remove()  # also clears its slot in f.agent
     model.n_exits = rows.size
     model.n_exits_sme = int(np.count_nonzero(f.size[rows] >= SMALL))
 

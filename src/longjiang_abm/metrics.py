@@ -253,7 +253,7 @@ def year_end_record(model) -> dict:
     park_rev = np.bincount(
         f.park[r][f.park[r] >= 0], weights=rev[f.park[r] >= 0], minlength=len(parks)
     )
-    shares = rev / total if total > 0 else np.zeros_like(rev)
+    top5 = np.partition(rev, -5)[-5:] if rev.size > 5 else rev
     k_start = model.year_capital  # capital at the start of the year plus entrants' capital
     owner = f.owner[r]
     return {
@@ -265,8 +265,8 @@ def year_end_record(model) -> dict:
         "clusters_1tn": int((agri >= s1000) + (minerals >= s1000)),
         "parks_10bn": int(np.count_nonzero(park_rev >= s10)),
         "parks_100bn": int(np.count_nonzero(park_rev >= s100)),
-        "hhi_output": float(np.sum(shares**2)),
-        "top5_share": float(np.sort(shares)[-5:].sum()),
+        "hhi_output": float(np.dot(rev, rev) / total**2) if total > 0 else 0.0,
+        "top5_share": float(top5.sum() / total) if total > 0 else 0.0,
         "soe_output_share": _share(rev, (owner == CENTRAL_SOE) | (owner == LOCAL_SOE)),
         "private_output_share": _share(rev, owner == PRIVATE),
         "foreign_output_share": _share(rev, owner == FOREIGN),

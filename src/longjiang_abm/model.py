@@ -98,6 +98,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.macro = Macro(scenario, self.scale, float(wages.sum()), replacement)
         self._init_markets()
 
+        self._agents_in_table(Firm, self.firms)  # model.agents_by_type[Firm]: a view
         for row in range(self.firms.n):
             self.firms.agent[row] = Firm(self, row)
         self.park_agents = [Park(self, k) for k in range(len(self.parks))]
@@ -211,7 +212,6 @@ class LongjiangModel(StrongRegistry, mesa.Model):
             f.K_year[: f.n] = f.K[: f.n]
             self.year_profits = 0.0
             self.year_capital = float(f.K[f.alive_rows()].sum())
-        self.K_start = f.K[: f.n].copy()
         self.bank.begin_quarter()
         self.flows = dict.fromkeys(
             (
@@ -253,17 +253,9 @@ class LongjiangModel(StrongRegistry, mesa.Model):
             rec.update(metrics.year_end_record(self))
             self.end_year()
         if self.check_accounts:
-            self.accounting_errors = accounts.check(self, self._k_start_full(), rec)
+            self.accounting_errors = accounts.check(self, rec)
         self.records.append(rec)
         f.release()  # rows of this quarter's exits are free for next quarter's entrants
-
-    def _k_start_full(self) -> np.ndarray:
-        """Capital at the start of the quarter by row; zero for this quarter's entrants."""
-        f = self.firms
-        out = np.zeros(f.n)
-        out[: self.K_start.size] = self.K_start
-        out[(f.born[: f.n] == self.quarter) & f.alive[: f.n]] = 0.0
-        return out
 
     def end_year(self) -> None:
         """Close the calendar year: annual revenue, size classes, parks' annual output."""

@@ -78,6 +78,7 @@ FIRM_COLUMNS: dict[str, tuple[type, str]] = {
     "L_req": (np.float64, "labour wanted this quarter, persons"),
     "exiting": (np.bool_, "flagged to exit this quarter"),
     "cash0": (np.float64, "cash at the start of the quarter, 10k yuan"),
+    "K0": (np.float64, "capital at the start of the quarter, 10k yuan"),
     "debt0": (np.float64, "debt at the start of the quarter, 10k yuan"),
 }
 

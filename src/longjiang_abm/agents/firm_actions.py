@@ -8,6 +8,7 @@ def plan(model) -> None:
     f, fp, fin = model.firms, model.scenario.firms, model.scenario.finance
     f.cash0[: f.n] = f.cash[: f.n]
     f.debt0[: f.n] = f.debt[: f.n]
+    f.K0[: f.n] = f.K[: f.n]
     model.k.plan_firms(
         f.n,
         f.alive,

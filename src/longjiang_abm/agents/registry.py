@@ -1,5 +1,5 @@
 """Agent registration with strong references: ``model.agents`` and ``model.agents_by_type`` at
-the cost of a dict entry per agent.
+the cost of a dict entry per agent, or none for agents kept in a table's ``agent`` column.
 
 Mesa 3.3 keeps each agent in a dict of hard references plus two ``AgentSet``s (all agents, and
 agents by type) backed by ``weakref.WeakKeyDictionary``: two weak references with callbacks per
@@ -105,6 +105,44 @@ class AllAgents(StrongAgentSet):
     remove = discard
 
 
+class _RowAgents(Mapping):
+    """The agents of a table's ``agent`` column (rows without one hold None), as a mapping:
+    the table itself is the registry, at no cost per agent beyond the column."""
+
+    def __init__(self, table):
+        self._table = table
+
+    def __contains__(self, agent) -> bool:
+        t, row = self._table, getattr(agent, "row", -1)
+        return 0 <= row < t.n and t.agent[row] is agent
+
+    def __getitem__(self, agent):
+        if agent not in self:
+            raise KeyError(agent)
+        return None
+
+    def __iter__(self):
+        t = self._table
+        return (a for a in t.agent[: t.n].tolist() if a is not None)
+
+    def __len__(self) -> int:
+        t = self._table
+        return t.n_alive
+
+
+class RowAgentSet(StrongAgentSet):
+    """``model.agents_by_type[Firm]``: the Firm agents of the firm table, in row order.
+    Agents join by being created (entry) and leave by ``agent.remove()`` (exit)."""
+
+    def __init__(self, table, random):
+        super().__init__([], random=random)
+        self._agents = _RowAgents(table)
+
+    _update = AllAgents._update
+    add = AllAgents.add
+    discard = remove = AllAgents.discard
+
+
 class StrongRegistry:
     """Mixin for a ``mesa.Model``: each agent lives in ``model.agents_by_type[type(agent)]``,
     a ``StrongAgentSet``; ``model.agents`` (and Mesa's dict of hard references,
@@ -125,9 +163,21 @@ class StrongRegistry:
 
     def register_agent(self, agent: mesa.Agent) -> None:
         by_type = self._agents_by_type.get(type(agent))
+        if isinstance(by_type, RowAgentSet):
+            return  # the table's agent column holds it
         if by_type is None:
             by_type = self._agents_by_type[type(agent)] = StrongAgentSet([], random=self.random)
         by_type._agents[agent] = None
 
     def deregister_agent(self, agent: mesa.Agent) -> None:
-        del self._agents_by_type[type(agent)]._agents[agent]
+        by_type = self._agents_by_type[type(agent)]
+        if isinstance(by_type, RowAgentSet):
+            if agent not in by_type._agents:
+                raise KeyError(agent)
+            by_type._agents._table.agent[agent.row] = None
+        else:
+            del by_type._agents[agent]
+
+    def _agents_in_table(self, agent_type: type, table) -> None:
+        """Agents of ``agent_type`` are kept in ``table.agent`` (by row), not in a dict."""
+        self._agents_by_type[agent_type] = RowAgentSet(table, random=self.random)

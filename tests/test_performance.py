@@ -1,0 +1,128 @@
+"""Performance invariants and the benchmark harness (behaviour, never wall-clock thresholds)."""
+
+import json
+
+import numpy as np
+import pytest
+
+from longjiang_abm import LongjiangModel
+from longjiang_abm.agents import Firm
+from longjiang_abm.bench import plan, run_bench, speedups
+from longjiang_abm.cli import main
+from longjiang_abm.runner import firm_frame
+from longjiang_abm.state import FIRM_COLUMNS
+from longjiang_abm.threads import AUTO_MIN_FIRMS, available, resolve
+
+
+def _state(model):
+    f = model.firms
+    return {name: getattr(f, name)[: f.n].copy() for name in FIRM_COLUMNS}
+
+
+@pytest.mark.skipif(available() < 2, reason="needs at least two numba threads")
+def test_one_and_two_threads_give_identical_results():
+    runs = []
+    for threads in (1, 2):
+        model = LongjiangModel(seed=5, n_firms=3000, threads=threads)
+        assert model.threads == threads
+        for _ in range(8):
+            model.step()
+        runs.append((_state(model), model.quarterly_frame()))
+    (s1, q1), (s2, q2) = runs
+    for name in FIRM_COLUMNS:
+        np.testing.assert_array_equal(s1[name], s2[name], err_msg=name)
+    assert q1.equals(q2)
+
+
+def test_thread_count_resolution():
+    assert resolve(None, 1000) == 1
+    assert resolve(None, AUTO_MIN_FIRMS) == available()
+    assert resolve(1, 10**7) == 1
+    assert resolve(10**6, 10) == available()
+    with pytest.raises(ValueError):
+        resolve(0, 1000)
+
+
+def test_entry_and_exit_touch_only_the_firms_that_enter_or_exit():
+    """Survivors keep their agent object and their row; no array is reallocated; exits'
+    rows are reused by later entrants instead of growing the table."""
+    model = LongjiangModel(seed=3, n_firms=4000)
+    model.step()
+    f = model.firms
+    for _ in range(6):
+        before = {a.firm_id: (a, a.row) for a in model.agents_by_type[Firm]}
+        arrays = {name: getattr(f, name) for name in FIRM_COLUMNS}
+        n_before, free_before = f.n, f.free.size
+        model.step()
+        after = {a.firm_id: a for a in model.agents_by_type[Firm]}
+        exited = set(before) - set(after)
+        entered = set(after) - set(before)
+        assert len(exited) == model.n_exits and len(entered) == model.n_entries
+        for fid, (agent, row) in before.items():
+            if fid in after:
+                assert after[fid] is agent and agent.row == row and f.id[row] == fid
+        if f.n <= f.capacity and f.n == n_before:
+            for name, arr in arrays.items():
+                assert getattr(f, name) is arr, name  # no reallocation, no rebuild
+        # entrants first fill the rows freed in earlier quarters
+        reused = min(free_before, model.n_entries)
+        assert f.n - n_before == model.n_entries - reused
+    rows = f.alive_rows()
+    assert sorted(a.row for a in model.agents_by_type[Firm]) == rows.tolist()
+
+
+def test_model_agents_is_the_union_of_the_agent_types():
+    model = LongjiangModel(seed=1, n_firms=300)
+    by_type = model.agents_by_type
+    assert len(model.agents) == sum(len(s) for s in by_type.values())
+    firm = next(iter(by_type[Firm]))
+    assert firm in model.agents and model.government in model.agents
+    seen = []
+    model.agents.shuffle_do(lambda a: seen.append(a))
+    assert len(seen) == len(model.agents) and set(seen) == set(model.agents)
+    assert len(model.agents.select(lambda a: isinstance(a, Firm))) == len(by_type[Firm])
+    with pytest.raises(TypeError):
+        model.agents.shuffle(inplace=True)
+    firm.remove()
+    assert firm not in model.agents and firm not in by_type[Firm]
+
+
+def test_firm_frame_packed_in_place_equals_the_copy():
+    model = LongjiangModel(seed=2, n_firms=600)
+    for _ in range(5):
+        model.step()
+    copy = firm_frame(model)
+    assert copy["id"].is_monotonic_increasing
+    packed = firm_frame(model, consume=True)
+    assert copy.equals(packed)
+
+
+def test_bench_harness_reports_every_configuration(tmp_path):
+    res = run_bench([200], python_max=200, threads=[1], jit=False, default_run=False)
+    rows = res["rows"]
+    assert [(r["backend"], r["threads"]) for r in rows] == [("numba", 1), ("python", 1)]
+    for r in rows:
+        assert r["n_firms"] == 200
+        assert r["ns_per_firm_quarter"] > 0 and r["peak_rss_bytes_per_firm"] > 0
+        assert r["ns_per_firm_quarter"] == np.median(r["ns_per_firm_quarter_samples"])
+    assert speedups(res)[200] > 1.0  # the twin is slower than the kernels
+    assert {"cpus", "numba_threads"} <= set(res["machine"]) and "commit" in res
+    assert plan(1000) == (40, 5) and plan(1_000_000) == (4, 3)
+
+
+def test_bench_command_writes_the_json_contract(tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    args = ["bench", "--sizes", "100", "--python-max", "0", "--threads", "1"]
+    assert main([*args, "--no-jit", "--no-run", "--json", str(out)]) == 0
+    res = json.loads(out.read_text())
+    assert set(res) >= {"rows", "machine", "version", "commit"}
+    (row,) = res["rows"]
+    assert set(row) >= {
+        "n_firms",
+        "backend",
+        "threads",
+        "ns_per_firm_quarter",
+        "peak_rss_bytes_per_firm",
+    }
+    assert "ns / firm-quarter" in capsys.readouterr().out
+    assert main(["bench", "--sizes", "x"]) == 2
