@@ -21,34 +21,49 @@ class AccountingError(AssertionError):
     """An accounting identity failed."""
 
 
-def _rel(a, b, scale=None) -> float:
-    """Largest |a - b| relative to ``scale`` (default max(1, |a|, |b|)), elementwise."""
+def _rel(a, b, scale=None, where=None) -> float:
+    """Largest |a - b| relative to ``scale`` (default max(1, |a|, |b|)), elementwise, over
+    the elements flagged in ``where`` (default all)."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if scale is None:
         scale = np.maximum(np.abs(a), np.abs(b))
     scale = np.maximum(1.0, scale)
-    return float(np.max(np.abs(a - b) / scale)) if a.size else 0.0
+    err = np.abs(a - b) / scale
+    return float(np.max(err, where=True if where is None else where, initial=0.0))
+
+
+def quarter_mask(model) -> np.ndarray:
+    """Rows of firms that were alive at the start of this quarter (incl. this quarter's exits):
+    born before it and alive, or exited in it."""
+    f = model.firms
+    n = f.n
+    return (f.born[:n] < model.quarter) & (f.alive[:n] | (f.died[:n] == model.quarter))
 
 
 def quarter_rows(model) -> np.ndarray:
-    """Rows of firms that were alive at the start of this quarter (incl. this quarter's exits)."""
-    f = model.firms
-    n = f.n
-    born_before = f.born[:n] < model.quarter
-    return np.flatnonzero(born_before & (f.alive[:n] | (f.died[:n] == model.quarter)))
+    """Indices of the rows of ``quarter_mask``."""
+    return np.flatnonzero(quarter_mask(model))
 
 
-CHUNK = 1 << 17  # rows per block: the checks' temporaries stay small at any population
+CHUNK = 1 << 16  # rows per block: contiguous views, so temporaries stay small at any size
 
 
-def _blocks(r: np.ndarray):
-    return (r[k : k + CHUNK] for k in range(0, r.size, CHUNK))
+def _blocks(mask: np.ndarray):
+    """(slice, mask of the slice) over the table in blocks of ``CHUNK`` rows."""
+    for k in range(0, mask.size, CHUNK):
+        sl = slice(k, min(mask.size, k + CHUNK))
+        yield sl, mask[sl]
 
 
-def firm_cash(model, r: np.ndarray) -> float:
+def _total(x: np.ndarray, mask: np.ndarray) -> float:
+    """Sum of ``x`` over the flagged rows, block by block."""
+    return float(sum(np.sum(x[sl], where=m) for sl, m in _blocks(mask)))
+
+
+def firm_cash(model, mask: np.ndarray) -> float:
     f = model.firms
     err = 0.0
-    for b in _blocks(r):
+    for b, m in _blocks(mask):
         flows = (
             f.rev[b]
             - f.mat[b]
@@ -64,28 +79,30 @@ def firm_cash(model, r: np.ndarray) -> float:
             + f.bailout[b]
         )
         gross = f.cash0[b] + f.rev[b] + f.mat[b] + f.new_loan[b] + f.repay[b] + f.invest[b]
-        err = max(err, _rel(f.cash[b] - f.cash0[b], flows, gross + f.bailout[b] + f.debt0[b]))
+        scale = gross + f.bailout[b] + f.debt0[b]
+        err = max(err, _rel(f.cash[b] - f.cash0[b], flows, scale, m))
     return err
 
 
-def firm_net_worth(model, r: np.ndarray) -> float:
+def firm_net_worth(model, mask: np.ndarray) -> float:
     f = model.firms
     err = 0.0
-    for b in _blocks(r):
+    for b, m in _blocks(mask):
         nw_end = f.cash[b] + f.K[b] - f.debt[b]
         nw_start = f.cash0[b] + f.K0[b] - f.debt0[b]
         gross = f.cash0[b] + f.K0[b] + f.debt0[b] + f.rev[b] + f.new_loan[b] + f.bailout[b]
-        err = max(err, _rel(nw_end - nw_start, f.profit[b] - f.dividend[b] + f.bailout[b], gross))
+        change = f.profit[b] - f.dividend[b] + f.bailout[b]
+        err = max(err, _rel(nw_end - nw_start, change, gross, m))
     return err
 
 
-def income_approach(model, r: np.ndarray) -> float:
+def income_approach(model, mask: np.ndarray) -> float:
     f = model.firms
     delta = model.scenario.firms.depreciation_q
     va = income = 0.0
-    for b in _blocks(r):
-        va += f.va[b].sum()
-        income += (
+    for b, m in _blocks(mask):
+        va += np.sum(f.va[b], where=m)
+        parts = (
             f.wages[b]
             + delta * f.K0[b]
             + f.interest[b]
@@ -93,7 +110,8 @@ def income_approach(model, r: np.ndarray) -> float:
             + f.tax[b]
             + f.profit[b]
             - f.subsidy[b]
-        ).sum()
+        )
+        income += np.sum(parts, where=m)
     return _rel(va, income)
 
 
@@ -112,18 +130,15 @@ def gdp(record: dict) -> float:
     return _rel(record["gdp"], parts)
 
 
-def flow_matrix(model, r: np.ndarray | None = None) -> dict[tuple[str, str], float]:
+def flow_matrix(model, mask: np.ndarray | None = None) -> dict[tuple[str, str], float]:
     """This quarter's flows (payer, receiver) -> 10k yuan between F(irms), H(ouseholds),
     B(ank), G(overnment) and R(est of the world, incl. the rest of China)."""
     f = model.firms
-    r = quarter_rows(model) if r is None else r
-    s = lambda x: float(sum(x[b].sum() for b in _blocks(r)))  # noqa: E731
-    raw_input = model.sectors.raw_input
-    local_firm = local_farm = 0.0
-    for b in _blocks(r):
-        source = raw_input[f.sector[b]]
-        local_firm += f.mat_local[b][(source >= 0)].sum()
-        local_farm += f.mat_local[b][source == -2].sum()
+    mask = quarter_mask(model) if mask is None else mask
+    s = lambda x: _total(x[: f.n], mask)  # noqa: E731
+    source = model.sectors.raw_input[f.sector[: f.n]]
+    local_firm = _total(f.mat_local[: f.n], mask & (source >= 0))
+    local_farm = _total(f.mat_local[: f.n], mask & (source == -2))
     fl = model.flows
     return {
         ("R", "F"): s(f.rev) - local_firm + fl["exit_asset_sales"],
@@ -145,36 +160,36 @@ def flow_matrix(model, r: np.ndarray | None = None) -> dict[tuple[str, str], flo
     }
 
 
-def sector_balances(model, r: np.ndarray | None = None) -> dict[str, float]:
+def sector_balances(model, mask: np.ndarray | None = None) -> dict[str, float]:
     """Net inflow of each sector (receipts - payments); they sum to zero."""
     net = dict.fromkeys("FHBGR", 0.0)
-    for (payer, receiver), x in flow_matrix(model, r).items():
+    for (payer, receiver), x in flow_matrix(model, mask).items():
         net[payer] -= x
         net[receiver] += x
     return net
 
 
-def firm_sector_cash(model, r: np.ndarray) -> float:
+def firm_sector_cash(model, mask: np.ndarray) -> float:
     """The firms' net flow equals the change of their cash, exits' and entrants' included."""
     f = model.firms
     n = f.n
-    matrix = flow_matrix(model, r)
-    net = sector_balances(model, r)["F"]
-    cash0 = sum(f.cash0[b].sum() for b in _blocks(r))
-    change = np.sum(f.cash[:n], where=f.alive[:n]) - cash0
+    matrix = flow_matrix(model, mask)
+    net = sum(x for (_, to), x in matrix.items() if to == "F")
+    net -= sum(x for (by, _), x in matrix.items() if by == "F")
+    change = np.sum(f.cash[:n], where=f.alive[:n]) - _total(f.cash0[:n], mask)
     return _rel(net, change, sum(matrix.values()) + np.sum(f.cash0[:n]))
 
 
 def check(model, record: dict, tol: float = 1e-9) -> dict[str, float]:
     """Run every identity; raise AccountingError if one is off by more than ``tol``."""
-    r = quarter_rows(model)
+    mask = quarter_mask(model)
     errors = {
-        "firm_cash": firm_cash(model, r),
-        "firm_net_worth": firm_net_worth(model, r),
-        "income_approach": income_approach(model, r),
+        "firm_cash": firm_cash(model, mask),
+        "firm_net_worth": firm_net_worth(model, mask),
+        "income_approach": income_approach(model, mask),
         "bank_book": bank_book(model),
         "gdp": gdp(record),
-        "firm_sector_cash": firm_sector_cash(model, r),
+        "firm_sector_cash": firm_sector_cash(model, mask),
     }
     bad = {k: v for k, v in errors.items() if v > tol}
     if bad:
