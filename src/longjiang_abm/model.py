@@ -19,7 +19,7 @@ from .macro import Macro
 from .markets.credit import clear_credit
 from .markets.goods import clear_goods, set_prices
 from .markets.labour import adjust_wages_and_supply, clear_labour
-from .memory import map_large_arrays, release_free_heap
+from .memory import map_large_arrays, pace_full_collections, release_free_heap
 from .params import PolicyParams, Scenario
 from .rng import normal_py
 from .sectors import load_sectors
@@ -77,8 +77,9 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.k = kernels.load(run.backend)
         self.threads = resolve_threads(threads, run.n_firms)  # results do not depend on it
 
-        if run.n_firms >= 100_000:
-            map_large_arrays()  # population-sized temporaries go back to the OS (memory.py)
+        if run.n_firms >= 100_000:  # memory.py
+            map_large_arrays()  # population-sized temporaries go back to the OS
+            pace_full_collections()  # fewer scans of a million agents by the GC
         self.sectors = load_sectors()
         self.prefectures = load_prefectures(scenario.calibration.average_wage_2018)
         self.suit = load_sector_prefecture(self.sectors, self.prefectures)
