@@ -9,6 +9,7 @@ from longjiang_abm import LongjiangModel
 from longjiang_abm.agents import Firm
 from longjiang_abm.bench import plan, run_bench, speedups
 from longjiang_abm.cli import main
+from longjiang_abm.kernels.chunks import CHUNK
 from longjiang_abm.runner import firm_frame
 from longjiang_abm.state import FIRM_COLUMNS
 from longjiang_abm.threads import AUTO_MIN_FIRMS, available, resolve
@@ -20,12 +21,15 @@ def _state(model):
 
 
 @pytest.mark.skipif(available() < 2, reason="needs at least two numba threads")
-def test_one_and_two_threads_give_identical_results():
+@pytest.mark.parametrize("n_firms, quarters", [(3000, 8), (2 * CHUNK + 5000, 2)])
+def test_one_and_two_threads_give_identical_results(n_firms, quarters):
+    """Parallel loops write only their own rows; sums run in row order or by fixed blocks
+    of rows (the second case has several blocks)."""
     runs = []
     for threads in (1, 2):
-        model = LongjiangModel(seed=5, n_firms=3000, threads=threads)
+        model = LongjiangModel(seed=5, n_firms=n_firms, threads=threads)
         assert model.threads == threads
-        for _ in range(8):
+        for _ in range(quarters):
             model.step()
         runs.append((_state(model), model.quarterly_frame()))
     (s1, q1), (s2, q2) = runs

@@ -17,6 +17,7 @@ from ..rng import (
     poisson,
     uniform,
 )
+from .chunks import bounds, n_chunks
 
 
 @njit(cache=True, parallel=True)
@@ -204,24 +205,32 @@ def draw_entrants(
     return sec, own, pref, park, rev, a, kept
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def census(n, alive, sector, park, K, profit, Y, A, q, n_sec, n_parks):
     """Totals of the living firms that entry decisions read, in one pass over the rows:
         by sector s   n_s (firms), K_s, profit_s, Y_s, (Y A)_s, (Y q)_s
         by park k     firms located in park k
     Returned as a (6, n_sec) array (rows in the order above) and an int array by park."""
+    nc = n_chunks(n)
+    part = np.zeros((nc, 6, n_sec))
+    part_park = np.zeros((nc, n_parks), dtype=np.int64)
+    for c in prange(nc):  # blocks of rows in parallel (kernels/chunks.py)
+        lo, hi = bounds(c, n)
+        for i in range(lo, hi):
+            if not alive[i]:
+                continue
+            s = sector[i]
+            part[c, 0, s] += 1.0
+            part[c, 1, s] += K[i]
+            part[c, 2, s] += profit[i]
+            part[c, 3, s] += Y[i]
+            part[c, 4, s] += Y[i] * A[i]
+            part[c, 5, s] += Y[i] * q[i]
+            if park[i] >= 0:
+                part_park[c, park[i]] += 1
     by_s = np.zeros((6, n_sec))
     in_park = np.zeros(n_parks, dtype=np.int64)
-    for i in range(n):
-        if not alive[i]:
-            continue
-        s = sector[i]
-        by_s[0, s] += 1.0
-        by_s[1, s] += K[i]
-        by_s[2, s] += profit[i]
-        by_s[3, s] += Y[i]
-        by_s[4, s] += Y[i] * A[i]
-        by_s[5, s] += Y[i] * q[i]
-        if park[i] >= 0:
-            in_park[park[i]] += 1
+    for c in range(nc):
+        by_s += part[c]
+        in_park += part_park[c]
     return by_s, in_park

@@ -59,16 +59,17 @@ def price_and_competitiveness(
     the commodity price p_i = p_raw_s.
     Competitiveness: E_i = q_i^omega / p_i * max(0, 1 - iota * unfilled_i).
     """
-    uc_bar = np.zeros(n_sec)
+    for i in prange(n):
+        if alive[i]:
+            s = sector[i]
+            uc = unit_cost(wage[pref[i]], pi[s], A[i], Ag[i], m[s], p_in[s] * (1.0 + green_cost))
+            price[i] = uc  # temporarily
+    uc_bar = np.zeros(n_sec)  # sums in row order: independent of the thread count
     tot = np.zeros(n_sec)
     for i in range(n):
-        if not alive[i]:
-            continue
-        s = sector[i]
-        uc = unit_cost(wage[pref[i]], pi[s], A[i], Ag[i], m[s], p_in[s] * (1.0 + green_cost))
-        price[i] = uc  # temporarily
-        uc_bar[s] += share[i] * uc
-        tot[s] += share[i]
+        if alive[i]:
+            uc_bar[sector[i]] += share[i] * price[i]
+            tot[sector[i]] += share[i]
     for s in range(n_sec):
         if tot[s] > 0.0:
             uc_bar[s] /= tot[s]

@@ -14,9 +14,10 @@ from ..rng import (
     normal,
     uniform,
 )
+from .chunks import bounds, n_chunks
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def location_stats(
     n, alive, park, pref, sector, size, chain, Y, lnA, n_parks, n_pref, n_sec, n_chain
 ):
@@ -32,20 +33,32 @@ def location_stats(
         y_big[p, c]  their output
     """
     n_loc = n_parks + n_pref
+    nc = n_chunks(n)
+    py = np.zeros((nc, n_loc, n_sec))
+    pa = np.zeros((nc, n_loc, n_sec))
+    pyb = np.zeros((nc, n_pref, n_chain))
+    pab = np.zeros((nc, n_pref, n_chain))
+    for c in prange(nc):  # blocks of rows in parallel (kernels/chunks.py)
+        lo, hi = bounds(c, n)
+        for i in range(lo, hi):
+            if not alive[i] or Y[i] <= 0.0:
+                continue
+            loc = park[i] if park[i] >= 0 else n_parks + pref[i]
+            la = lnA[i]
+            py[c, loc, sector[i]] += Y[i]
+            pa[c, loc, sector[i]] += Y[i] * la
+            if size[i] <= 1:
+                pyb[c, pref[i], chain[sector[i]]] += Y[i]
+                pab[c, pref[i], chain[sector[i]]] += Y[i] * la
     y = np.zeros((n_loc, n_sec))
     lna = np.zeros((n_loc, n_sec))
     y_big = np.zeros((n_pref, n_chain))
     lna_big = np.zeros((n_pref, n_chain))
-    for i in range(n):
-        if not alive[i] or Y[i] <= 0.0:
-            continue
-        loc = park[i] if park[i] >= 0 else n_parks + pref[i]
-        la = lnA[i]
-        y[loc, sector[i]] += Y[i]
-        lna[loc, sector[i]] += Y[i] * la
-        if size[i] <= 1:
-            y_big[pref[i], chain[sector[i]]] += Y[i]
-            lna_big[pref[i], chain[sector[i]]] += Y[i] * la
+    for c in range(nc):
+        y += py[c]
+        lna += pa[c]
+        y_big += pyb[c]
+        lna_big += pab[c]
     for p in range(n_pref):
         for c in range(n_chain):
             if y_big[p, c] > 0.0:

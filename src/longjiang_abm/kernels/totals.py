@@ -2,7 +2,9 @@
 budget, the bank and the KPI record)."""
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
+
+from .chunks import bounds, n_chunks
 
 # rows of the array returned by ``quarter_totals``
 FLOW_TOTALS = (
@@ -33,7 +35,7 @@ FLOW = {k: j for j, k in enumerate(FLOW_TOTALS)}
 STOCK = {k: j for j, k in enumerate(STOCK_TOTALS)}
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def quarter_totals(
     n,
     t,
@@ -69,7 +71,8 @@ def quarter_totals(
     n_pref,
     n_parks,
 ):
-    """Totals of quarter t in row order (so independent of thread count).
+    """Totals of quarter t, summed by fixed blocks of rows (kernels/chunks.py), so they do not
+    depend on the thread count.
 
     Flows are summed over the firms that produced in quarter t: those alive at its start,
     born_i < t and (alive_i or died_i = t); the rows of ``FLOW_TOTALS``, plus value added and
@@ -78,50 +81,66 @@ def quarter_totals(
     alive at the end of the quarter. ``defence[s]`` flags defence-equipment sectors; owner
     ``private_from`` is private, owners above it foreign.
     """
+    nc = n_chunks(n)
+    pfl = np.zeros((nc, 21))
+    pst = np.zeros((nc, 4))
+    pva_s = np.zeros((nc, n_sec))
+    py_s = np.zeros((nc, n_sec))
+    pva_p = np.zeros((nc, n_pref))
+    prev_k = np.zeros((nc, n_parks))
+    for c in prange(nc):  # blocks of rows in parallel (kernels/chunks.py)
+        lo, hi = bounds(c, n)
+        for i in range(lo, hi):
+            if alive[i]:
+                pst[c, 0] += 1.0
+                pst[c, 1] += dig[i]
+                if size[i] >= 2:
+                    pst[c, 2] += 1.0
+                    pst[c, 3] += lnA[i]
+            if born[i] >= t or not (alive[i] or died[i] == t):
+                continue
+            s = sector[i]
+            pfl[c, 0] += va[i]
+            pfl[c, 1] += L[i]
+            pfl[c, 2] += wages[i]
+            pfl[c, 3] += rev[i]
+            pfl[c, 4] += profit[i]
+            pfl[c, 5] += emis[i] * Y[i]
+            pfl[c, 6] += Y[i]
+            pfl[c, 7] += cap[i]
+            pfl[c, 8] += new_loan[i]
+            if owner[i] == private_from:
+                pfl[c, 9] += new_loan[i]
+            pfl[c, 10] += repay[i]
+            pfl[c, 11] += interest[i]
+            pfl[c, 12] += tax[i]
+            pfl[c, 13] += subsidy[i]
+            pfl[c, 14] += bailout[i]
+            pfl[c, 15] += invest[i]
+            pfl[c, 16] += rd[i]
+            if park[i] >= 0:
+                pfl[c, 17] += rev[i]
+                prev_k[c, park[i]] += rev[i]
+            if defence[s]:
+                pfl[c, 18] += rev[i]
+                if owner[i] >= private_from:
+                    pfl[c, 19] += rev[i]
+            if size[i] >= 2:
+                pfl[c, 20] += 1.0
+            pva_s[c, s] += va[i]
+            py_s[c, s] += Y[i]
+            pva_p[c, pref[i]] += va[i]
     fl = np.zeros(21)
     st = np.zeros(4)
     va_s = np.zeros(n_sec)
     y_s = np.zeros(n_sec)
     va_p = np.zeros(n_pref)
     rev_k = np.zeros(n_parks)
-    for i in range(n):
-        if alive[i]:
-            st[0] += 1.0
-            st[1] += dig[i]
-            if size[i] >= 2:
-                st[2] += 1.0
-                st[3] += lnA[i]
-        if born[i] >= t or not (alive[i] or died[i] == t):
-            continue
-        s = sector[i]
-        fl[0] += va[i]
-        fl[1] += L[i]
-        fl[2] += wages[i]
-        fl[3] += rev[i]
-        fl[4] += profit[i]
-        fl[5] += emis[i] * Y[i]
-        fl[6] += Y[i]
-        fl[7] += cap[i]
-        fl[8] += new_loan[i]
-        if owner[i] == private_from:
-            fl[9] += new_loan[i]
-        fl[10] += repay[i]
-        fl[11] += interest[i]
-        fl[12] += tax[i]
-        fl[13] += subsidy[i]
-        fl[14] += bailout[i]
-        fl[15] += invest[i]
-        fl[16] += rd[i]
-        if park[i] >= 0:
-            fl[17] += rev[i]
-            rev_k[park[i]] += rev[i]
-        if defence[s]:
-            fl[18] += rev[i]
-            if owner[i] >= private_from:
-                fl[19] += rev[i]
-        if size[i] >= 2:
-            fl[20] += 1.0
-        va_s[s] += va[i]
-        y_s[s] += Y[i]
-        va_p[pref[i]] += va[i]
+    for c in range(nc):
+        fl += pfl[c]
+        st += pst[c]
+        va_s += pva_s[c]
+        y_s += py_s[c]
+        va_p += pva_p[c]
+        rev_k += prev_k[c]
     return fl, st, va_s, y_s, va_p, rev_k
