@@ -111,6 +111,7 @@ def test_bench_harness_reports_every_configuration(tmp_path):
         assert r["ns_per_firm_quarter"] == np.median(r["ns_per_firm_quarter_samples"])
     assert speedups(res)[200] > 1.0  # the twin is slower than the kernels
     assert {"cpus", "numba_threads"} <= set(res["machine"]) and "commit" in res
+    assert res["mesa_action"]["ns_per_firm_action"] > 0
     assert plan(1000) == (40, 5) and plan(1_000_000) == (4, 3)
 
 

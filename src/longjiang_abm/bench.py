@@ -75,6 +75,28 @@ def measure(n_firms: int, backend: str, threads: int, quarters: int, repeats: in
     }
 
 
+def mesa_step_floor(n_firms: int = 10_000, repeats: int = 5) -> dict:
+    """What a plain Mesa schedule costs before any economics: ``AgentSet.shuffle_do`` of a
+    Firm method that reads two properties and writes one (one "action" per firm), in ns per
+    firm and call. A per-agent Mesa version of the quarter calls about a dozen such actions
+    per firm (the lines of ``LongjiangModel.step``), each doing more work than this."""
+    from .agents import Firm
+    from .model import LongjiangModel
+
+    model = LongjiangModel(seed=0, n_firms=n_firms, check_accounts=False)
+    firms = model.agents_by_type[Firm]
+
+    def action(firm):
+        firm.cash = firm.cash + 0.0 * firm.revenue
+
+    samples = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        firms.shuffle_do(action)
+        samples.append((time.perf_counter() - t0) / len(firms) * 1e9)
+    return {"n_firms": n_firms, "ns_per_firm_action": statistics.median(samples)}
+
+
 def _child(args: list[str], env: dict | None = None) -> dict:
     """Run ``measure`` in a fresh interpreter; return its JSON result."""
     out = subprocess.run(
@@ -152,7 +174,7 @@ def run_bench(
                 progress(f"{n:,} firms, python twin")
             q = max(1, min(4, 10_000 // n))
             rows.append(_child(["measure", str(n), "python", "1", str(q), "2"]))
-    res = {"rows": rows}
+    res = {"rows": rows, "mesa_action": _child(["mesa", "10000"])}
     if jit:
         if progress:
             progress("JIT, cold and warm cache")
@@ -183,6 +205,9 @@ def speedups(res: dict) -> dict[int, float]:
 
 
 if __name__ == "__main__":  # a child process: python -m longjiang_abm.bench measure N B T Q R
-    _, what, n, backend, th, q, r = sys.argv
-    assert what == "measure"
-    print(json.dumps(measure(int(n), backend, int(th), int(q), int(r))))
+    if sys.argv[1] == "mesa":
+        print(json.dumps(mesa_step_floor(int(sys.argv[2]))))
+    else:
+        _, what, n, backend, th, q, r = sys.argv
+        assert what == "measure"
+        print(json.dumps(measure(int(n), backend, int(th), int(q), int(r))))

@@ -196,6 +196,11 @@ def cmd_bench(args) -> int:
             f"{gain:,.0f}x" if gain else "",
         )
     console.print(t)
+    m = res["mesa_action"]
+    console.print(
+        f"plain Mesa: one AgentSet.shuffle_do action costs {m['ns_per_firm_action']:,.0f} ns"
+        f" per firm at {m['n_firms']:,} firms (a quarter has about a dozen actions)"
+    )
     if "jit" in res:
         j = res["jit"]
         console.print(
