@@ -118,7 +118,9 @@ def test_bench_harness_reports_every_configuration(tmp_path):
 def test_bench_command_writes_the_json_contract(tmp_path, capsys):
     out = tmp_path / "bench.json"
     args = ["bench", "--sizes", "100", "--python-max", "0", "--threads", "1"]
-    assert main([*args, "--no-jit", "--no-run", "--json", str(out)]) == 0
+    fig = tmp_path / "scaling.png"
+    assert main([*args, "--no-jit", "--no-run", "--json", str(out), "--figure", str(fig)]) == 0
+    assert fig.stat().st_size > 1000
     res = json.loads(out.read_text())
     assert set(res) >= {"rows", "machine", "version", "commit"}
     (row,) = res["rows"]

@@ -194,6 +194,39 @@ def run_bench(
     return res
 
 
+def scaling_figure(res: dict, path) -> None:
+    """Time per quarter against population (log-log) for each backend and thread count, with
+    the slope-1 line of a cost proportional to the population."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    series: dict[str, list] = {}
+    for r in res["rows"]:
+        label = f"{r['backend']}, {r['threads']} thread" + ("s" if r["threads"] > 1 else "")
+        if r["backend"] == "python":
+            label = "plain-Python twin"
+        ms = r["ns_per_firm_quarter"] * r["n_firms"] / 1e6
+        series.setdefault(label, []).append((r["n_firms"], ms))
+    for label, pts in series.items():
+        pts.sort()
+        ax.plot(*zip(*pts, strict=True), marker="o", label=label)
+    ns = sorted({r["n_firms"] for r in res["rows"]})
+    ax.plot(ns, [n * 100 / 1e6 for n in ns], ":", color="grey", label="100 ns per firm")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("firms")
+    ax.set_ylabel("wall time of one quarter (ms)")
+    ax.set_title(f"Full quarterly step, commit {str(res.get('commit', ''))[:8]}")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
 def speedups(res: dict) -> dict[int, float]:
     """Python twin / numba (1 thread) ns per firm-quarter, by population."""
     by = {(r["n_firms"], r["backend"], r["threads"]): r for r in res["rows"]}

@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-jit", action="store_true", help="skip the cold/warm JIT measurement")
     b.add_argument("--no-run", action="store_true", help="skip timing the default run")
     b.add_argument("--json", help="also write the results to this JSON file")
+    b.add_argument("--figure", help="also draw the scaling curve (log-log) to this PNG file")
 
     u = sub.add_parser("ui", help="the browser UI (Solara): map, KPIs against targets, levers")
     u.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -212,6 +213,11 @@ def cmd_bench(args) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2) + "\n")
         console.print(f"written to {args.json}")
+    if args.figure:
+        from .bench import scaling_figure
+
+        scaling_figure(res, args.figure)
+        console.print(f"scaling curve drawn to {args.figure}")
     return 0
 
 
