@@ -265,7 +265,7 @@ def year_end_record(model) -> dict:
         "clusters_1tn": int((agri >= s1000) + (minerals >= s1000)),
         "parks_10bn": int(np.count_nonzero(park_rev >= s10)),
         "parks_100bn": int(np.count_nonzero(park_rev >= s100)),
-        "hhi_output": float(np.dot(rev, rev) / total**2) if total > 0 else 0.0,
+        "hhi_output": float(np.sum(rev * rev) / total**2) if total > 0 else 0.0,
         "top5_share": float(top5.sum() / total) if total > 0 else 0.0,
         "soe_output_share": _share(rev, (owner == CENTRAL_SOE) | (owner == LOCAL_SOE)),
         "private_output_share": _share(rev, owner == PRIVATE),
