@@ -154,6 +154,7 @@ def _draw(model, counts, owner_p, barrier, size_median, size_sd, a_rel) -> tuple
         size_sd,
         a_mean,
         a_rel,
+        sc.calibration.tfp_dispersion,
         model.prefectures.wage,
         model.suit,
         model.y_loc,
