@@ -379,7 +379,7 @@ class CalibrationParams(_Section):
     size_tail_share: float = _f(
         0.03, 0.0, 0.5, "share of synthetic firms drawn from the Pareto tail"
     )
-    park_share: float = _f(0.35, 0.0, 1.0, "share of synthetic firms located in parks")
+    park_share: float = _f(0.5, 0.0, 1.0, "share of synthetic firms located in parks")
     tfp_dispersion: float = _f(
         0.4, 0.0, 2.0, "sd of log productivity within a sector (2018 firms and entrants)"
     )
