@@ -58,7 +58,7 @@ def pareto_tail(
                 r, p = fit.distribution_compare("power_law", "lognormal", normalized_ratio=True)
     return ParetoFit(
         alpha=float(pl.alpha - 1.0),
-        sigma=float(pl.sigma),
+        sigma=float(getattr(pl, "standard_err", None) or pl.sigma),
         xmin=float(fit.xmin),
         n_tail=int(fit.n_tail),
         loglik_ratio_lognormal=float(r),

@@ -65,8 +65,13 @@ def volatility(data: FactData, path: Path) -> None:
     b = np.polyfit(v.log_size, v.log_sd, 1)
     ax.plot(v.log_size, np.polyval(b, v.log_size), "r-", label=f"OLS slope {v.slope:.3f}")
     for s in (-0.1, -0.3):
-        ax.plot(v.log_size, v.log_sd.mean() + s * (v.log_size - v.log_size.mean()), ":",
-                color="grey", lw=0.8)
+        ax.plot(
+            v.log_size,
+            v.log_sd.mean() + s * (v.log_size - v.log_size.mean()),
+            ":",
+            color="grey",
+            lw=0.8,
+        )
     ax.set_xlabel("ln size (revenue in the previous year, 10k yuan)")
     ax.set_ylabel("ln sd of annual growth")
     ax.set_title("Growth volatility against size (dotted: slopes -0.1, -0.3)")

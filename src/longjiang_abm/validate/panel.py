@@ -17,8 +17,22 @@ import pandas as pd
 from ..model import LongjiangModel
 from ..params import Scenario
 
-SNAPSHOT = ("id", "sector", "owner", "pref", "park", "born", "size", "K_year", "inv_ytd",
-            "rev_year", "A", "L", "va", "K")
+SNAPSHOT = (
+    "id",
+    "sector",
+    "owner",
+    "pref",
+    "park",
+    "born",
+    "size",
+    "K_year",
+    "inv_ytd",
+    "rev_year",
+    "A",
+    "L",
+    "va",
+    "K",
+)
 
 
 @dataclass

@@ -23,8 +23,12 @@ def _one(job):
 
 
 def run_validation(
-    scenario=None, seeds: int = 4, years: int = 10, n_firms: int | None = None,
-    workers: int | None = None, overrides: list[str] | None = None,
+    scenario=None,
+    seeds: int = 4,
+    years: int = 10,
+    n_firms: int | None = None,
+    workers: int | None = None,
+    overrides: list[str] | None = None,
 ):
     """Panels of ``seeds`` runs; returns (calibration table, fact table, fact data, timings)."""
     sc = load_scenario(scenario, overrides)
@@ -96,8 +100,12 @@ def cmd_validate(args, console) -> int:
 
     t0 = time.perf_counter()
     calib, facts, data, timings = run_validation(
-        args.scenario, seeds=args.seeds, years=args.years, n_firms=args.firms,
-        workers=args.workers, overrides=args.set,
+        args.scenario,
+        seeds=args.seeds,
+        years=args.years,
+        n_firms=args.firms,
+        workers=args.workers,
+        overrides=args.set,
     )
     runtime = time.perf_counter() - t0
     t = Table(title="Initial state (end of 2018) and year 1 against the data", header_style="bold")
@@ -112,8 +120,9 @@ def cmd_validate(args, console) -> int:
         t.add_column(h, overflow="fold")
     for _, r in facts.iterrows():
         mark = "[green]pass[/]" if r["pass"] else "[red]FAIL[/]"
-        t.add_row(r["fact"], r["measure"], r["data"], r["band"], _fmt(r["model"]), mark,
-                  r["detail"])
+        t.add_row(
+            r["fact"], r["measure"], r["data"], r["band"], _fmt(r["model"]), mark, r["detail"]
+        )
     console.print(t)
     failed = int((calib["pass"] == False).sum() + (~facts["pass"]).sum())  # noqa: E712
     meta = {
@@ -138,6 +147,11 @@ def add_arguments(p) -> None:
     p.add_argument("--seeds", type=int, default=4, help="runs with seeds 0..N-1 (default 4)")
     p.add_argument("--years", type=int, default=10, help="simulated years (default 10)")
     p.add_argument("--workers", type=int, default=None, help="processes (default: cores)")
-    p.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
-                   help="override one scenario value (repeatable)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY=VALUE",
+        help="override one scenario value (repeatable)",
+    )
     p.add_argument("--out", default="results/validate", help="folder for tables and figures")

@@ -26,27 +26,72 @@ from .panel import Panel
 
 # (key, fact, measure, target text, lower, upper, source)
 FACT_ROWS = [
-    ("pareto_alpha", "firm size tail", "Pareto exponent of the revenue CCDF (ML, KS xmin)",
-     "~1.0 (US 1.06)", 0.8, 1.5, "Axtell (2001); Heinrich & Dai (2016)"),
-    ("growth_kurtosis", "growth rates tent-shaped", "kurtosis of annual log growth",
-     "well above 3", 4.0, np.inf, "Stanley et al. (1996); Bottazzi & Secchi; Zou (2019)"),
-    ("laplace_minus_normal_ll", "growth rates tent-shaped",
-     "log-likelihood Laplace - normal (per obs.)", "Laplace fits better (> 0)", 0.0, np.inf,
-     "same"),
-    ("volatility_slope", "volatility falls with size", "slope of ln sd(g) on ln size",
-     "-0.15 to -0.20", -0.3, -0.1, "Amaral et al. (1997)"),
-    ("survival_2", "entrants' survival", "share alive after 2 years", "0.66", 0.51, 0.81,
-     "US SBA"),
-    ("survival_4", "entrants' survival", "share alive after 4 years", "0.44", 0.29, 0.59,
-     "US SBA"),
-    ("survival_6", "entrants' survival", "share alive after 6 years", "0.40", 0.25, 0.55,
-     "US SBA"),
-    ("tfp_90_10", "TFP dispersion within sectors", "90/10 ratio of TFP (median over sectors)",
-     "~2 US, ~5 China", 2.0, 8.0, "Syverson (2011); Hsieh & Klenow (2009)"),
-    ("inv_inaction", "investment lumpiness", "share of firm-years with I/K < 1%", "0.081",
-     0.0405, 0.162, "Cooper & Haltiwanger (2006)"),
-    ("inv_spikes", "investment lumpiness", "share of firm-years with I/K > 20%", "0.186",
-     0.093, 0.372, "Cooper & Haltiwanger (2006)"),
+    (
+        "pareto_alpha",
+        "firm size tail",
+        "Pareto exponent of the revenue CCDF (ML, KS xmin)",
+        "~1.0 (US 1.06)",
+        0.8,
+        1.5,
+        "Axtell (2001); Heinrich & Dai (2016)",
+    ),
+    (
+        "growth_kurtosis",
+        "growth rates tent-shaped",
+        "kurtosis of annual log growth",
+        "well above 3",
+        4.0,
+        np.inf,
+        "Stanley et al. (1996); Bottazzi & Secchi; Zou (2019)",
+    ),
+    (
+        "laplace_minus_normal_ll",
+        "growth rates tent-shaped",
+        "log-likelihood Laplace - normal (per obs.)",
+        "Laplace fits better (> 0)",
+        0.0,
+        np.inf,
+        "same",
+    ),
+    (
+        "volatility_slope",
+        "volatility falls with size",
+        "slope of ln sd(g) on ln size",
+        "-0.15 to -0.20",
+        -0.3,
+        -0.1,
+        "Amaral et al. (1997)",
+    ),
+    ("survival_2", "entrants' survival", "share alive after 2 years", "0.66", 0.51, 0.81, "US SBA"),
+    ("survival_4", "entrants' survival", "share alive after 4 years", "0.44", 0.29, 0.59, "US SBA"),
+    ("survival_6", "entrants' survival", "share alive after 6 years", "0.40", 0.25, 0.55, "US SBA"),
+    (
+        "tfp_90_10",
+        "TFP dispersion within sectors",
+        "90/10 ratio of TFP (median over sectors)",
+        "~2 US, ~5 China",
+        2.0,
+        8.0,
+        "Syverson (2011); Hsieh & Klenow (2009)",
+    ),
+    (
+        "inv_inaction",
+        "investment lumpiness",
+        "share of firm-years with I/K < 1%",
+        "0.081",
+        0.0405,
+        0.162,
+        "Cooper & Haltiwanger (2006)",
+    ),
+    (
+        "inv_spikes",
+        "investment lumpiness",
+        "share of firm-years with I/K > 20%",
+        "0.186",
+        0.093,
+        0.372,
+        "Cooper & Haltiwanger (2006)",
+    ),
 ]
 
 
@@ -80,7 +125,18 @@ def measure_facts(panels: list[Panel], window: int = 3) -> FactData:
     years = panels[0].years
     last = 4 * years
     growth_years = list(range(max(2, years - window + 1), years + 1))
-    alphas, tfp, sizes, g_all, s_all, inv, cap, born, died, detail = [], [], [], [], [], [], [], [], [], {}
+    alphas, tfp, sizes, g_all, s_all, inv, cap, born, died, detail = (
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        {},
+    )
     for p in panels:
         snap = p.snapshots
         end = snap[snap.year == years]
@@ -122,11 +178,16 @@ def measure_facts(panels: list[Panel], window: int = 3) -> FactData:
         "inv_inaction": inaction,
         "inv_spikes": spikes,
     }
+    xmin = np.mean([f.xmin for f in alphas])
+    n_tail = np.mean([f.n_tail for f in alphas])
+    se = np.mean([f.sigma for f in alphas])
+    ll_l, ll_n = tent.loglik_laplace, tent.loglik_normal
     detail = {
-        "pareto_alpha": f"seeds {a.min():.2f}-{a.max():.2f}; xmin {np.mean([f.xmin for f in alphas]):,.0f}"
-        f"; tail n {np.mean([f.n_tail for f in alphas]):,.0f}; se {np.mean([f.sigma for f in alphas]):.3f}",
-        "growth_kurtosis": f"n = {tent.n:,} firm-years (years {growth_years[0]}-{growth_years[-1]})",
-        "laplace_minus_normal_ll": f"LL {tent.loglik_laplace:,.0f} vs {tent.loglik_normal:,.0f}",
+        "pareto_alpha": f"seeds {a.min():.2f}-{a.max():.2f}; xmin {xmin:,.0f}; "
+        f"tail n {n_tail:,.0f}; se {se:.3f}",
+        "growth_kurtosis": f"n = {tent.n:,} firm-years "
+        f"(years {growth_years[0]}-{growth_years[-1]})",
+        "laplace_minus_normal_ll": f"LL {ll_l:,.0f} vs {ll_n:,.0f}",
         "volatility_slope": f"se {vol.stderr:.3f}, 20 bins",
         "survival_2": f"cohort n = {surv[2][1]:,}",
         "survival_4": f"cohort n = {surv[4][1]:,}",
@@ -135,8 +196,13 @@ def measure_facts(panels: list[Panel], window: int = 3) -> FactData:
         "inv_inaction": f"mean I/K {mean_i:.3f}",
         "inv_spikes": f"mean I/K {mean_i:.3f}",
     }
-    return FactData(np.concatenate(sizes), g, s, values, detail | {"_vol": vol, "_tent": tent,
-                                                                   "_pareto": alphas})
+    return FactData(
+        np.concatenate(sizes),
+        g,
+        s,
+        values,
+        detail | {"_vol": vol, "_tent": tent, "_pareto": alphas},
+    )
 
 
 def fact_table(data: FactData) -> pd.DataFrame:
