@@ -41,7 +41,7 @@ CANDIDATES = [
     ("environment.national_competitiveness_growth", 0.0, 0.04),
     ("firms.provincial_demand_elasticity", 0.5, 4.0),
     ("firms.replicator_speed", 0.02, 0.3),
-    ("environment.tertiary_trend_growth", 0.0, 0.08),
+    ("environment.tertiary_trend_growth", 0.0, 0.12),
     ("environment.tertiary_income_elasticity", 0.0, 1.0),
     ("environment.primary_growth", 0.0, 0.07),
     ("environment.oil_depletion", 0.0, 0.06),
