@@ -59,3 +59,16 @@ def test_experiment_scripts_run_small(tmp_path, script):
     mds = list(tmp_path.glob("*.md"))
     assert pngs and mds
     assert all(f.stat().st_size > 5000 for f in pngs)
+
+
+def test_history_scenario_loads_and_runs_to_2024():
+    from longjiang_abm.metrics import KPI_COLUMNS
+
+    sc = load_scenario(Path(__file__).parents[1] / "params" / "history.toml")
+    assert sc.environment.drivers == "history" and sc.run.years == 6
+    assert sc.policy.at_year(2019).ownership_neutrality == pytest.approx(0.2)
+    assert sc.policy.at_year(2024).park_coconstruction == pytest.approx(1.0)
+    kpis = run(sc, seed=0, n_firms=600).kpis
+    assert kpis["year"].tolist() == list(range(2019, 2025))
+    assert list(kpis.columns[: len(KPI_COLUMNS)]) == KPI_COLUMNS
+    assert kpis[KPI_COLUMNS].notna().all().all()

@@ -287,9 +287,11 @@ def test_charts_are_valid_vega_lite_and_aggregate_first():
         rows = [sum(len(d) for d in spec["datasets"].values()) for spec in specs]
         sizes.append(rows)
         assert max(rows) < 1000  # never one mark per firm
-    # the data sent does not grow with the population (the CCDF leaves out points where it
-    # is zero, so its count may differ by one)
-    assert all(abs(a - b) <= 1 for a, b in zip(*sizes, strict=True))
+    # the data sent does not grow with the population (the CCDF drops empty bins of its fixed
+    # grid, and backbone revenues scale with the population: a few top bins may differ)
+    ccdf = 8
+    assert sizes[0][:ccdf] + sizes[0][ccdf + 1 :] == sizes[1][:ccdf] + sizes[1][ccdf + 1 :]
+    assert abs(sizes[0][ccdf] - sizes[1][ccdf]) <= 4
     # bubble sizes and fills use scales fixed for the run: growth shows between frames
     spec = maps.map_spec(snap)
     assert spec["layer"][4]["encoding"]["size"]["scale"]["domain"] == [0, snap.size_max]

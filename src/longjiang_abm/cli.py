@@ -65,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     u.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free)")
 
     from .sweep.commands import add_analyze_arguments, add_sweep_arguments
+    from .validate.report import add_arguments as add_validate_arguments
+
+    add_validate_arguments(
+        sub.add_parser("validate", help="calibration table and stylized facts (pass/fail)")
+    )
 
     add_sweep_arguments(sub.add_parser("sweep", help="run a parameter sweep (Dask, resumable)"))
     add_analyze_arguments(
@@ -232,6 +237,13 @@ def main(argv: list[str] | None = None) -> int:
             from .ui.app import serve
 
             return serve(args.host, args.port)
+        if args.command == "validate":
+            from .validate.report import cmd_validate
+
+            if args.seeds < 1 or args.years < 7 or (args.firms is not None and args.firms < 20):
+                raise UserError("validate: needs --seeds >= 1, --years >= 7, --firms >= 20")
+            args.argv = list(argv if argv is not None else sys.argv[1:])[1:]
+            return cmd_validate(args, console)
         if args.command in ("sweep", "analyze"):
             from .sweep import commands
 

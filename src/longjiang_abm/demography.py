@@ -167,6 +167,7 @@ def _draw(model, c: Census, counts, owner_p, barrier, size_median, size_sd, a_re
         size_sd,
         a_mean,
         a_rel,
+        sc.calibration.tfp_dispersion,
         model.prefectures.wage,
         model.suit,
         model.y_loc,

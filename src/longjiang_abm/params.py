@@ -126,6 +126,18 @@ class FirmParams(_Section):
     share_shock_sd: float = _f(
         0.1, 0.0, 1.0, "sd of the idiosyncratic quarterly shock to a firm's market share (log)"
     )
+    share_shock_size_elasticity: float = _f(
+        0.2,
+        0.0,
+        1.0,
+        "beta: elasticity of the share shock's sd to firm size (revenue), sd ~ size^-beta",
+    )
+    share_shock_size_ref: float = _f(
+        200.0, 1.0, 1e8, "annual revenue (10k yuan) at which the share shock's sd is share_shock_sd"
+    )
+    share_shock_laplace: bool = Field(
+        True, description="share shocks Laplace-distributed (true) or normal (false)"
+    )
     quality_weight: float = _f(0.5, 0.0, 3.0, "omega: weight of quality in competitiveness")
     unfilled_penalty: float = _f(
         0.5, 0.0, 5.0, "iota: loss of competitiveness per unit share of demand left unfilled"
@@ -150,7 +162,7 @@ class FirmParams(_Section):
         0.1, 0.0, 1.0, "capital gap (fraction of capital) below which firms only replace capital"
     )
     replacement_probability_q: float = _f(
-        0.6, 0.0, 1.0, "probability per quarter that an inactive firm replaces depreciated capital"
+        0.5, 0.0, 1.0, "probability per quarter that an inactive firm replaces depreciated capital"
     )
     rd_success: float = _f(
         40.0, 0.0, 500.0, "zeta: innovation success rate per unit of R&D intensity, per quarter"
@@ -183,7 +195,7 @@ class FirmParams(_Section):
         8, ge=1, le=400, description="consecutive loss-making quarters that put a firm in distress"
     )
     exit_hazard_q: float = _f(
-        0.04, 0.0, 0.5, "extra exogenous exit hazard per quarter of a newborn firm (falls with age)"
+        0.06, 0.0, 0.5, "extra exogenous exit hazard per quarter of a newborn firm (falls with age)"
     )
     exit_hazard_floor_q: float = _f(
         0.01,
@@ -199,7 +211,7 @@ class FirmParams(_Section):
 
 class EntryParams(_Section):
     entry_rate_q: float = _f(
-        0.025, 0.0, 0.5, "entrants per quarter as a share of the sector's living firms"
+        0.03, 0.0, 0.5, "entrants per quarter as a share of the sector's living firms"
     )
     profit_response: float = _f(
         2.0, 0.0, 20.0, "elasticity of sector entry to its profit rate over the interest rate"
@@ -367,7 +379,10 @@ class CalibrationParams(_Section):
     size_tail_share: float = _f(
         0.03, 0.0, 0.5, "share of synthetic firms drawn from the Pareto tail"
     )
-    park_share: float = _f(0.35, 0.0, 1.0, "share of synthetic firms located in parks")
+    park_share: float = _f(0.5, 0.0, 1.0, "share of synthetic firms located in parks")
+    tfp_dispersion: float = _f(
+        0.4, 0.0, 2.0, "sd of log productivity within a sector (2018 firms and entrants)"
+    )
     average_wage_2018: float = _f(
         6.5, 0.1, 100.0, "average industrial wage 2018, 10k yuan per year (Northeast 65,411)"
     )

@@ -154,7 +154,7 @@ def build_population(
     rev_year = np.concatenate([b_rev, rev])
     n = rev_year.size
     log_size = np.log(rev_year)
-    A = np.exp(0.05 * (log_size - log_size.mean()) + 0.2 * rng.standard_normal(n))
+    A = np.exp(0.05 * (log_size - log_size.mean()) + cal.tfp_dispersion * rng.standard_normal(n))
     A[: len(bb)] = np.maximum(A[: len(bb)], 1.3)
     q = np.exp(0.15 * rng.standard_normal(n))
     rev_q = rev_year / 4.0

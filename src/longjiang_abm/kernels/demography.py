@@ -115,6 +115,7 @@ def draw_entrants(
     size_sd,
     a_mean,
     a_rel,
+    a_sd,
     wage,
     suit,
     y_loc_s,
@@ -136,7 +137,7 @@ def draw_entrants(
 
     Ownership o ~ owner_p; a private or foreign entrant is deterred with probability
     barrier_o. Annual size: rev = size_median exp(size_sd eps). Productivity:
-    A = a_rel a_mean_s exp(0.2 eps'). Location: the option with the highest utility plus a
+    A = a_rel a_mean_s exp(a_sd eps'). Location: the option with the highest utility plus a
     Gumbel draw (a multinomial logit) among the prefectures' outside-park sites and the parks:
         U(p, none) = -b_wage ln w_p + b_agg ln(1 + y_ps) + ln suit_ps + b_outside
         U(p, k)    = -b_wage ln w_p + b_agg ln(1 + y_ks) + ln suit_ps + b_infra infra_k
@@ -172,7 +173,7 @@ def draw_entrants(
             own[j] = o
             kept[j] = uniform(seed, t, idx, S_ENTRY_OWNER + 100) >= barrier[o]
             rev[j] = size_median * math.exp(size_sd * normal(seed, t, idx, S_ENTRY_SIZE))
-            a[j] = a_rel * a_mean[s] * math.exp(0.2 * normal(seed, t, idx, S_ENTRY_PRODUCTIVITY))
+            a[j] = a_rel * a_mean[s] * math.exp(a_sd * normal(seed, t, idx, S_ENTRY_PRODUCTIVITY))
             best = -1e300
             best_p = 0
             best_k = -1

@@ -5,7 +5,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ..rng import S_SHARE, normal
+from ..rng import S_SHARE, S_SHARE_SCALE, normal, uniform
 
 
 @njit(cache=True)
@@ -87,13 +87,18 @@ def price_and_competitiveness(
 
 
 @njit(cache=True, parallel=True)
-def update_shares(n, alive, ids, sector, share, E, chi, sd, n_sec, seed, t):
+def update_shares(n, alive, ids, sector, share, E, chi, sd, laplace, n_sec, seed, t):
     """Replicator dynamics of market shares within each sector, with idiosyncratic demand
     shocks; returns the sectors' mean competitiveness.
 
         E_bar_s = sum_i f_i E_i            (over the sector's firms)
-        f_i    <- max(0, f_i (1 + chi (E_i / E_bar_s - 1))) exp(sd e_i - sd^2 / 2),
-    e_i ~ N(0, 1) (customers' idiosyncratic tastes), then renormalised to sum to 1.
+        f_i    <- max(0, f_i (1 + chi (E_i / E_bar_s - 1))) exp(sd_i e_i) / M(sd_i),
+    then renormalised to sum to 1. ``sd`` is per firm (it falls with size, see
+    markets.goods.share_shock_sd). e_i has mean 0 and variance 1 (customers' idiosyncratic
+    tastes, orders won and lost): e_i ~ N(0, 1) with M = exp(sd^2 / 2), or, if ``laplace``,
+    a Laplace draw e_i = z_i sqrt(x_i), z_i ~ N(0, 1) each quarter, x_i ~ Exp(1) drawn once
+    per firm and calendar year (a normal whose variance varies from firm to firm and year to
+    year: calm and turbulent years), with M = 1 / (1 - sd^2 / 2).
     """
     e_bar = np.zeros(n_sec)
     tot = np.zeros(n_sec)
@@ -109,8 +114,14 @@ def update_shares(n, alive, ids, sector, share, E, chi, sd, n_sec, seed, t):
             s = sector[i]
             if e_bar[s] > 0.0:
                 share[i] = max(0.0, share[i] * (1.0 + chi * (E[i] / e_bar[s] - 1.0)))
-            if sd > 0.0:
-                share[i] *= math.exp(sd * normal(seed, t, ids[i], S_SHARE) - 0.5 * sd * sd)
+            sd_i = sd[i]
+            if sd_i > 0.0:
+                e = normal(seed, t, ids[i], S_SHARE)
+                if laplace:
+                    e *= math.sqrt(-math.log(uniform(seed, (t - 1) // 4, ids[i], S_SHARE_SCALE)))
+                    share[i] *= math.exp(sd_i * e) * (1.0 - 0.5 * sd_i * sd_i)
+                else:
+                    share[i] *= math.exp(sd_i * e - 0.5 * sd_i * sd_i)
     tot[:] = 0.0  # sector sums in row order: independent of the thread count
     for i in range(n):
         if alive[i]:

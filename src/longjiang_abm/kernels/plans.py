@@ -48,7 +48,8 @@ def plan_firms(
     Investment (10k yuan), with gap = K*/K - 1 and depreciation delta K:
         gap > theta           -> spike:        I = K* - K + delta K
         -theta < gap <= theta -> replacement with probability p_rep: I = delta K, else 0
-        gap <= -theta         -> inaction:     I = 0
+        gap <= -theta         -> maintenance of the capital in use with probability p_rep:
+                                 I = delta K* (= delta K (1 + gap)), else 0
     Loan demand covers the cash need and keeps leverage at its target lev:
         max(0, I + amort debt + buffer - cash,  lev (K (1 - delta) + I) - (1 - amort) debt)
     with buffer = cash_target * annual revenue.
@@ -72,6 +73,8 @@ def plan_firms(
         elif gap > -theta:
             if uniform(seed, t, ids[i], S_INVEST) < p_rep:
                 inv = dep
+        elif uniform(seed, t, ids[i], S_INVEST) < p_rep:
+            inv = dep * k_star / K[i]  # maintenance of the capital in use only
         inv_plan[i] = inv
         buffer = cash_target * rev_year[i]
         need = inv + amort * debt[i] + buffer - cash[i]

@@ -1,0 +1,1 @@
+"""Calibration targets and stylized facts: ``longjiang validate`` (docs/validation.md)."""
