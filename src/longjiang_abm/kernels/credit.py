@@ -27,6 +27,8 @@ def grant_credit(
     bank_equity,
     capital_ratio,
     guarantee,
+    rev_year,
+    cash_target,
 ):
     """Grant loans; return the total granted (10k yuan).
 
@@ -39,8 +41,12 @@ def grant_credit(
     Request:     x_i = min(loan_demand_i, max(0, limit_i)).
     The bank lends while equity / loans >= capital_ratio: every request is scaled by
         phi = min(1, (bank_equity / capital_ratio - sum(debt - repay)) / sum(x)).
-    ``guarantee`` (array by size class) is the share of a loan guaranteed by the government;
-    it raises the collateral limit of guaranteed firms by that share of their assets.
+    ``guarantee`` g (array by size class) is the share of a loan guaranteed by the
+    government. Guaranteed credit is working capital, as China's SME guarantee schemes lend
+    it: beyond its own limit a guaranteed firm may borrow up to
+        min(loan_demand_i, need_i) - x_i,  at most g (K_i + cash_i),
+    with need_i = repay_i + cash_target rev_year_i - cash_i (debt service and its cash
+    buffer); investment and leverage stay within the firm's own limit.
     """
     for i in prange(n):
         if not alive[i]:
@@ -51,10 +57,15 @@ def grant_credit(
             spread += spread_small
         rate[i] = base_rate + spread
         coll = (1.0 - neutrality) * collateral[o] + neutrality * collateral_neutral
-        coll += guarantee[size[i]]
         repay[i] = amort * debt[i]
         limit = coll * (K[i] + cash[i]) - (debt[i] - repay[i])
         x = min(loan_dem[i], max(0.0, limit))
+        g = guarantee[size[i]]
+        if g > 0.0:
+            need = repay[i] + cash_target * rev_year[i] - cash[i]
+            extra = min(loan_dem[i], max(0.0, need)) - x
+            if extra > 0.0:
+                x += min(extra, g * (K[i] + cash[i]))
         new_loan[i] = x
     outstanding = 0.0  # sums in row order: independent of the thread count
     requested = 0.0

@@ -7,7 +7,8 @@ import numpy as np
 
 def clear_credit(model) -> None:
     """Grant this quarter's loans (kernel ``grant_credit``). SME support guarantees part of
-    small and micro firms' loans: a higher loan-to-assets limit and a smaller size spread."""
+    small and micro firms' loans: working capital beyond their own limit and a smaller size
+    spread."""
     f, fin, gov, bank = model.firms, model.scenario.finance, model.government, model.bank
     spreads = np.array(
         [fin.spread_central_soe, fin.spread_local_soe, fin.spread_private, fin.spread_foreign]
@@ -43,4 +44,6 @@ def clear_credit(model) -> None:
         bank.equity,
         fin.bank_capital_ratio,
         model.inst.guarantee_z,
+        f.rev_year,
+        model.scenario.firms.cash_target,
     )
