@@ -87,16 +87,20 @@ def price_and_competitiveness(
 
 
 @njit(cache=True, parallel=True)
-def update_shares(n, alive, ids, sector, share, E, chi, sd, laplace, n_sec, seed, t):
+def update_shares(
+    n, alive, ids, sector, share, E, chi, rev_year, sd, size_ref, beta, laplace, n_sec, seed, t
+):
     """Replicator dynamics of market shares within each sector, with idiosyncratic demand
     shocks; returns the sectors' mean competitiveness.
 
         E_bar_s = sum_i f_i E_i            (over the sector's firms)
         f_i    <- max(0, f_i (1 + chi (E_i / E_bar_s - 1))) exp(sd_i e_i) / M(sd_i),
-    then renormalised to sum to 1. ``sd`` is per firm (it falls with size, see
-    markets.goods.share_shock_sd). e_i has mean 0 and variance 1 (customers' idiosyncratic
-    tastes, orders won and lost): e_i ~ N(0, 1) with M = exp(sd^2 / 2), or, if ``laplace``,
-    a Laplace draw e_i = z_i sqrt(x_i), z_i ~ N(0, 1) each quarter, x_i ~ Exp(1) drawn once
+    then renormalised to sum to 1. The shock's scale falls with size, as for a firm made of
+    many independent lines of business (Amaral et al. 1997; Stanley et al. 1996):
+        sd_i = min(0.8, sd (max(rev_year_i, 1) / size_ref)^(-beta))
+    (rev_year_i: the last full year's revenue, 10k yuan). e_i has mean 0 and variance 1
+    (customers' idiosyncratic tastes, orders won and lost): e_i ~ N(0, 1) with
+    M = exp(sd^2 / 2), or, if ``laplace``, a Laplace draw e_i = z_i sqrt(x_i), z_i ~ N(0, 1) each quarter, x_i ~ Exp(1) drawn once
     per firm and calendar year (a normal whose variance varies from firm to firm and year to
     year: calm and turbulent years), with M = 1 / (1 - sd^2 / 2).
     """
@@ -114,7 +118,7 @@ def update_shares(n, alive, ids, sector, share, E, chi, sd, laplace, n_sec, seed
             s = sector[i]
             if e_bar[s] > 0.0:
                 share[i] = max(0.0, share[i] * (1.0 + chi * (E[i] / e_bar[s] - 1.0)))
-            sd_i = sd[i]
+            sd_i = min(0.8, sd * (max(rev_year[i], 1.0) / size_ref) ** (-beta))
             if sd_i > 0.0:
                 e = normal(seed, t, ids[i], S_SHARE)
                 if laplace:

@@ -55,17 +55,6 @@ def set_prices(model) -> None:
     )
 
 
-def share_shock_sd(model) -> np.ndarray:
-    """sd of each firm's quarterly share shock, falling with its size as for a firm made of
-    many independent lines of business (Amaral et al. 1997; Stanley et al. 1996):
-        sd_i = min(0.8, sd (max(rev_year_i, 1) / size_ref)^(-beta))
-    with rev_year_i the last full year's revenue (10k yuan), beta
-    ``share_shock_size_elasticity`` and size_ref ``share_shock_size_ref``."""
-    f, fp = model.firms, model.scenario.firms
-    size = np.maximum(f.rev_year[: f.n], 1.0) / fp.share_shock_size_ref
-    return np.minimum(0.8, fp.share_shock_sd * size ** (-fp.share_shock_size_elasticity))
-
-
 def clear_goods(model) -> None:
     """Prices, market shares, demand and production for all sectors this quarter.
 
@@ -89,7 +78,10 @@ def clear_goods(model) -> None:
         f.share,
         f.E,
         fp.replicator_speed,
-        share_shock_sd(model),
+        f.rev_year,
+        fp.share_shock_sd,
+        fp.share_shock_size_ref,
+        fp.share_shock_size_elasticity,
         fp.share_shock_laplace,
         len(sec),
         model.seed,
