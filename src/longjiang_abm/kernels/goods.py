@@ -100,9 +100,10 @@ def update_shares(
         sd_i = min(0.8, sd (max(rev_year_i, 1) / size_ref)^(-beta))
     (rev_year_i: the last full year's revenue, 10k yuan). e_i has mean 0 and variance 1
     (customers' idiosyncratic tastes, orders won and lost): e_i ~ N(0, 1) with
-    M = exp(sd^2 / 2), or, if ``laplace``, a Laplace draw e_i = z_i sqrt(x_i), z_i ~ N(0, 1) each quarter, x_i ~ Exp(1) drawn once
-    per firm and calendar year (a normal whose variance varies from firm to firm and year to
-    year: calm and turbulent years), with M = 1 / (1 - sd^2 / 2).
+    M = exp(sd^2 / 2), or, if ``laplace``, a Laplace draw e_i = z_i sqrt(x_i), z_i ~ N(0, 1)
+    each quarter, x_i ~ Exp(1) drawn once per firm and calendar year (a normal whose variance
+    varies from firm to firm and year to year: calm and turbulent years), with
+    M = 1 / (1 - sd^2 / 2).
     """
     e_bar = np.zeros(n_sec)
     tot = np.zeros(n_sec)
