@@ -61,12 +61,93 @@ def uniform(seed, quarter, idx, stream):
     return (float(h >> np.uint64(11)) + 0.5) * (1.0 / 9007199254740992.0)
 
 
+def inv_normal_py(p: float) -> float:
+    """Quantile function of N(0, 1) at p in (0, 1): Acklam's rational approximation (relative
+    error below 1.2e-9). In the central region, 95% of draws, no logarithm or square root
+    is needed: about four times cheaper than Box-Muller."""
+    if p < 0.02425:
+        q = math.sqrt(-2.0 * math.log(p))
+        return (
+            (
+                (
+                    ((-7.784894002430293e-03 * q - 3.223964580411365e-01) * q - 2.400758277161838)
+                    * q
+                    - 2.549732539343734
+                )
+                * q
+                + 4.374664141464968
+            )
+            * q
+            + 2.938163982698783
+        ) / (
+            (
+                ((7.784695709041462e-03 * q + 3.224671290700398e-01) * q + 2.445134137142996) * q
+                + 3.754408661907416
+            )
+            * q
+            + 1.0
+        )
+    if p > 0.97575:
+        q = math.sqrt(-2.0 * math.log(1.0 - p))
+        return -(
+            (
+                (
+                    ((-7.784894002430293e-03 * q - 3.223964580411365e-01) * q - 2.400758277161838)
+                    * q
+                    - 2.549732539343734
+                )
+                * q
+                + 4.374664141464968
+            )
+            * q
+            + 2.938163982698783
+        ) / (
+            (
+                ((7.784695709041462e-03 * q + 3.224671290700398e-01) * q + 2.445134137142996) * q
+                + 3.754408661907416
+            )
+            * q
+            + 1.0
+        )
+    q = p - 0.5
+    r = q * q
+    return (
+        (
+            (
+                (
+                    ((-3.969683028665376e01 * r + 2.209460984245205e02) * r - 2.759285104469687e02)
+                    * r
+                    + 1.383577518672690e02
+                )
+                * r
+                - 3.066479806614716e01
+            )
+            * r
+            + 2.506628277459239
+        )
+        * q
+    ) / (
+        (
+            (
+                ((-5.447609879822406e01 * r + 1.615858368580409e02) * r - 1.556989798598866e02) * r
+                + 6.680131188771972e01
+            )
+            * r
+            - 1.328068155288572e01
+        )
+        * r
+        + 1.0
+    )
+
+
+inv_normal = njit(cache=True)(inv_normal_py)
+
+
 @njit(cache=True)
 def normal(seed, quarter, idx, stream):
-    """N(0,1) draw by Box-Muller from two uniforms of sub-streams 2*stream+64 and 2*stream+65."""
-    u1 = uniform(seed, quarter, idx, 2 * stream + 64)
-    u2 = uniform(seed, quarter, idx, 2 * stream + 65)
-    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+    """N(0,1) draw: the quantile function (``inv_normal``) at a uniform of sub-stream
+    2*stream+64."""
+    return inv_normal(uniform(seed, quarter, idx, 2 * stream + 64))
 
 
 @njit(cache=True)
@@ -111,9 +192,7 @@ def uniform_py(seed: int, quarter: int, idx: int, stream: int) -> float:
 
 
 def normal_py(seed: int, quarter: int, idx: int, stream: int) -> float:
-    u1 = uniform_py(seed, quarter, idx, 2 * stream + 64)
-    u2 = uniform_py(seed, quarter, idx, 2 * stream + 65)
-    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+    return inv_normal_py(uniform_py(seed, quarter, idx, 2 * stream + 64))
 
 
 def poisson_py(lam: float, seed: int, quarter: int, idx: int, stream: int) -> int:
