@@ -68,8 +68,7 @@ def exit_firms(model) -> None:
     model.bank.book_exits(float(f.debt[rows].sum()), float(paid.sum() + guaranteed.sum()))
     f.kill(rows)
     f.died[rows] = model.quarter
-    for agent in f.agent[rows].tolist():
-        agent.remove()  # also clears its slot in f.agent
+    f.agent[rows] = None  # deregisters their Firm agents: the table is their registry
     model.n_exits = rows.size
     model.n_exits_sme = int(np.count_nonzero(f.size[rows] >= SMALL))
 

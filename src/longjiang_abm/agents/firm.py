@@ -31,8 +31,8 @@ class Firm(mesa.Agent):
         self.row = row  # updated when the table is compacted
 
     def remove(self) -> None:
-        """Deregister from the model (exit calls this once per firm; Mesa's own ``remove``
-        also tolerates a second call, at twice the cost)."""
+        """Deregister from the model (clears this firm's slot in the table's ``agent``
+        column; exit clears the slots of all exiting firms at once)."""
         self.model.deregister_agent(self)
 
     @property
