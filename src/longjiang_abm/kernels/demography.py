@@ -159,8 +159,21 @@ def draw_entrants(
     n_pref = wage.size
     n_parks = park_pref.size
     room = park_room.copy()
+    det_p = np.empty(n_pref)  # the deterministic part of each location's utility, sector s
+    det_k = np.empty(n_parks)
     j = 0
     for s in range(counts.size):
+        if counts[s] == 0:
+            continue
+        for p in range(n_pref):
+            if suit[s, p] > 0.0:
+                base = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
+                det_p[p] = base + b_agg * math.log(1.0 + y_loc_s[n_parks + p, s]) + b_outside
+        for k in range(n_parks):
+            p = park_pref[k]
+            if suit[s, p] > 0.0:
+                base = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
+                det_k[k] = base + b_agg * math.log(1.0 + y_loc_s[k, s]) + b_infra * infra[k]
         for _ in range(counts[s]):
             idx = first_idx + j
             u = uniform(seed, t, idx, S_ENTRY_OWNER)
@@ -180,21 +193,19 @@ def draw_entrants(
             for p in range(n_pref):
                 if suit[s, p] <= 0.0:
                     continue
-                base = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
                 g = -math.log(-math.log(uniform(seed, t, idx, S_ENTRY_LOCATION * 1000 + p)))
-                u_out = base + b_agg * math.log(1.0 + y_loc_s[n_parks + p, s]) + b_outside + g
+                u_out = det_p[p] + g
                 if u_out > best:
                     best, best_p, best_k = u_out, p, -1
             for k in range(n_parks):
                 p = park_pref[k]
                 if suit[s, p] <= 0.0 or room[k] < 1.0:
                     continue
-                base = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
                 spec = b_spec if park_chain[k] == chain[s] else 0.0
                 g = -math.log(
                     -math.log(uniform(seed, t, idx, S_ENTRY_LOCATION * 1000 + n_pref + k))
                 )
-                u_k = base + b_agg * math.log(1.0 + y_loc_s[k, s]) + b_infra * infra[k]
+                u_k = det_k[k]
                 u_k += spec + park_bonus[k] + g
                 if u_k > best:
                     best, best_p, best_k = u_k, p, k
