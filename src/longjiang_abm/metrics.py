@@ -220,11 +220,6 @@ def quarter_record(model) -> dict:
     return rec
 
 
-def _share(x: np.ndarray, mask: np.ndarray) -> float:
-    tot = x.sum()
-    return float(x[mask].sum() / tot) if tot > 0 else 0.0
-
-
 def _ratio(part: float, whole: float) -> float:
     return part / whole if whole > 0 else 0.0
 
@@ -239,37 +234,33 @@ def _local_processing(model) -> float:
 
 
 def year_end_record(model) -> dict:
-    """Annual KPIs that need the whole year's firm revenues (evaluated in Q4)."""
+    """Annual KPIs that need the whole year's firm revenues (evaluated in Q4; sums from the
+    kernel ``year_totals``)."""
     f, sec, parks = model.firms, model.sectors, model.parks
-    r = f.alive_rows()
-    rev = f.rev_ytd[r]
-    total = rev.sum()
+    thresholds = np.array([ABOVE_SCALE, 1e5, 1e6])  # 20m, 1bn and 10bn yuan a year
+    count, rev_s, park_rev, rev_o, total, sq, top5 = model.k.year_totals(
+        f.n, f.alive, f.rev_ytd, f.sector, f.park, f.owner, thresholds, len(sec), len(parks)
+    )
     s10, s100, s1000 = 1e6 * model.scale, 1e7 * model.scale, 1e8 * model.scale
-    rev_s = np.bincount(f.sector[r], weights=rev, minlength=len(sec))
     chain_rev = np.bincount(sec.chain, weights=rev_s, minlength=len(sec.chains))
     primary_year = sum(rec["primary_va"] for rec in model.records[-3:]) + model.macro.primary
     agri = primary_year * AGRI_GROSS_PER_VA + chain_rev[sec.chains.index("agrifood")]
     minerals = sum(chain_rev[sec.chains.index(c)] for c in MINERAL_CHAINS)
-    park_rev = np.bincount(
-        f.park[r][f.park[r] >= 0], weights=rev[f.park[r] >= 0], minlength=len(parks)
-    )
-    top5 = np.partition(rev, -5)[-5:] if rev.size > 5 else rev
     k_start = model.year_capital  # capital at the start of the year plus entrants' capital
-    owner = f.owner[r]
     return {
-        "above_scale_firms": int(np.count_nonzero(rev >= ABOVE_SCALE)),
-        "firms_1bn": int(np.count_nonzero(rev >= 1e5)),
-        "firms_10bn": int(np.count_nonzero(rev >= 1e6)),
+        "above_scale_firms": int(count[0]),
+        "firms_1bn": int(count[1]),
+        "firms_10bn": int(count[2]),
         "industries_10bn": int(np.count_nonzero(rev_s >= s10)),
         "industries_100bn": int(np.count_nonzero(rev_s >= s100)),
         "clusters_1tn": int((agri >= s1000) + (minerals >= s1000)),
         "parks_10bn": int(np.count_nonzero(park_rev >= s10)),
         "parks_100bn": int(np.count_nonzero(park_rev >= s100)),
-        "hhi_output": float(np.sum(rev * rev) / total**2) if total > 0 else 0.0,
-        "top5_share": float(top5.sum() / total) if total > 0 else 0.0,
-        "soe_output_share": _share(rev, (owner == CENTRAL_SOE) | (owner == LOCAL_SOE)),
-        "private_output_share": _share(rev, owner == PRIVATE),
-        "foreign_output_share": _share(rev, owner == FOREIGN),
+        "hhi_output": sq / total**2 if total > 0 else 0.0,
+        "top5_share": float(top5.sum()) / total if total > 0 else 0.0,
+        "soe_output_share": _ratio(rev_o[CENTRAL_SOE] + rev_o[LOCAL_SOE], total),
+        "private_output_share": _ratio(rev_o[PRIVATE], total),
+        "foreign_output_share": _ratio(rev_o[FOREIGN], total),
         # profit after tax over capital at the start of the year (entrants: at entry)
         "roi": float(model.year_profits / k_start) if k_start > 0 else 0.0,
     }

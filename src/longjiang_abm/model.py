@@ -13,7 +13,7 @@ from .agents.registry import StrongRegistry
 from .demography import enter_firms, exit_firms
 from .environment import Environment
 from .init.geography import load_parks, load_prefectures, load_sector_prefecture
-from .init.population import build_population, size_class
+from .init.population import build_population
 from .instruments import DEEP_PROCESSING, DEFENCE_SECTORS, NEW_PILLARS, instruments
 from .macro import Macro
 from .markets.credit import clear_credit
@@ -261,12 +261,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
     def end_year(self) -> None:
         """Close the calendar year: annual revenue, size classes, parks' annual output."""
         f = self.firms
-        r = f.alive_rows()
-        active = np.minimum(4, f.age[r])  # quarters of activity this year
-        f.rev_year[r] = np.where(
-            active > 0, f.rev_ytd[r] * 4.0 / np.maximum(active, 1), f.rev_year[r]
-        )
-        f.size[r] = size_class(f.L[r], f.rev_year[r])
+        self.k.close_year(f.n, f.alive, f.age, f.rev_ytd, f.rev_year, f.L, f.size)
         self.parks.rev_year = self.parks.rev_ytd.copy()
         self.parks.rev_ytd[:] = 0.0
 

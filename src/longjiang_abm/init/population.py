@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
+from ..kernels.annual import LARGE_L, LARGE_REV, MEDIUM_L, MEDIUM_REV, SMALL_L, SMALL_REV
 from ..params import Scenario
 from ..sectors import SectorTable, read_table
 from ..state import (
@@ -43,9 +44,9 @@ def size_class(employees: np.ndarray, annual_revenue: np.ndarray) -> np.ndarray:
     """NBS 2017 industry size class: the highest class whose BOTH lower bounds are met
     (large: 1000 staff and 400m yuan; medium: 300 and 20m; small: 20 and 3m; else micro)."""
     out = np.full(employees.shape, MICRO, dtype=np.int64)
-    out[(employees >= 20) & (annual_revenue >= 300)] = SMALL
-    out[(employees >= 300) & (annual_revenue >= 2000)] = MEDIUM
-    out[(employees >= 1000) & (annual_revenue >= 40000)] = LARGE
+    out[(employees >= SMALL_L) & (annual_revenue >= SMALL_REV)] = SMALL
+    out[(employees >= MEDIUM_L) & (annual_revenue >= MEDIUM_REV)] = MEDIUM
+    out[(employees >= LARGE_L) & (annual_revenue >= LARGE_REV)] = LARGE
     return out
 
 

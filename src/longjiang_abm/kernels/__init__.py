@@ -8,6 +8,7 @@ older version of a function it calls in another module (e.g. ``rng.py``) is not 
 After editing such a callee, delete the caches: ``find src -name '*.nb[ic]' -delete``.
 """
 
+from .annual import close_year, year_totals
 from .backend import load as _load
 from .credit import grant_credit
 from .demography import census, draw_entrants, entry_counts, exit_firms
@@ -35,6 +36,8 @@ KERNELS = {
         exit_firms,
         census,
         quarter_totals,
+        close_year,
+        year_totals,
         entry_counts,
         draw_entrants,
     )

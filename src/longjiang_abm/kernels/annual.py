@@ -1,0 +1,70 @@
+"""The close of a calendar year over the firm table: annualised revenue, size classes, and
+the totals of the annual KPIs."""
+
+import numpy as np
+from numba import njit, prange
+
+# NBS 2017 size classes of industry: lower bounds (employees, annual revenue in 10k yuan) of
+# large, medium and small firms; a firm is in the highest class whose BOTH bounds it meets.
+LARGE_L, LARGE_REV = 1000.0, 40000.0
+MEDIUM_L, MEDIUM_REV = 300.0, 2000.0
+SMALL_L, SMALL_REV = 20.0, 300.0
+
+
+@njit(cache=True)
+def size_class_of(L, rev):
+    """0 large, 1 medium, 2 small, 3 micro (NBS 2017)."""
+    if L >= LARGE_L and rev >= LARGE_REV:
+        return 0
+    if L >= MEDIUM_L and rev >= MEDIUM_REV:
+        return 1
+    if L >= SMALL_L and rev >= SMALL_REV:
+        return 2
+    return 3
+
+
+@njit(cache=True, parallel=True)
+def close_year(n, alive, age, rev_ytd, rev_year, L, size):
+    """For living firms, with a_i = min(4, age_i) the quarters of activity this year:
+    rev_year_i = rev_ytd_i * 4 / a_i   (if a_i > 0; else unchanged)
+    size_i     = size_class_of(L_i, rev_year_i)."""
+    for i in prange(n):
+        if alive[i]:
+            a = min(4, age[i])
+            if a > 0:
+                rev_year[i] = rev_ytd[i] * 4.0 / a
+            size[i] = size_class_of(L[i], rev_year[i])
+
+
+@njit(cache=True)
+def year_totals(n, alive, rev, sector, park, owner, thresholds, n_sec, n_parks):
+    """Totals of the living firms' revenue this year ``rev`` (10k yuan), in row order:
+    counts of firms with rev >= each of ``thresholds``; revenue by sector, by park and by
+    owner type; total and sum of squares; the five largest revenues."""
+    count = np.zeros(thresholds.size, dtype=np.int64)
+    rev_s = np.zeros(n_sec)
+    rev_k = np.zeros(n_parks)
+    rev_o = np.zeros(4)
+    top = np.full(5, -1.0)
+    tot = 0.0
+    sq = 0.0
+    for i in range(n):
+        if not alive[i]:
+            continue
+        r = rev[i]
+        for j in range(thresholds.size):
+            if r >= thresholds[j]:
+                count[j] += 1
+        rev_s[sector[i]] += r
+        if park[i] >= 0:
+            rev_k[park[i]] += r
+        rev_o[owner[i]] += r
+        tot += r
+        sq += r * r
+        if r > top[4]:  # keep the five largest, in decreasing order
+            j = 4
+            while j > 0 and top[j - 1] < r:
+                top[j] = top[j - 1]
+                j -= 1
+            top[j] = r
+    return count, rev_s, rev_k, rev_o, tot, sq, top[top >= 0.0]
