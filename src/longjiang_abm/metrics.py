@@ -157,7 +157,7 @@ def quarter_record(model) -> dict:
         "ownership_neutrality": gov.policy.ownership_neutrality,
         "park_coconstruction": gov.policy.park_coconstruction,
         "park_output_share": _share(rev, f.park[r] >= 0),
-        "park_infrastructure": float(model.parks.infra.mean()),
+        "park_infrastructure": float(model.parks.infra.mean()) if len(model.parks) else 0.0,
         "local_processing_share": _local_processing(model),
         "rd_intensity": float(f.rd[r].sum() / max(rev.sum(), 1e-9)),
         "digital_level": float(f.dig[alive].mean()) if alive.size else 0.0,

@@ -22,6 +22,7 @@ from .params import PolicyParams, Scenario
 from .rng import normal_py
 from .sectors import load_sectors
 from .state import LOCAL_SOE
+from .table_checks import check_tables
 
 START_YEAR = 2019  # the initial state is the end of 2018; quarter 1 is 2019Q1
 
@@ -68,10 +69,13 @@ class LongjiangModel(mesa.Model):
         self.policy_override: PolicyParams | None = None
         self.k = kernels.load(run.backend)
 
-        self.sectors = load_sectors()
-        self.prefectures = load_prefectures(scenario.calibration.average_wage_2018)
-        self.suit = load_sector_prefecture(self.sectors, self.prefectures)
-        self.parks = load_parks(self.sectors, self.prefectures, run.n_firms / 35_000)
+        tables = scenario.tables.dir or None  # None: the packaged tables
+        if tables is not None:
+            check_tables(tables)
+        self.sectors = load_sectors(tables)
+        self.prefectures = load_prefectures(scenario.calibration.average_wage_2018, tables)
+        self.suit = load_sector_prefecture(self.sectors, self.prefectures, tables)
+        self.parks = load_parks(self.sectors, self.prefectures, run.n_firms / 35_000, tables)
         self.firms, self.cal, self.scale = build_population(
             scenario, self.sectors, self.prefectures, self.suit, self.parks, self.seed
         )

@@ -497,6 +497,15 @@ class PolicyParams(PolicyLevers):
         return PolicyParams(**values)
 
 
+class TablesParams(_Section):
+    dir: str = Field(
+        "",
+        description="folder whose sectors.csv, prefectures.csv, sector_prefecture.csv, parks.csv "
+        "or backbone_firms.csv replace the packaged tables ('' = the packaged tables; a "
+        "relative path is relative to the scenario file)",
+    )
+
+
 class Scenario(_Section):
     name: str = Field("baseline", description="scenario name, used in output folder names")
     description: str = Field("2018 practice continued", description="what the scenario represents")
@@ -509,6 +518,7 @@ class Scenario(_Section):
     instruments: InstrumentParams = InstrumentParams()
     calibration: CalibrationParams = CalibrationParams()
     policy: PolicyParams = PolicyParams()
+    tables: TablesParams = TablesParams()
 
 
 def _describe_error(err: dict, source: str) -> str:
@@ -567,15 +577,36 @@ def _allowed_range(loc: tuple) -> str | None:
 def validate_scenario(data: dict, source: str = "<scenario>") -> Scenario:
     """Build a Scenario from nested dict ``data``; raise ScenarioError naming file and key."""
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         lines = [_describe_error(e, source) for e in exc.errors()]
         raise ScenarioError("\n".join(lines)) from None
+    if scenario.tables.dir:
+        from .table_checks import check_tables
+
+        try:
+            check_tables(scenario.tables.dir)
+        except ScenarioError as exc:
+            raise type(exc)(f"{source}: key 'tables.dir': {exc}") from None
+    return scenario
+
+
+def resolve_tables_dir(data: dict, path: Path) -> dict:
+    """``data`` with a relative ``[tables] dir`` made relative to the scenario file's folder."""
+    tables = data.get("tables")
+    if isinstance(tables, dict) and isinstance(tables.get("dir"), str) and tables["dir"]:
+        d = Path(tables["dir"]).expanduser()
+        if not d.is_absolute():
+            d = (path.parent / d).resolve()
+        data = {**data, "tables": {**tables, "dir": str(d)}}
+    return data
 
 
 def read_toml(path: str | Path) -> dict:
     """Read a TOML scenario file as data (nothing in it is executed)."""
     path = Path(path)
+    if path.is_dir():
+        raise ScenarioError(f"{path}: is a folder; expected a scenario TOML file")
     if not path.is_file():
         raise ScenarioError(f"{path}: scenario file not found")
     try:
@@ -583,6 +614,10 @@ def read_toml(path: str | Path) -> dict:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: TOML syntax error: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text (byte {exc.start}); expected TOML") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read ({exc.strerror})") from None
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
@@ -614,7 +649,7 @@ def apply_overrides(data: dict, overrides: list[str] | None) -> dict:
 
 def load_scenario(path: str | Path | None = None, overrides: list[str] | None = None) -> Scenario:
     """Load a scenario TOML file (None = the packaged baseline) with ``--set`` overrides."""
-    data = read_toml(path) if path is not None else {}
+    data = resolve_tables_dir(read_toml(path), Path(path)) if path is not None else {}
     source = str(path) if path is not None else "<baseline>"
     if overrides:
         data = apply_overrides(data, overrides)

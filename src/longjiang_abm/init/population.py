@@ -76,7 +76,7 @@ def build_population(
     n_sec = len(sectors)
 
     # 1. backbone firms --------------------------------------------------------------------
-    bb = read_table("backbone_firms.csv")
+    bb = read_table("backbone_firms.csv", sc.tables.dir or None)
     if n_firms < 2 * len(bb):
         bb = bb.iloc[:0]
     b_sector = np.array([sectors.index(s) for s in bb["sector"]], dtype=np.int64)
