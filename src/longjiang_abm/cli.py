@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
+from .interrupts import exit_status, terminate_as_interrupt
 from .io import OutputExistsError
 from .params import ScenarioError, load_scenario
 
@@ -178,6 +179,11 @@ def cmd_bench(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    with terminate_as_interrupt():
+        return _dispatch(args)
+
+
+def _dispatch(args) -> int:
     try:
         if args.command == "run":
             return cmd_run(args)
@@ -195,9 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, UserError, OutputExistsError) as exc:
         Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {exc}", highlight=False)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         Console(stderr=True, soft_wrap=True).print("interrupted: no result files were written")
-        return 130
+        return exit_status(exc)
     return 1
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import mesa
 import numpy as np
 
@@ -18,7 +20,7 @@ from .macro import Macro
 from .markets.credit import clear_credit
 from .markets.goods import clear_goods, set_prices
 from .markets.labour import adjust_wages_and_supply, clear_labour
-from .params import PolicyParams, Scenario
+from .params import PolicyParams, Scenario, load_scenario
 from .rng import normal_py
 from .sectors import load_sectors
 from .state import LOCAL_SOE
@@ -44,7 +46,7 @@ class LongjiangModel(mesa.Model):
 
     def __init__(
         self,
-        scenario: Scenario | None = None,
+        scenario: Scenario | str | Path | None = None,
         *,
         seed: int = 0,
         n_firms: int | None = None,
@@ -52,7 +54,14 @@ class LongjiangModel(mesa.Model):
         check_accounts: bool = True,
     ):
         super().__init__(seed=seed)
-        scenario = scenario if scenario is not None else Scenario()
+        if isinstance(scenario, str | Path):
+            scenario = load_scenario(scenario)  # a TOML file: checked, ScenarioError if wrong
+        elif scenario is None:
+            scenario = Scenario()
+        elif not isinstance(scenario, Scenario):
+            raise TypeError(
+                f"scenario: expected a Scenario, a TOML file path or None, not {type(scenario)}"
+            )
         run = scenario.run
         if n_firms is not None or backend is not None:
             run = run.model_validate(

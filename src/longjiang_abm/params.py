@@ -19,7 +19,7 @@ from pydantic import (
     Field,
     ValidationError,
     create_model,
-    model_validator,
+    field_validator,
 )
 
 
@@ -481,12 +481,15 @@ class PolicyParams(PolicyLevers):
         (), description="changes of levers from a given year on, in increasing year order"
     )
 
-    @model_validator(mode="after")
-    def _check(self) -> PolicyParams:
-        years = [e.year for e in self.schedule]
+    @field_validator("schedule")
+    @classmethod
+    def _years_increase(cls, schedule: tuple) -> tuple:
+        years = [e.year for e in schedule]
         if years != sorted(years) or len(set(years)) != len(years):
-            raise ValueError(f"schedule years must increase strictly, got {years}")
-        return self
+            raise ValueError(
+                f"the entries' years must increase strictly from one entry to the next, got {years}"
+            )
+        return schedule
 
     def at_year(self, year: int) -> PolicyParams:
         """The levers in force in ``year``: the base values overridden by schedule entries."""
@@ -526,8 +529,8 @@ def _describe_error(err: dict, source: str) -> str:
     if err["type"] == "extra_forbidden":
         known = _known_keys(err["loc"][:-1])
         return f"{source}: unknown key '{key}'" + (f"; allowed keys: {known}" if known else "")
-    text = f"{source}: key '{key}': {err['msg']}"
-    if "input" in err and not isinstance(err["input"], dict):
+    text = f"{source}: key '{key}': {err['msg'].removeprefix('Value error, ')}"
+    if "input" in err and not isinstance(err["input"], dict | list | tuple):
         text += f" (got {err['input']!r})"
     allowed = _allowed_range(err["loc"])
     if allowed:
@@ -602,13 +605,13 @@ def resolve_tables_dir(data: dict, path: Path) -> dict:
     return data
 
 
-def read_toml(path: str | Path) -> dict:
-    """Read a TOML scenario file as data (nothing in it is executed)."""
+def read_toml(path: str | Path, kind: str = "scenario") -> dict:
+    """Read a TOML ``kind`` file (scenario, sweep) as data: nothing in it is executed."""
     path = Path(path)
     if path.is_dir():
-        raise ScenarioError(f"{path}: is a folder; expected a scenario TOML file")
+        raise ScenarioError(f"{path}: is a folder; expected a {kind} TOML file")
     if not path.is_file():
-        raise ScenarioError(f"{path}: scenario file not found")
+        raise ScenarioError(f"{path}: {kind} file not found")
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)

@@ -32,7 +32,6 @@ command line) naming the file, the key and what is allowed.
 from __future__ import annotations
 
 import re
-import tomllib
 import typing
 from pathlib import Path
 from typing import Any, Literal
@@ -55,6 +54,7 @@ from ..params import (
     ScenarioError,
     _allowed_range,
     read_toml,
+    resolve_tables_dir,
     validate_scenario,
 )
 
@@ -300,13 +300,10 @@ class Sweep:
 def load_sweep(path: str | Path) -> Sweep:
     """Read and validate a sweep file; raise SweepError naming the file, key and what is allowed."""
     path = Path(path)
-    if not path.is_file():
-        raise SweepError(f"{path}: sweep file not found")
     try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise SweepError(f"{path}: TOML syntax error: {exc}") from None
+        raw = read_toml(path, kind="sweep")
+    except ScenarioError as exc:
+        raise SweepError(str(exc)) from None
     try:
         spec = SweepFile.model_validate(raw)
     except ValidationError as exc:
@@ -316,6 +313,7 @@ def load_sweep(path: str | Path) -> Sweep:
     scen_path = _resolve_scenario_path(spec.sweep.scenario, path)
     try:
         data = read_toml(scen_path) if scen_path is not None else {}
+        data = resolve_tables_dir(data, scen_path) if scen_path is not None else data
     except ScenarioError as exc:
         raise SweepError(f"{path}: key 'sweep.scenario': {exc}") from None
     run = dict(data.get("run", {})) if isinstance(data.get("run", {}), dict) else {}
