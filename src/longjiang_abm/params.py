@@ -510,7 +510,13 @@ class TablesParams(_Section):
 
 
 class Scenario(_Section):
-    name: str = Field("baseline", description="scenario name, used in output folder names")
+    name: str = Field(
+        "baseline",
+        pattern=r"^\w[\w.-]*$",
+        max_length=100,
+        description="scenario name, used in output folder names (letters, digits, _ . -; "
+        "starting with a letter or digit)",
+    )
     description: str = Field("2018 practice continued", description="what the scenario represents")
     run: RunParams = RunParams()
     environment: EnvironmentParams = EnvironmentParams()
@@ -535,6 +541,8 @@ def _describe_error(err: dict, source: str) -> str:
     allowed = _allowed_range(err["loc"])
     if allowed:
         text += f"; allowed range {allowed}"
+    if err["type"] == "string_pattern_mismatch":
+        text += "; allowed: letters, digits, '_', '.' and '-', starting with a letter or digit"
     return text
 
 

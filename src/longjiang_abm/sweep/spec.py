@@ -307,7 +307,9 @@ def load_sweep(path: str | Path) -> Sweep:
     try:
         spec = SweepFile.model_validate(raw)
     except ValidationError as exc:
-        raise SweepError(_format_error(exc.errors()[0], str(path))) from None
+        # an unknown key explains a missing one (a misspelt section): report it first
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        raise SweepError(_format_error(errors[0], str(path))) from None
 
     # the base scenario, with the sweep's years and firms
     scen_path = _resolve_scenario_path(spec.sweep.scenario, path)
@@ -316,6 +318,10 @@ def load_sweep(path: str | Path) -> Sweep:
         data = resolve_tables_dir(data, scen_path) if scen_path is not None else data
     except ScenarioError as exc:
         raise SweepError(f"{path}: key 'sweep.scenario': {exc}") from None
+    try:  # the file as written (a bad value is refused even where the sweep overrides it)
+        validate_scenario(data, str(scen_path or "<baseline>"))
+    except ScenarioError as exc:
+        raise SweepError(str(exc).splitlines()[0]) from None
     run = dict(data.get("run", {})) if isinstance(data.get("run", {}), dict) else {}
     if spec.sweep.years:
         run["years"] = spec.sweep.years
