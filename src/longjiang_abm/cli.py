@@ -103,6 +103,17 @@ def _same_run(out: Path, scenario, seed: int) -> bool:
     return meta.get("seed") == seed and meta.get("scenario") == scenario.model_dump(mode="json")
 
 
+def _year_lines(name: str, seed: int):
+    """A progress callback printing one line per simulated year (for logs and pipes)."""
+
+    def report(done: int, total: int) -> None:
+        if done % 4 == 0:
+            year = 2018 + done // 4
+            print(f"{name} seed {seed}: simulated {year} ({done} of {total} quarters)", flush=True)
+
+    return report
+
+
 def cmd_run(args) -> int:
     from .runner import run
 
@@ -129,6 +140,8 @@ def cmd_run(args) -> int:
         )
     if args.quiet:
         result = run(scenario, seed=seed)
+    elif not console.is_terminal:  # a log file or a pipe: one plain line per simulated year
+        result = run(scenario, seed=seed, progress=_year_lines(scenario.name, seed))
     else:
         with Progress(
             TextColumn(f"[bold]{scenario.name}[/] seed {seed}"),
