@@ -85,8 +85,12 @@ def income_approach(model, K_start: np.ndarray) -> float:
 
 
 def bank_book(model) -> float:
+    """Loan book against the firms' debt, relative to the book's turnover: a running sum of
+    large flows keeps their rounding error after the book has shrunk."""
     f = model.firms
-    return _rel(model.bank.loans, f.debt[f.alive_rows()].sum())
+    debt = f.debt[f.alive_rows()].sum()
+    scale = max(abs(model.bank.loans), abs(debt), 1e-6 * model.bank.turnover)
+    return _rel(model.bank.loans, debt, scale)
 
 
 def gdp(record: dict) -> float:

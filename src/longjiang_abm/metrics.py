@@ -227,6 +227,13 @@ def year_end_record(model) -> dict:
     }
 
 
+def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+    """num / den, and 0 where den is not positive (a province with no firms, employment or GDP
+    left: the KPI tables stay finite)."""
+    safe = den.where(den > 0, 1.0)
+    return (num / safe).where(den > 0, 0.0)
+
+
 def annual_kpis(quarterly: pd.DataFrame, base_gdp: float) -> pd.DataFrame:
     """The KPI table: one row per completed calendar year, columns ``KPI_COLUMNS`` (+ extras)."""
     counts = quarterly.groupby("year")["quarter"].count()
@@ -234,11 +241,12 @@ def annual_kpis(quarterly: pd.DataFrame, base_gdp: float) -> pd.DataFrame:
     quarterly = quarterly[quarterly["year"].isin(complete)]
     g = quarterly.groupby("year", sort=True)
     out = g[FLOW_COLUMNS].sum() / 1e4
-    out["secondary_share"] = out["secondary_va"] / out["gdp"]
-    out["gdp_growth"] = out["gdp"] / out["gdp"].shift(1, fill_value=base_gdp / 1e4) - 1.0
+    out["secondary_share"] = _ratio(out["secondary_va"], out["gdp"])
+    out["gdp_growth"] = _ratio(out["gdp"], out["gdp"].shift(1, fill_value=base_gdp / 1e4)) - 1.0
+    out.loc[out["gdp"].shift(1, fill_value=base_gdp / 1e4) <= 0, "gdp_growth"] = 0.0
     out["entries"] = g["entries"].sum()
     out["big_projects"] = g["big_projects"].sum()
-    out["sme_exit_rate"] = g["sme_exits"].sum() / g["smes"].mean()
+    out["sme_exit_rate"] = _ratio(g["sme_exits"].sum(), g["smes"].mean())
     out["exits"] = g["exits"].sum()
     out["capacity_utilization"] = g["capacity_utilization"].mean()
     last = g.last()
@@ -246,7 +254,7 @@ def annual_kpis(quarterly: pd.DataFrame, base_gdp: float) -> pd.DataFrame:
     out["employment"] = last["employment"]
     out["emissions"] = g["emissions"].sum()
     # yuan per worker per year: annual wage bill (10k yuan) over mean employment
-    out["avg_wage"] = g["wage_bill"].sum() / g["employment"].mean() * 1e4
+    out["avg_wage"] = _ratio(g["wage_bill"].sum(), g["employment"].mean()) * 1e4
     year_end = [c for c in KPI_COLUMNS if c in last.columns and c not in out.columns]
     for col in year_end:
         out[col] = last[col]
