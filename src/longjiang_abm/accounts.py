@@ -81,7 +81,10 @@ def income_approach(model, K_start: np.ndarray) -> float:
         + f.profit[r]
         - f.subsidy[r]
     )
-    return _rel(f.va[r].sum(), income.sum())
+    # relative to the gross flows the sums are made of (value added is revenue - materials):
+    # rounding, not a missing flow, when costs nearly cancel revenue
+    gross = np.abs(f.rev[r]).sum() + np.abs(f.mat[r]).sum() + np.abs(f.profit[r]).sum()
+    return _rel(f.va[r].sum(), income.sum(), gross)
 
 
 def bank_book(model) -> float:

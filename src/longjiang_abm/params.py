@@ -39,7 +39,7 @@ class RunParams(_Section):
     years: int = Field(5, ge=1, le=50, description="simulated years from 2019 (4 quarters each)")
     n_firms: int = Field(
         35_000,
-        ge=20,
+        ge=1,
         le=5_000_000,
         description="initial number of industrial firms (35,000 = the province's whole population)",
     )

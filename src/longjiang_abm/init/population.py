@@ -173,6 +173,8 @@ def build_population(
     price = np.ones(n)
     for s in range(n_sec):
         ix = sector == s
+        if not ix.any():  # a sector without firms (tiny populations): m = 1 - va_ratio, mu = 0
+            continue
         r, a, cc, R = rev_q[ix], A[ix], c[ix], rev_q[ix].sum()
         y = r.copy()
         for _ in range(100):
