@@ -17,6 +17,8 @@ BIG_PROJECT_OWNERSHIP = np.array([0.15, 0.15, 0.5, 0.2])
 # relative exogenous exit hazard by size class (large, medium, small, micro)
 SIZE_HAZARD = np.array([0.0, 0.25, 1.0, 1.0])
 
+MAX_ENTRY_RATE_Q = 1.0  # expected entrants a quarter, at most the sector's living firms
+
 
 def exit_firms(model) -> None:
     """Distressed firms exit unless bailed out; exiting firms are liquidated.
@@ -85,12 +87,28 @@ def enter_firms(model) -> None:
     n_s = np.bincount(s_alive, minlength=len(sec)).astype(np.float64)
     k_s = np.bincount(s_alive, weights=f.K[alive], minlength=len(sec))
     p_s = np.bincount(s_alive, weights=f.profit[alive], minlength=len(sec))
-    counts = model.k.entry_counts(
-        n_s,
-        p_s / np.maximum(k_s, 1e-9),
+    rate, response, interest_q = (
         ep.entry_rate_q * inst.entry_mult,
         ep.profit_response,
         fin.base_rate / 4.0,
+    )
+    profit_rate = p_s / np.maximum(k_s, 1e-9)
+    # expected entrants at most MAX_ENTRY_RATE_Q x the sector's living firms a quarter:
+    # rate (1 + response (pr - i)) <= MAX  <=>  pr <= i + (MAX / rate - 1) / response
+    # (binds only at extreme parameters: a sector whose capital has depreciated to almost
+    # nothing has an unbounded profit rate, and entry multiplied the population by hundreds)
+    if response > 0 and rate > 0:
+        profit_rate = np.minimum(
+            profit_rate, interest_q + (MAX_ENTRY_RATE_Q / rate - 1.0) / response
+        )
+    elif rate > MAX_ENTRY_RATE_Q:
+        rate = MAX_ENTRY_RATE_Q
+    counts = model.k.entry_counts(
+        n_s,
+        profit_rate,
+        rate,
+        response,
+        interest_q,
         model.seed,
         model.quarter,
     )
