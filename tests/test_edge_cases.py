@@ -157,13 +157,12 @@ def test_extreme_runs_are_saved_and_reread(tmp_path):
 MILLION = """
 import json, resource, sys
 sys.path.insert(0, {tests!r})
-from model_invariants import check_kpis, check_quarter
+from model_invariants import check_quarter
 from longjiang_abm import LongjiangModel
 m = LongjiangModel(seed=1, n_firms=1_000_000)
 n0 = m.firms.n_alive
 m.step()
-check_quarter(m)
-check_kpis(m)
+check_quarter(m)  # one quarter: no complete year for the annual KPIs yet
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({{"n0": n0, "n1": m.firms.n_alive, "agents": len(m.agents),
                   "capacity": m.firms.capacity, "peak_rss": rss}}))
