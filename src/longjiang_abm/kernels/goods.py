@@ -60,6 +60,8 @@ def price_and_competitiveness(
     """
     uc_bar = np.zeros(n_sec)
     tot = np.zeros(n_sec)
+    uc_sum = np.zeros(n_sec)  # unweighted, for a sector whose shares are all 0
+    count = np.zeros(n_sec)
     for i in range(n):
         if not alive[i]:
             continue
@@ -68,9 +70,13 @@ def price_and_competitiveness(
         price[i] = uc  # temporarily
         uc_bar[s] += share[i] * uc
         tot[s] += share[i]
+        uc_sum[s] += uc
+        count[s] += 1.0
     for s in range(n_sec):
         if tot[s] > 0.0:
             uc_bar[s] /= tot[s]
+        elif count[s] > 0.0:
+            uc_bar[s] = uc_sum[s] / count[s]
     for i in range(n):
         if not alive[i]:
             continue
