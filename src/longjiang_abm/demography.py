@@ -215,7 +215,9 @@ def _create(model, drawn: tuple, incentive: float) -> None:
         model.p_in[sector] * (1.0 + inst.green_cost),
         fp.materials_efficiency,
     )
-    blend = fp.cost_passthrough * uc + (1.0 - fp.cost_passthrough) * model.uc_bar[sector]
+    # a sector without incumbents has no mean unit cost (0): the entrant's own stands for it
+    uc_bar = np.where(model.uc_bar[sector] > 0, model.uc_bar[sector], uc)
+    blend = fp.cost_passthrough * uc + (1.0 - fp.cost_passthrough) * uc_bar
     subsidy = inst.output_subsidy_s[sector] * inst.eligibility_o[owner]
     price = np.where(
         sec.raw[sector], model.env.p_raw[sector], (1.0 + cal.mu[sector]) * blend * (1 - subsidy)
