@@ -9,10 +9,9 @@ from longjiang_abm import LongjiangModel
 from longjiang_abm.agents import Firm
 from longjiang_abm.state import FIRM_COLUMNS
 
-# KPI / quarterly columns that are fractions of a whole (not pillar_va_share: value added can
-# be negative when costs exceed revenue, so a ratio of value added is not bounded)
+# KPI / quarterly columns that are fractions of a whole (not secondary_share or pillar_va_share:
+# value added can be negative when costs exceed revenue, so a ratio of value added is not bounded)
 SHARE_COLUMNS = (
-    "secondary_share",
     "soe_output_share",
     "private_output_share",
     "foreign_output_share",

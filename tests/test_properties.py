@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from longjiang_abm import LongjiangModel
 from longjiang_abm.params import PolicyLevers, Scenario
 
-EXAMPLES = 30
+EXAMPLES = 200
 QUARTERS = 40
 POPULATION_LIMIT_FACTOR = 200  # see the test: a population 200 times its start stops a run
 SKIPPED_SECTIONS = ("run", "tables", "policy")  # run: drawn below; policy: PolicyLevers
