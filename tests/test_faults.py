@@ -86,3 +86,19 @@ def test_a_damaged_result_file_is_detected_not_read(saved, tmp_path, name, damag
         (copy / name).write_bytes(data[:i] + bytes([data[i] ^ 0xFF]) + data[i + 1 :])
     with pytest.raises(ResultsError, match=name):
         read_results(copy)
+
+
+def test_a_signal_inside_compiled_code_is_still_an_interrupt():
+    """A signal landing in a numba callback reaches Python as a SystemError caused by the
+    KeyboardInterrupt (seen in CI): it is recognised as the interrupt."""
+    from longjiang_abm.interrupts import Terminated, exit_status, interrupt_cause
+
+    try:
+        try:
+            raise Terminated()
+        except Terminated as inner:
+            raise SystemError("returned a result with an exception set") from inner
+    except SystemError as exc:
+        found = interrupt_cause(exc)
+    assert isinstance(found, Terminated) and exit_status(found) == 143
+    assert interrupt_cause(SystemError("unrelated")) is None

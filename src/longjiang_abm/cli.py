@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
-from .interrupts import exit_status, terminate_as_interrupt
+from .interrupts import exit_status, interrupt_cause, terminate_as_interrupt
 from .io import OutputExistsError
 from .params import ScenarioError, load_scenario
 
@@ -217,6 +217,12 @@ def _dispatch(args) -> int:
     except KeyboardInterrupt as exc:
         Console(stderr=True, soft_wrap=True).print("interrupted: no result files were written")
         return exit_status(exc)
+    except SystemError as exc:  # the signal landed inside a numba callback
+        interrupt = interrupt_cause(exc)
+        if interrupt is None:
+            raise
+        Console(stderr=True, soft_wrap=True).print("interrupted: no result files were written")
+        return exit_status(interrupt)
     return 1
 
 

@@ -38,9 +38,21 @@ def terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def interrupt_cause(exc: BaseException) -> KeyboardInterrupt | None:
+    """The KeyboardInterrupt behind ``exc``, if any: a signal that lands inside a callback of
+    compiled code (numba) reaches Python as a SystemError caused by it."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def exit_status(exc: KeyboardInterrupt) -> int:
     """128 + the signal that stopped the command (SIGINT for a plain KeyboardInterrupt)."""
     return 128 + int(getattr(exc, "signum", signal.SIGINT))
 
 
-__all__ = ["Terminated", "exit_status", "terminate_as_interrupt"]
+__all__ = ["Terminated", "exit_status", "interrupt_cause", "terminate_as_interrupt"]
