@@ -1,19 +1,22 @@
 """Sweeps on a real Dask LocalCluster (2 worker processes over TCP), small populations.
 
 Covers: grid and Sobol sweeps with their analysis files; identical values from the local and
-the dask executors; a sweep process killed part-way and resumed; a worker process killed
+the dask executors; a sweep process killed three times at random moments and resumed; a
+damaged (truncated or altered) run file set aside and run again; a worker process killed
 mid-run; a failing run retried once then recorded; job scripts for SLURM and PBS; the
 job-array worker.
 """
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -221,41 +224,88 @@ def slow_reference(cluster, folder):
     return path, frame(out)
 
 
-def test_killed_sweep_resumes_to_exactly_the_uninterrupted_rows(slow_reference, folder):
+def _run_files(out: Path) -> dict[str, tuple[int, int]]:
+    """run_id -> (inode, mtime) of each finished run file: changes if the run is redone."""
+    return {
+        p.stem: (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in (Path(out) / "runs").glob("[!.]*.parquet")
+    }
+
+
+def test_a_sweep_killed_three_times_at_random_moments_loses_and_repeats_nothing(
+    slow_reference, folder
+):
+    """SIGKILL to the sweep and its workers (like a wall-time limit) at three random moments
+    (seeded), each session resumed; then every design point has exactly its replications,
+    bit for bit the uninterrupted rows, and no finished run was ever run again."""
     path, reference = slow_reference
     out = folder / "slow_killed"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "longjiang_abm", "sweep", str(path), "--workers", "2",
-         "--quiet", "--out", str(out)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: the sweep and its workers
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 240
-        while len(store.finished_ids(out)) < 2:
-            assert proc.poll() is None, "the sweep ended before it could be killed"
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)  # like a wall-time limit: everything at once
-        proc.wait(timeout=60)
-    at_kill = store.finished_ids(out)
-    assert 2 <= len(at_kill) < 16
-    with pytest.raises(SweepError, match="--resume"):  # without --resume it is protected
-        run_sweep(path, out, plan_only=True)
+    rng = np.random.default_rng(20190226)
+    kept: dict[str, tuple[int, int]] = {}
+    counts = []
+    for session in range(3):
+        resume = ["--resume"] if session else []
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "longjiang_abm", "sweep", str(path), "--workers", "2",
+             "--quiet", "--out", str(out), *resume],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: the sweep and its workers
+        )  # fmt: skip
+        target = len(store.finished_ids(out)) + int(rng.integers(1, 3))
+        delay = float(rng.uniform(0.0, 0.3))
+        try:
+            deadline = time.monotonic() + 240
+            while len(store.finished_ids(out)) < target and proc.poll() is None:
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+            time.sleep(delay)  # a random moment: between runs, mid-run or mid-write
+        finally:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=60)
+        files = _run_files(out)
+        assert all(files.get(rid) == stamp for rid, stamp in kept.items()), "a run was redone"
+        kept = files
+        counts.append(len(files))
+        if session == 0:
+            with pytest.raises(SweepError, match="--resume"):  # without --resume: protected
+                run_sweep(path, out, plan_only=True)
+    assert 0 < counts[0] < 16, counts  # the first kill landed part-way
     p = longjiang("sweep", str(path), "--workers", "2", "--out", str(out), "--resume")
     assert p.returncode == 0, p.stderr
-    text = " ".join(p.stdout.split())
-    assert "16 of 16 runs finished" in text
+    assert "16 of 16 runs finished" in " ".join(p.stdout.split())
+    assert all(_run_files(out).get(rid) == stamp for rid, stamp in kept.items())
     resumed = frame(out)
     assert not resumed.duplicated(["run_id", "year"]).any()
+    assert (resumed.groupby("point")["run_id"].nunique() == 2).all()  # replications = 2
     pd.testing.assert_frame_equal(resumed, reference)
     m = json.loads((out / "manifest.json").read_text())
-    assert [s["resume"] for s in m["sessions"]] == [False, True]
+    assert [s["resume"] for s in m["sessions"]] == [False, True, True, True]
     # a finished sweep resumed again runs nothing (and starts no cluster)
     s = run_sweep(path, out, resume=True, progress=False)
     assert (s.finished_before, s.done, s.planned) == (16, 0, 16)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip"])
+def test_a_damaged_run_file_is_never_read_and_is_run_again(grid_local, cluster, folder, damage):
+    path, done = grid_local
+    out = folder / f"grid_{damage}"
+    shutil.copytree(done, out)
+    victim = sorted((out / "runs").glob("*.parquet"))[3]
+    data = victim.read_bytes()
+    if damage == "truncate":
+        victim.write_bytes(data[: len(data) // 2])
+    else:  # one byte changed, same size
+        i = len(data) // 2
+        victim.write_bytes(data[:i] + bytes([data[i] ^ 0x01]) + data[i + 1 :])
+    p = longjiang("analyze", str(out))
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert victim.name in p.stderr and "--resume" in p.stderr
+    s = run_sweep(path, out, client=cluster, resume=True, progress=False)
+    assert (s.finished_before, s.done, s.failed) == (7, 1, 0)
+    assert len(list((out / store.CORRUPT).iterdir())) == 1  # set aside, not deleted
+    pd.testing.assert_frame_equal(frame(out), frame(done))
+    assert store.check_runs(out) == (set(store.finished_ids(out)), {})
 
 
 def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(slow_reference, cluster, folder):

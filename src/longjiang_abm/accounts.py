@@ -99,7 +99,7 @@ def firm_net_worth(model, mask: np.ndarray) -> float:
 def income_approach(model, mask: np.ndarray) -> float:
     f = model.firms
     delta = model.scenario.firms.depreciation_q
-    va = income = 0.0
+    va = income = gross = 0.0
     for b, m in _blocks(mask):
         va += np.sum(f.va[b], where=m)
         parts = (
@@ -112,12 +112,19 @@ def income_approach(model, mask: np.ndarray) -> float:
             - f.subsidy[b]
         )
         income += np.sum(parts, where=m)
-    return _rel(va, income)
+        gross += np.sum(np.abs(f.rev[b]) + np.abs(f.mat[b]) + np.abs(f.profit[b]), where=m)
+    # relative to the gross flows the sums are made of (value added is revenue - materials):
+    # rounding, not a missing flow, when costs nearly cancel revenue
+    return _rel(va, income, gross)
 
 
 def bank_book(model) -> float:
+    """Loan book against the firms' debt, relative to the book's turnover: a running sum of
+    large flows keeps their rounding error after the book has shrunk."""
     f = model.firms
-    return _rel(model.bank.loans, np.sum(f.debt[: f.n], where=f.alive[: f.n]))
+    debt = np.sum(f.debt[: f.n], where=f.alive[: f.n])
+    scale = max(abs(model.bank.loans), abs(debt), 1e-6 * model.bank.turnover)
+    return _rel(model.bank.loans, debt, scale)
 
 
 def gdp(record: dict) -> float:

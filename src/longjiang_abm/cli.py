@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
+from .interrupts import exit_status, interrupt_cause, terminate_as_interrupt
 from .io import OutputExistsError
 from .params import ScenarioError, load_scenario
 
@@ -110,6 +111,17 @@ def _same_run(out: Path, scenario, seed: int) -> bool:
     return meta.get("seed") == seed and meta.get("scenario") == scenario.model_dump(mode="json")
 
 
+def _year_lines(name: str, seed: int):
+    """A progress callback printing one line per simulated year (for logs and pipes)."""
+
+    def report(done: int, total: int) -> None:
+        if done % 4 == 0:
+            year = 2018 + done // 4
+            print(f"{name} seed {seed}: simulated {year} ({done} of {total} quarters)", flush=True)
+
+    return report
+
+
 def cmd_run(args) -> int:
     from .runner import run
 
@@ -136,6 +148,8 @@ def cmd_run(args) -> int:
         )
     if args.quiet:
         result = run(scenario, seed=seed)
+    elif not console.is_terminal:  # a log file or a pipe: one plain line per simulated year
+        result = run(scenario, seed=seed, progress=_year_lines(scenario.name, seed))
     else:
         with Progress(
             TextColumn(f"[bold]{scenario.name}[/] seed {seed}"),
@@ -228,6 +242,12 @@ def cmd_bench(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    args.argv = list(argv if argv is not None else sys.argv[1:])[1:]  # after the command
+    with terminate_as_interrupt():
+        return _dispatch(args)
+
+
+def _dispatch(args) -> int:
     try:
         if args.command == "run":
             return cmd_run(args)
@@ -242,7 +262,6 @@ def main(argv: list[str] | None = None) -> int:
 
             if args.seeds < 1 or args.years < 7 or (args.firms is not None and args.firms < 20):
                 raise UserError("validate: needs --seeds >= 1, --years >= 7, --firms >= 20")
-            args.argv = list(argv if argv is not None else sys.argv[1:])[1:]
             return cmd_validate(args, console)
         if args.command in ("sweep", "analyze"):
             from .sweep import commands
@@ -252,9 +271,15 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, UserError, OutputExistsError) as exc:
         Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {exc}", highlight=False)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         Console(stderr=True, soft_wrap=True).print("interrupted: no result files were written")
-        return 130
+        return exit_status(exc)
+    except SystemError as exc:  # the signal landed inside a numba callback
+        interrupt = interrupt_cause(exc)
+        if interrupt is None:
+            raise
+        Console(stderr=True, soft_wrap=True).print("interrupted: no result files were written")
+        return exit_status(interrupt)
     return 1
 
 

@@ -17,6 +17,8 @@ BIG_PROJECT_OWNERSHIP = np.array([0.15, 0.15, 0.5, 0.2])
 # relative exogenous exit hazard by size class (large, medium, small, micro)
 SIZE_HAZARD = np.array([0.0, 0.25, 1.0, 1.0])
 
+MAX_ENTRY_RATE_Q = 1.0  # expected entrants a quarter, at most the sector's living firms
+
 
 def exit_firms(model) -> None:
     """Distressed firms exit unless bailed out; exiting firms are liquidated.
@@ -84,12 +86,29 @@ def enter_firms(model) -> None:
             f.n, f.alive, f.sector, f.park, f.K, f.profit, f.Y, f.A, f.q, len(sec), len(model.parks)
         )
     )
-    counts = model.k.entry_counts(
-        c.by_s[0],
-        c.by_s[2] / np.maximum(c.by_s[1], 1e-9),
+    n_s, k_s, p_s = c.by_s[0], c.by_s[1], c.by_s[2]
+    rate, response, interest_q = (
         ep.entry_rate_q * inst.entry_mult,
         ep.profit_response,
         fin.base_rate / 4.0,
+    )
+    profit_rate = p_s / np.maximum(k_s, 1e-9)
+    # expected entrants at most MAX_ENTRY_RATE_Q x the sector's living firms a quarter:
+    # rate (1 + response (pr - i)) <= MAX  <=>  pr <= i + (MAX / rate - 1) / response
+    # (binds only at extreme parameters: a sector whose capital has depreciated to almost
+    # nothing has an unbounded profit rate, and entry multiplied the population by hundreds)
+    if response > 0 and rate > 0:
+        profit_rate = np.minimum(
+            profit_rate, interest_q + (MAX_ENTRY_RATE_Q / rate - 1.0) / response
+        )
+    elif rate > MAX_ENTRY_RATE_Q:
+        rate = MAX_ENTRY_RATE_Q
+    counts = model.k.entry_counts(
+        n_s,
+        profit_rate,
+        rate,
+        response,
+        interest_q,
         model.seed,
         model.quarter,
     )
@@ -209,7 +228,9 @@ def _create(model, c: Census, drawn: tuple, incentive: float) -> None:
         cal.m[sector],
         model.p_in[sector] * (1.0 + inst.green_cost),
     )
-    blend = fp.cost_passthrough * uc + (1.0 - fp.cost_passthrough) * model.uc_bar[sector]
+    # a sector without incumbents has no mean unit cost (0): the entrant's own stands for it
+    uc_bar = np.where(model.uc_bar[sector] > 0, model.uc_bar[sector], uc)
+    blend = fp.cost_passthrough * uc + (1.0 - fp.cost_passthrough) * uc_bar
     subsidy = inst.output_subsidy_s[sector] * inst.eligibility_o[owner]
     price = np.where(
         sec.raw[sector], model.env.p_raw[sector], (1.0 + cal.mu[sector]) * blend * (1 - subsidy)

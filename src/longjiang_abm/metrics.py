@@ -204,7 +204,7 @@ def quarter_record(model) -> dict:
         "ownership_neutrality": gov.policy.ownership_neutrality,
         "park_coconstruction": gov.policy.park_coconstruction,
         "park_output_share": _ratio(fl["rev_park"], rev),
-        "park_infrastructure": float(model.parks.infra.mean()),
+        "park_infrastructure": float(model.parks.infra.mean()) if len(model.parks) else 0.0,
         "local_processing_share": _local_processing(model),
         "rd_intensity": fl["rd"] / max(rev, 1e-9),
         "digital_level": st["dig"] / st["firms"] if st["firms"] else 0.0,
@@ -266,6 +266,13 @@ def year_end_record(model) -> dict:
     }
 
 
+def _series_ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+    """num / den, and 0 where den is not positive (a province with no firms, employment or GDP
+    left: the KPI tables stay finite)."""
+    safe = den.where(den > 0, 1.0)
+    return (num / safe).where(den > 0, 0.0)
+
+
 def annual_kpis(quarterly: pd.DataFrame, base_gdp: float) -> pd.DataFrame:
     """The KPI table: one row per completed calendar year, columns ``KPI_COLUMNS`` (+ extras)."""
     counts = quarterly.groupby("year")["quarter"].count()
@@ -273,11 +280,14 @@ def annual_kpis(quarterly: pd.DataFrame, base_gdp: float) -> pd.DataFrame:
     quarterly = quarterly[quarterly["year"].isin(complete)]
     g = quarterly.groupby("year", sort=True)
     out = g[FLOW_COLUMNS].sum() / 1e4
-    out["secondary_share"] = out["secondary_va"] / out["gdp"]
-    out["gdp_growth"] = out["gdp"] / out["gdp"].shift(1, fill_value=base_gdp / 1e4) - 1.0
+    out["secondary_share"] = _series_ratio(out["secondary_va"], out["gdp"])
+    out["gdp_growth"] = (
+        _series_ratio(out["gdp"], out["gdp"].shift(1, fill_value=base_gdp / 1e4)) - 1.0
+    )
+    out.loc[out["gdp"].shift(1, fill_value=base_gdp / 1e4) <= 0, "gdp_growth"] = 0.0
     out["entries"] = g["entries"].sum()
     out["big_projects"] = g["big_projects"].sum()
-    out["sme_exit_rate"] = g["sme_exits"].sum() / g["smes"].mean()
+    out["sme_exit_rate"] = _series_ratio(g["sme_exits"].sum(), g["smes"].mean())
     out["exits"] = g["exits"].sum()
     out["capacity_utilization"] = g["capacity_utilization"].mean()
     last = g.last()
@@ -285,7 +295,7 @@ def annual_kpis(quarterly: pd.DataFrame, base_gdp: float) -> pd.DataFrame:
     out["employment"] = last["employment"]
     out["emissions"] = g["emissions"].sum()
     # yuan per worker per year: annual wage bill (10k yuan) over mean employment
-    out["avg_wage"] = g["wage_bill"].sum() / g["employment"].mean() * 1e4
+    out["avg_wage"] = _series_ratio(g["wage_bill"].sum(), g["employment"].mean()) * 1e4
     year_end = [c for c in KPI_COLUMNS if c in last.columns and c not in out.columns]
     for col in year_end:
         out[col] = last[col]

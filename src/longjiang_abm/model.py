@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import mesa
 import numpy as np
 
@@ -20,10 +22,11 @@ from .markets.credit import clear_credit
 from .markets.goods import clear_goods, set_prices
 from .markets.labour import adjust_wages_and_supply, clear_labour
 from .memory import map_large_arrays, pace_full_collections, release_free_heap
-from .params import PolicyParams, Scenario
+from .params import PolicyParams, Scenario, load_scenario
 from .rng import normal_py
 from .sectors import load_sectors
 from .state import LOCAL_SOE
+from .table_checks import check_tables
 from .threads import resolve as resolve_threads
 from .threads import use as use_threads
 
@@ -49,7 +52,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
 
     def __init__(
         self,
-        scenario: Scenario | None = None,
+        scenario: Scenario | str | Path | None = None,
         *,
         seed: int = 0,
         n_firms: int | None = None,
@@ -59,7 +62,14 @@ class LongjiangModel(StrongRegistry, mesa.Model):
     ):
         super().__init__(seed=seed)
         self._strong_registry()  # model.agents without weak references (agents/registry.py)
-        scenario = scenario if scenario is not None else Scenario()
+        if isinstance(scenario, str | Path):
+            scenario = load_scenario(scenario)  # a TOML file: checked, ScenarioError if wrong
+        elif scenario is None:
+            scenario = Scenario()
+        elif not isinstance(scenario, Scenario):
+            raise TypeError(
+                f"scenario: expected a Scenario, a TOML file path or None, not {type(scenario)}"
+            )
         run = scenario.run
         if n_firms is not None or backend is not None:
             run = run.model_validate(
@@ -80,10 +90,13 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         if run.n_firms >= 100_000:  # memory.py
             map_large_arrays()  # population-sized temporaries go back to the OS
             pace_full_collections()  # fewer scans of a million agents by the GC
-        self.sectors = load_sectors()
-        self.prefectures = load_prefectures(scenario.calibration.average_wage_2018)
-        self.suit = load_sector_prefecture(self.sectors, self.prefectures)
-        self.parks = load_parks(self.sectors, self.prefectures, run.n_firms / 35_000)
+        tables = scenario.tables.dir or None  # None: the packaged tables
+        if tables is not None:
+            check_tables(tables)
+        self.sectors = load_sectors(tables)
+        self.prefectures = load_prefectures(scenario.calibration.average_wage_2018, tables)
+        self.suit = load_sector_prefecture(self.sectors, self.prefectures, tables)
+        self.parks = load_parks(self.sectors, self.prefectures, run.n_firms / 35_000, tables)
         self.firms, self.cal, self.scale = build_population(
             scenario, self.sectors, self.prefectures, self.suit, self.parks, self.seed
         )
@@ -134,7 +147,9 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         set_prices(self)
         self._calibrate_defence_procurement()
         w = np.bincount(f.sector[:n], weights=f.share[:n] * f.E[:n], minlength=len(sec))
-        self.e_bar0 = w / np.bincount(f.sector[:n], weights=f.share[:n], minlength=len(sec))
+        s_share = np.bincount(f.sector[:n], weights=f.share[:n], minlength=len(sec))
+        # a sector without firms (tiny populations) has no 2018 mean: 1 (its demand0 is 0)
+        self.e_bar0 = np.divide(w, s_share, out=np.ones(len(sec)), where=s_share > 0)
         labour = np.bincount(f.pref[:n], weights=f.L[:n], minlength=len(self.prefectures))
         self.prefectures.labour_pool = labour * (1.0 + self.scenario.calibration.labour_slack)
         self.prefectures.labour_supply = self.prefectures.labour_pool.copy()

@@ -19,7 +19,7 @@ from pydantic import (
     Field,
     ValidationError,
     create_model,
-    model_validator,
+    field_validator,
 )
 
 
@@ -39,7 +39,7 @@ class RunParams(_Section):
     years: int = Field(5, ge=1, le=50, description="simulated years from 2019 (4 quarters each)")
     n_firms: int = Field(
         35_000,
-        ge=20,
+        ge=1,
         le=5_000_000,
         description="initial number of industrial firms (35,000 = the province's whole population)",
     )
@@ -496,12 +496,15 @@ class PolicyParams(PolicyLevers):
         (), description="changes of levers from a given year on, in increasing year order"
     )
 
-    @model_validator(mode="after")
-    def _check(self) -> PolicyParams:
-        years = [e.year for e in self.schedule]
+    @field_validator("schedule")
+    @classmethod
+    def _years_increase(cls, schedule: tuple) -> tuple:
+        years = [e.year for e in schedule]
         if years != sorted(years) or len(set(years)) != len(years):
-            raise ValueError(f"schedule years must increase strictly, got {years}")
-        return self
+            raise ValueError(
+                f"the entries' years must increase strictly from one entry to the next, got {years}"
+            )
+        return schedule
 
     def at_year(self, year: int) -> PolicyParams:
         """The levers in force in ``year``: the base values overridden by schedule entries."""
@@ -512,8 +515,23 @@ class PolicyParams(PolicyLevers):
         return PolicyParams(**values)
 
 
+class TablesParams(_Section):
+    dir: str = Field(
+        "",
+        description="folder whose sectors.csv, prefectures.csv, sector_prefecture.csv, parks.csv "
+        "or backbone_firms.csv replace the packaged tables ('' = the packaged tables; a "
+        "relative path is relative to the scenario file)",
+    )
+
+
 class Scenario(_Section):
-    name: str = Field("baseline", description="scenario name, used in output folder names")
+    name: str = Field(
+        "baseline",
+        pattern=r"^\w[\w.-]*$",
+        max_length=100,
+        description="scenario name, used in output folder names (letters, digits, _ . -; "
+        "starting with a letter or digit)",
+    )
     description: str = Field("2018 practice continued", description="what the scenario represents")
     run: RunParams = RunParams()
     environment: EnvironmentParams = EnvironmentParams()
@@ -524,6 +542,7 @@ class Scenario(_Section):
     instruments: InstrumentParams = InstrumentParams()
     calibration: CalibrationParams = CalibrationParams()
     policy: PolicyParams = PolicyParams()
+    tables: TablesParams = TablesParams()
 
 
 def _describe_error(err: dict, source: str) -> str:
@@ -531,12 +550,14 @@ def _describe_error(err: dict, source: str) -> str:
     if err["type"] == "extra_forbidden":
         known = _known_keys(err["loc"][:-1])
         return f"{source}: unknown key '{key}'" + (f"; allowed keys: {known}" if known else "")
-    text = f"{source}: key '{key}': {err['msg']}"
-    if "input" in err and not isinstance(err["input"], dict):
+    text = f"{source}: key '{key}': {err['msg'].removeprefix('Value error, ')}"
+    if "input" in err and not isinstance(err["input"], dict | list | tuple):
         text += f" (got {err['input']!r})"
     allowed = _allowed_range(err["loc"])
     if allowed:
         text += f"; allowed range {allowed}"
+    if err["type"] == "string_pattern_mismatch":
+        text += "; allowed: letters, digits, '_', '.' and '-', starting with a letter or digit"
     return text
 
 
@@ -582,22 +603,47 @@ def _allowed_range(loc: tuple) -> str | None:
 def validate_scenario(data: dict, source: str = "<scenario>") -> Scenario:
     """Build a Scenario from nested dict ``data``; raise ScenarioError naming file and key."""
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         lines = [_describe_error(e, source) for e in exc.errors()]
         raise ScenarioError("\n".join(lines)) from None
+    if scenario.tables.dir:
+        from .table_checks import check_tables
+
+        try:
+            check_tables(scenario.tables.dir)
+        except ScenarioError as exc:
+            raise type(exc)(f"{source}: key 'tables.dir': {exc}") from None
+    return scenario
 
 
-def read_toml(path: str | Path) -> dict:
-    """Read a TOML scenario file as data (nothing in it is executed)."""
+def resolve_tables_dir(data: dict, path: Path) -> dict:
+    """``data`` with a relative ``[tables] dir`` made relative to the scenario file's folder."""
+    tables = data.get("tables")
+    if isinstance(tables, dict) and isinstance(tables.get("dir"), str) and tables["dir"]:
+        d = Path(tables["dir"]).expanduser()
+        if not d.is_absolute():
+            d = (path.parent / d).resolve()
+        data = {**data, "tables": {**tables, "dir": str(d)}}
+    return data
+
+
+def read_toml(path: str | Path, kind: str = "scenario") -> dict:
+    """Read a TOML ``kind`` file (scenario, sweep) as data: nothing in it is executed."""
     path = Path(path)
+    if path.is_dir():
+        raise ScenarioError(f"{path}: is a folder; expected a {kind} TOML file")
     if not path.is_file():
-        raise ScenarioError(f"{path}: scenario file not found")
+        raise ScenarioError(f"{path}: {kind} file not found")
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: TOML syntax error: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text (byte {exc.start}); expected TOML") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read ({exc.strerror})") from None
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
@@ -629,7 +675,7 @@ def apply_overrides(data: dict, overrides: list[str] | None) -> dict:
 
 def load_scenario(path: str | Path | None = None, overrides: list[str] | None = None) -> Scenario:
     """Load a scenario TOML file (None = the packaged baseline) with ``--set`` overrides."""
-    data = read_toml(path) if path is not None else {}
+    data = resolve_tables_dir(read_toml(path), Path(path)) if path is not None else {}
     source = str(path) if path is not None else "<baseline>"
     if overrides:
         data = apply_overrides(data, overrides)

@@ -8,8 +8,10 @@ The table is ``tables/sectors.csv``; its columns are documented in docs/ODD.md.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,8 +20,12 @@ PRIMARY = -2  # raw_input code for the (exogenous) primary sector
 NO_INPUT = -1
 
 
-def read_table(name: str) -> pd.DataFrame:
-    """A packaged CSV table from ``longjiang_abm/tables``."""
+def read_table(name: str, folder: str | Path | None = None) -> pd.DataFrame:
+    """A CSV table: ``folder/name`` if ``folder`` holds it (a scenario's ``[tables] dir``),
+    else the packaged one from ``longjiang_abm/tables``. Check tables first
+    (``table_checks.check_tables``): this only reads them."""
+    if folder and (Path(folder) / name).is_file():
+        return pd.read_csv(io.BytesIO((Path(folder) / name).read_bytes()), keep_default_na=False)
     with resources.files("longjiang_abm.tables").joinpath(name).open("rb") as fh:
         return pd.read_csv(fh, keep_default_na=False)
 
@@ -52,8 +58,8 @@ class SectorTable:
         return self.keys.index(key)
 
 
-def load_sectors() -> SectorTable:
-    df = read_table("sectors.csv")
+def load_sectors(folder: str | Path | None = None) -> SectorTable:
+    df = read_table("sectors.csv", folder)
     keys = tuple(df["key"])
     chains = tuple(dict.fromkeys(df["chain"]))
 

@@ -13,12 +13,14 @@ class Bank(mesa.Agent):
     Equity:     equity <- equity + interest - write-offs - dividends, where write-offs are the
                 exiting firms' debt not recovered from liquidation or loan guarantees
     The loan book is kept from the bank's own flows; ``accounts.bank_book`` verifies it equals
-    the firms' debt.
+    the firms' debt. ``turnover`` (the initial book plus every flow through it, in absolute
+    value) bounds the rounding error the running sum can accumulate.
     """
 
     def __init__(self, model, loans: float, equity: float):
         super().__init__(model)
         self.loans = loans
+        self.turnover = abs(loans)
         self.equity = equity
         self.interest = 0.0
         self.new_loans = 0.0
@@ -35,16 +37,19 @@ class Bank(mesa.Agent):
         self.repayments = repayments
         self.interest = interest
         self.loans += new_loans - repayments
+        self.turnover += abs(new_loans) + abs(repayments)
 
     def book_exits(self, debt: float, recovered: float) -> None:
         """Exiting firms' debt leaves the book; what is not recovered is written off."""
         self.loans -= debt
+        self.turnover += abs(debt)
         self.recovered = recovered
         self.writeoffs = debt - recovered
 
     def book_entry_loans(self, loans: float) -> None:
         self.new_loans += loans
         self.loans += loans
+        self.turnover += abs(loans)
 
     def close_quarter(self) -> None:
         profit = self.interest - self.writeoffs

@@ -55,6 +55,10 @@ class Government(mesa.Agent):
         p = self.model.parks
         f = self.model.scenario.fiscal
         unit = 1e4 * self.model.scale / 4.0
+        if len(p) == 0:  # a scenario without parks: nothing to fund
+            p.funds = p.funds_province = np.zeros(0)
+            self.park_funds = 0.0
+            return
         local = f.park_funds_local * unit * p.capacity0 / p.capacity0.sum()
         w = p.output + p.output.mean()
         w = w / w.sum() if w.sum() > 0 else np.full(len(p), 1.0 / len(p))

@@ -77,7 +77,7 @@ def build_population(
     n_sec = len(sectors)
 
     # 1. backbone firms --------------------------------------------------------------------
-    bb = read_table("backbone_firms.csv")
+    bb = read_table("backbone_firms.csv", sc.tables.dir or None)
     if n_firms < 2 * len(bb):
         bb = bb.iloc[:0]
     b_sector = np.array([sectors.index(s) for s in bb["sector"]], dtype=np.int64)
@@ -174,6 +174,8 @@ def build_population(
     price = np.ones(n)
     for s in range(n_sec):
         ix = sector == s
+        if not ix.any():  # a sector without firms (tiny populations): m = 1 - va_ratio, mu = 0
+            continue
         r, a, cc, R = rev_q[ix], A[ix], c[ix], rev_q[ix].sum()
         y = r.copy()
         for _ in range(100):

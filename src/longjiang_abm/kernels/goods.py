@@ -66,13 +66,20 @@ def price_and_competitiveness(
             price[i] = uc  # temporarily
     uc_bar = np.zeros(n_sec)  # sums in row order: independent of the thread count
     tot = np.zeros(n_sec)
+    uc_sum = np.zeros(n_sec)  # unweighted, for a sector whose shares are all 0
+    count = np.zeros(n_sec)
     for i in range(n):
         if alive[i]:
-            uc_bar[sector[i]] += share[i] * price[i]
-            tot[sector[i]] += share[i]
+            s = sector[i]
+            uc_bar[s] += share[i] * price[i]
+            tot[s] += share[i]
+            uc_sum[s] += price[i]
+            count[s] += 1.0
     for s in range(n_sec):
         if tot[s] > 0.0:
             uc_bar[s] /= tot[s]
+        elif count[s] > 0.0:
+            uc_bar[s] = uc_sum[s] / count[s]
     for i in prange(n):
         if not alive[i]:
             continue

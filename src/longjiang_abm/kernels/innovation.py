@@ -134,8 +134,8 @@ def innovate(
     U(0, step_a) to ln A_i and, independently drawn, U(0, step_q) to ln q_i.
     Shocks and drift:  ln A_i += drift_s + sd_a eps_i,   eps_i ~ N(0, 1).
     Spillovers (location l, sector s), with the park bonus b_i = 1 + park_bonus infra_k:
-        ln A_i += b_i beta_m  y_ls / (y_ls + y_half_s)  max(0, lnA_ls - ln A_i)     (Marshall)
-        ln A_i += b_i beta_j  div_l                     max(0, lnA_l  - ln A_i)     (Jacobs)
+        ln A_i += min(1, b_i beta_m y_ls / (y_ls + y_half_s)) max(0, lnA_ls - ln A_i)  (Marshall)
+        ln A_i += min(1, b_i beta_j div_l)                    max(0, lnA_l  - ln A_i)  (Jacobs)
     Supplier links (small and micro firms, prefecture p, chain c):
         ln A_i += large_small max(0, lnA_big_pc - ln A_i)
     Digital upgrade with probability p_digital: dig_i += 0.1 (at most 1),
@@ -157,9 +157,11 @@ def innovate(
         loc = park[i] if park[i] >= 0 else n_parks + pref[i]
         bonus = 1.0 + park_bonus * infra[park[i]] if park[i] >= 0 else 1.0
         yls = y_loc[loc, s]
+        # catch-up coefficients at most 1: a firm reaches the frontier, never overshoots it
         if yls > 0.0:
-            la += bonus * beta_m * yls / (yls + y_half[s]) * max(0.0, lna_loc[loc, s] - la)
-        la += bonus * beta_j * div[loc] * max(0.0, lna_l[loc] - la)
+            k_m = min(1.0, bonus * beta_m * yls / (yls + y_half[s]))
+            la += k_m * max(0.0, lna_loc[loc, s] - la)
+        la += min(1.0, bonus * beta_j * div[loc]) * max(0.0, lna_l[loc] - la)
         c = chain[s]
         if large_small > 0.0 and size[i] >= 2 and y_big[pref[i], c] > 0.0:
             la += large_small * max(0.0, lna_big[pref[i], c] - la)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+MIN_WAGE_FACTOR = 0.5  # largest fall of a prefecture's wage in one quarter: to half
+MAX_WAGE_FACTOR = 2.0  # largest rise in one quarter: to double
+
 
 def clear_labour(model) -> None:
     """Hire: each prefecture's firms get fill_p = min(1, LS_p / LD_p) of the labour they want.
@@ -23,7 +26,7 @@ def clear_labour(model) -> None:
 def adjust_wages_and_supply(model) -> None:
     """Wages follow tightness; the labour force shrinks with natural decline and migration.
 
-        w_p <- w_p (1 + k g_w / 4 + a (LD_p / LS_p - 1 / (1 + slack)))
+        w_p <- w_p clip(1 + k g_w / 4 + a (LD_p / LS_p - 1 / (1 + slack)), 1/2, 2)
         pool_p <- pool_p (1 + n / 4 - m max(0, (w_nat - w_p) / w_nat) / 4)
     with g_w national wage growth, k the wage pass-through, a the wage adjustment, n natural
     increase and m the migration response (all per year).
@@ -33,7 +36,10 @@ def adjust_wages_and_supply(model) -> None:
     ratio = p.labour_demand / np.maximum(p.labour_supply, 1e-9)
     tight = ratio - 1.0 / (1.0 + cal.labour_slack)
     trend = cal.wage_passthrough * env.national_wage_growth / 4.0
-    p.wage = p.wage * (1.0 + trend + cal.wage_adjustment * tight)
+    # a wage at most halves or doubles in a quarter (with a large wage_adjustment the linear rule
+    # turns wages negative when labour demand collapses, and overflows when supply vanishes)
+    factor = 1.0 + trend + cal.wage_adjustment * tight
+    p.wage = p.wage * np.clip(factor, MIN_WAGE_FACTOR, MAX_WAGE_FACTOR)
     gap = np.maximum(0.0, (model.env.national_wage - p.wage) / model.env.national_wage)
     p.labour_pool = p.labour_pool * (
         1.0 + env.natural_increase / 4.0 - env.migration_response * gap / 4.0

@@ -73,8 +73,8 @@ def _plt():
 def load(out: Path) -> tuple[dict, pd.DataFrame]:
     """The manifest and one row per (design point, replicate, year) of the finished runs."""
     out = Path(out)
-    if not (out / store.MANIFEST).exists():
-        raise SweepError(f"{out}: no manifest.json here; is this a sweep folder?")
+    if not out.is_dir():
+        raise SweepError(f"{out}: no such sweep folder")
     manifest = store.read_manifest(out)
     df = store.read_runs(out, manifest)
     if df.empty:

@@ -48,10 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         manifest = store.read_manifest(out)
     except (OSError, ValueError) as exc:
-        print(f"error: {out}/manifest.json: {exc}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     mine = unique_runs(manifest)[task :: args.tasks]
-    done = store.finished_ids(out)
+    done, _ = store.check_runs(out)  # a damaged file is run again (run_one replaces it)
     failed = 0
     for r in mine:
         if r["run_id"] in done:

@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from ..interrupts import exit_status
 from .spec import SweepError
 
 
@@ -67,12 +68,12 @@ def cmd_sweep(args, console: Console) -> int:
             console=console,
             plan_only=args.plan_only,
         )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         Console(stderr=True).print(
             f"interrupted: finished runs are kept in {out}/runs/; continue with: {resume_cmd}",
             highlight=False,
         )
-        return 130
+        return exit_status(exc)
     if args.plan_only:
         console.print(
             f"planned {summary.planned} runs ({summary.finished_before} already finished) "

@@ -73,10 +73,7 @@ def plan(sweep: Sweep, out: Path, resume: bool) -> dict:
                 f"{out}: already holds a sweep (manifest.json); add --resume to continue it, "
                 "or choose another --out"
             )
-        try:
-            manifest = store.read_manifest(out)
-        except (OSError, ValueError) as exc:
-            raise SweepError(f"{out}/manifest.json: unreadable ({exc})") from None
+        manifest = store.read_manifest(out)
         changed = []
         old, new = _identity(manifest["sweep"]), _identity(sweep.resolved())
         for key in sorted(set(old["sweep"]) | set(new["sweep"])):
@@ -318,7 +315,7 @@ def execute(
 
     out = Path(out)
     planned = unique_runs(manifest)
-    finished = store.finished_ids(out)
+    finished, _ = store.check_runs(out)
     todo = [r for r in planned if r["run_id"] not in finished]
     summary = SweepSummary(out, len(planned), len(planned) - len(todo))
     if not todo:
@@ -421,7 +418,17 @@ def run_sweep(
     # folder errors (exists without --resume, changed sweep file) before any cluster starts
     manifest = plan(sweep, out, resume)
     planned = unique_runs(manifest)
-    finished = store.finished_ids(out)
+    finished, corrupt = store.check_runs(out)
+    if corrupt:  # truncated or altered run files: never read, set aside and run again
+        moved = store.set_aside(out, corrupt)
+        if console is not None:
+            console.print(
+                f"[yellow]note:[/] {len(corrupt)} run file(s) failed their checksum "
+                f"({next(iter(corrupt.values()))}); moved to {out}/{store.CORRUPT}/ "
+                "and run again",
+                highlight=False,
+            )
+        del moved
     if plan_only or all(r["run_id"] in finished for r in planned):
         record_session(out, manifest, label, resume)
         return SweepSummary(out, len(planned), sum(r["run_id"] in finished for r in planned))

@@ -32,7 +32,6 @@ command line) naming the file, the key and what is allowed.
 from __future__ import annotations
 
 import re
-import tomllib
 import typing
 from pathlib import Path
 from typing import Any, Literal
@@ -55,6 +54,7 @@ from ..params import (
     ScenarioError,
     _allowed_range,
     read_toml,
+    resolve_tables_dir,
     validate_scenario,
 )
 
@@ -300,24 +300,28 @@ class Sweep:
 def load_sweep(path: str | Path) -> Sweep:
     """Read and validate a sweep file; raise SweepError naming the file, key and what is allowed."""
     path = Path(path)
-    if not path.is_file():
-        raise SweepError(f"{path}: sweep file not found")
     try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise SweepError(f"{path}: TOML syntax error: {exc}") from None
+        raw = read_toml(path, kind="sweep")
+    except ScenarioError as exc:
+        raise SweepError(str(exc)) from None
     try:
         spec = SweepFile.model_validate(raw)
     except ValidationError as exc:
-        raise SweepError(_format_error(exc.errors()[0], str(path))) from None
+        # an unknown key explains a missing one (a misspelt section): report it first
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        raise SweepError(_format_error(errors[0], str(path))) from None
 
     # the base scenario, with the sweep's years and firms
     scen_path = _resolve_scenario_path(spec.sweep.scenario, path)
     try:
         data = read_toml(scen_path) if scen_path is not None else {}
+        data = resolve_tables_dir(data, scen_path) if scen_path is not None else data
     except ScenarioError as exc:
         raise SweepError(f"{path}: key 'sweep.scenario': {exc}") from None
+    try:  # the file as written (a bad value is refused even where the sweep overrides it)
+        validate_scenario(data, str(scen_path or "<baseline>"))
+    except ScenarioError as exc:
+        raise SweepError(str(exc).splitlines()[0]) from None
     run = dict(data.get("run", {})) if isinstance(data.get("run", {}), dict) else {}
     if spec.sweep.years:
         run["years"] = spec.sweep.years

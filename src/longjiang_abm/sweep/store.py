@@ -3,6 +3,10 @@
     DIR/manifest.json          the sweep file resolved, the design, the planned runs, provenance
     DIR/runs/<run_id>.parquet  one finished run: one row per year (written to a temporary name
                                starting with '.', then renamed: a file that exists is finished)
+    DIR/checksums/<run_id>.sha256  its SHA-256 and size, written before the rename; readers
+                               (analyze, --resume) verify each run file against it
+    DIR/corrupt/               run files that failed the check, moved aside by --resume (which
+                               runs them again)
     DIR/failed/<run_id>.json   a run that failed twice, with its error (removed once it succeeds)
     DIR/log.jsonl              one line per run completed by the sweep process (timings, worker)
     DIR/analysis/              tables (CSV) and figures (PNG) of ``longjiang analyze DIR``
@@ -29,16 +33,24 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .. import checksums
 from ..metrics import INT_COLUMNS
 from ..provenance import provenance
+from .spec import SweepError
 
 MANIFEST = "manifest.json"
 RUNS = "runs"
+CHECKSUMS = "checksums"
+CORRUPT = "corrupt"
 FAILED = "failed"
 LOG = "log.jsonl"
 ID_COLUMNS = ("run_id", "point", "replicate", "seed", "year")
 MANIFEST_FORMAT = 1
 TEMP_MAX_AGE_S = 3600.0
+
+
+class RunFileError(SweepError):
+    """A run file that does not match its checksum (truncated or altered)."""
 
 
 def run_schema(factors, outputs) -> pa.Schema:
@@ -100,14 +112,23 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+def checksum_path(out: Path, run_id: str) -> Path:
+    return Path(out) / CHECKSUMS / f"{run_id}.sha256"
+
+
 def write_run(runs_dir: Path, run_id: str, table: pa.Table) -> Path:
-    """Write one run file atomically: a file named <run_id>.parquet is a finished run."""
+    """Write one run file atomically: a file named <run_id>.parquet is a finished run. Its
+    checksum (``checksums/<run_id>.sha256``) is written first, then the file is renamed."""
     final = runs_dir / f"{run_id}.parquet"
     tmp = runs_dir / f".{run_id}.{uuid.uuid4().hex}.tmp"
     try:
         pq.write_table(table, tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        side = checksum_path(runs_dir.parent, run_id)
+        side.parent.mkdir(exist_ok=True)
+        text = checksums.record(checksums.sha256_file(tmp), tmp.stat().st_size)
+        atomic_write_bytes(side, text.encode())
         os.replace(tmp, final)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -123,6 +144,57 @@ def finished_ids(out: Path) -> set[str]:
     if not runs.is_dir():
         return set()
     return {p.name[: -len(".parquet")] for p in runs.glob("[!.]*.parquet")}
+
+
+def run_problem(out: Path, run_id: str) -> str | None:
+    """None if ``runs/<run_id>.parquet`` matches its recorded checksum, else what is wrong. A
+    file without a checksum (written before checksums existed) is accepted if Parquet reads it
+    whole, and its checksum is then recorded."""
+    path = Path(out) / RUNS / f"{run_id}.parquet"
+    side = checksum_path(out, run_id)
+    try:
+        rec = checksums.parse_record(side.read_text())
+        if rec is None:
+            return f"{side}: malformed checksum record"
+    except FileNotFoundError:
+        try:
+            pq.read_table(path)
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            return f"unreadable Parquet ({exc})"
+        side.parent.mkdir(exist_ok=True)
+        text = checksums.record(checksums.sha256_file(path), path.stat().st_size)
+        atomic_write_bytes(side, text.encode())
+        return None
+    return checksums.mismatch(path, *rec)
+
+
+def check_runs(out: Path) -> tuple[set[str], dict[str, str]]:
+    """(run_ids whose file verifies, {run_id: problem} for those that do not)."""
+    good, bad = set(), {}
+    for rid in sorted(finished_ids(out)):
+        problem = run_problem(out, rid)
+        if problem is None:
+            good.add(rid)
+        else:
+            bad[rid] = problem
+    return good, bad
+
+
+def set_aside(out: Path, bad: dict[str, str]) -> list[Path]:
+    """Move the run files in ``bad`` to ``corrupt/`` (they are then unfinished, and run again)
+    and drop their checksums; returns the new paths."""
+    moved = []
+    folder = Path(out) / CORRUPT
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    for rid in bad:
+        folder.mkdir(exist_ok=True)
+        dest = folder / f"{rid}.{stamp}.parquet"
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(Path(out) / RUNS / f"{rid}.parquet", dest)
+            moved.append(dest)
+        with contextlib.suppress(FileNotFoundError):
+            checksum_path(out, rid).unlink()
+    return moved
 
 
 def clean_stale_temporaries(out: Path, max_age_s: float = TEMP_MAX_AGE_S) -> int:
@@ -182,8 +254,18 @@ def write_manifest(out: Path, manifest: dict) -> None:
 
 
 def read_manifest(out: Path) -> dict:
+    """The manifest of the sweep in ``out`` (SweepError if it is missing or damaged)."""
     path = Path(out) / MANIFEST
-    return json.loads(path.read_text())
+    try:
+        manifest = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise SweepError(f"{out}: no manifest.json here; is this a sweep folder?") from None
+    except (OSError, ValueError) as exc:
+        raise SweepError(f"{path}: unreadable ({exc}); it cannot be used") from None
+    need = ("runs", "design", "sweep", "base_scenario", "version")
+    if not isinstance(manifest, dict) or any(k not in manifest for k in need):
+        raise SweepError(f"{path}: not a sweep manifest (needs the keys {', '.join(need)})")
+    return manifest
 
 
 def record_failure(out: Path, run: dict, error: str, tb: str | None, attempts: int) -> None:
@@ -230,16 +312,33 @@ def read_runs(out: Path, manifest: dict | None = None) -> pd.DataFrame:
     out = Path(out)
     manifest = manifest or read_manifest(out)
     planned = {r["run_id"] for r in manifest["runs"]}
-    if not finished_ids(out):
-        factors = manifest["design"]["factors"]
-        outputs = manifest["sweep"]["sweep"]["outputs"]
-        return run_schema(factors, outputs).empty_table().to_pandas()
-    df = pd.read_parquet(out / RUNS)
-    df = df[df["run_id"].isin(planned)]
+    good, bad = check_runs(out)
+    if bad:
+        rid, problem = next(iter(bad.items()))
+        raise RunFileError(
+            f"{out / RUNS / (rid + '.parquet')}: {problem}"
+            + (f" (and {len(bad) - 1} more run files)" if len(bad) > 1 else "")
+            + "; it is not read: `longjiang sweep SWEEP.toml --out "
+            f"{out} --resume` sets it aside and runs it again"
+        )
+    factors = manifest["design"]["factors"]
+    outputs = manifest["sweep"]["sweep"]["outputs"]
+    schema = run_schema(factors, outputs)
+    files = [out / RUNS / f"{rid}.parquet" for rid in sorted(good & planned)]
+    if not files:
+        return schema.empty_table().to_pandas()
+    df = pa.concat_tables([pq.read_table(f, schema=schema) for f in files]).to_pandas()
     return df.sort_values(["point", "replicate", "year"], kind="stable").reset_index(drop=True)
 
 
 __all__ = [
+    "CHECKSUMS",
+    "CORRUPT",
+    "RunFileError",
+    "check_runs",
+    "checksum_path",
+    "run_problem",
+    "set_aside",
     "FAILED",
     "ID_COLUMNS",
     "LOG",

@@ -51,7 +51,7 @@ def run_one(p: dict) -> dict:
     from ..params import validate_scenario
     from .design import run_id
     from .spec import scenario_with
-    from .store import RUNS, run_table, write_run
+    from .store import RUNS, run_problem, run_table, write_run
 
     t0 = time.perf_counter()
     runs_dir = Path(p["out"]) / RUNS
@@ -62,7 +62,7 @@ def run_one(p: dict) -> dict:
         "pid": os.getpid(),
         "numba_threads": _numba_threads(),
     }
-    if final.exists():
+    if final.exists() and run_problem(p["out"], p["run_id"]) is None:
         return {**meta, "status": "exists", "seconds": 0.0}
     scenario = validate_scenario(scenario_with(p["scenario"], p["values"]), "<sweep run>")
     rid = run_id(scenario.model_dump(mode="json"), p["seed"], __version__)

@@ -22,7 +22,7 @@ from . import assets
 from .controls import LeverPanel, RunControls, RunSettingsPanel
 from .kpis import KpiPanel, TargetsTab
 from .panels import CompareTab, HistoryTab, MapTab, StructureTab
-from .scenarios import PACKAGED, scenario_files
+from .scenarios import PACKAGED, check_scenario_files, scenario_files
 from .session import RunSettings, Session
 from .snapshot import quarter_label
 
@@ -284,6 +284,11 @@ def serve(host: str = "127.0.0.1", port: int = 8765) -> int:
     (2 when the address cannot be used)."""
     if not 0 <= port <= 65535:
         print(f"error: --port {port}: must be between 0 and 65535", file=sys.stderr)
+        return 2
+    try:  # a bad scenario file would only show up when chosen: refuse it now, by name
+        check_scenario_files()
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     if port == 0:
         from solara.server.threaded import get_free_port

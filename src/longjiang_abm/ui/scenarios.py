@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..params import ScenarioError, load_scenario
+
 ENV_DIR = "LONGJIANG_PARAMS_DIR"
 PACKAGED = "(packaged baseline)"  # the schema's defaults, always offered
 
@@ -32,3 +34,16 @@ def scenario_files() -> dict[str, Path | None]:
         out[p.name] = p
     out[PACKAGED] = None
     return out
+
+
+def check_scenario_files() -> int:
+    """Load every scenario file the UI offers (raises ScenarioError naming the file and key of
+    the first bad one; a ``$LONGJIANG_PARAMS_DIR`` that is not a folder is an error too).
+    Returns how many files were checked."""
+    env = os.environ.get(ENV_DIR)
+    if env and not Path(env).is_dir():
+        raise ScenarioError(f"${ENV_DIR}={env}: not a folder of scenario files")
+    files = [p for p in scenario_files().values() if p is not None]
+    for p in files:
+        load_scenario(p)
+    return len(files)

@@ -90,8 +90,8 @@ class Session:
                 update={"policy": with_levers(scenario.policy, **settings.levers)}
             )
         n_firms = int(settings.n_firms or scenario.run.n_firms)
-        if not 20 <= n_firms <= 5_000_000:
-            raise ScenarioError(f"population {n_firms}: allowed range 20 to 5000000 firms")
+        if not 1 <= n_firms <= 5_000_000:
+            raise ScenarioError(f"population {n_firms}: allowed range 1 to 5000000 firms")
         if settings.seed < 0:
             raise ScenarioError(f"seed {settings.seed}: must be a non-negative integer")
         with self.lock:
