@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     u.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free)")
 
     from .sweep.commands import add_analyze_arguments, add_sweep_arguments
-    from .validate.report import add_arguments as add_validate_arguments
+    from .validate.arguments import add_arguments as add_validate_arguments
 
     add_validate_arguments(
         sub.add_parser("validate", help="calibration table and stylized facts (pass/fail)")

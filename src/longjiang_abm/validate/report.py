@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..params import load_scenario
+from .arguments import add_arguments  # noqa: F401  (the CLI's options, kept light)
 from .panel import run_panel
 from .stylized import fact_table, measure_facts
 from .targets import measure, target_table
@@ -139,19 +140,3 @@ def cmd_validate(args, console) -> int:
         f"tables and figures in [bold]{args.out}/[/]"
     )
     return 1 if failed else 0
-
-
-def add_arguments(p) -> None:
-    p.add_argument("scenario", nargs="?", help="scenario TOML file (default: packaged baseline)")
-    p.add_argument("--firms", type=int, default=None, help="initial firms (default: 35,000)")
-    p.add_argument("--seeds", type=int, default=4, help="runs with seeds 0..N-1 (default 4)")
-    p.add_argument("--years", type=int, default=10, help="simulated years (default 10)")
-    p.add_argument("--workers", type=int, default=None, help="processes (default: cores)")
-    p.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="SECTION.KEY=VALUE",
-        help="override one scenario value (repeatable)",
-    )
-    p.add_argument("--out", default="results/validate", help="folder for tables and figures")
