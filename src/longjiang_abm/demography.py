@@ -281,5 +281,4 @@ def _create(model, c: Census, drawn: tuple, incentive: float) -> None:
         model.demand0 += extra / model.env.demand_index
     model.n_entries += n_new
     c.add(sector, park, K, np.zeros(n_new), Y, A, q_mean[sector])
-    for r in rows:
-        f.agent[r] = Firm(model, int(r))
+    f.agent[rows] = [Firm(model, r) for r in rows.tolist()]
