@@ -20,6 +20,12 @@ from longjiang_abm.io import ResultsError, read_results, verify_results
 pytestmark = pytest.mark.timeout(300)
 
 
+def _default_sigint():
+    """As in a terminal: a shell's background job (CI run with ``&``) inherits SIGINT ignored,
+    and Python then never turns it into KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize(
     ("sig", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"]
 )
@@ -37,6 +43,7 @@ def test_an_interrupted_run_writes_nothing_and_says_so(tmp_path, sig, status, ex
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "COLUMNS": "120"},
+        preexec_fn=_default_sigint,
     )
     try:
         first = proc.stdout.readline()  # printed after the first simulated year
