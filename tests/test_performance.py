@@ -1,5 +1,6 @@
 """Performance invariants and the benchmark harness (behaviour, never wall-clock thresholds)."""
 
+import copy
 import json
 
 import numpy as np
@@ -56,7 +57,7 @@ def test_entry_and_exit_touch_only_the_firms_that_enter_or_exit():
     for _ in range(6):
         before = {a.firm_id: (a, a.row) for a in model.agents_by_type[Firm]}
         arrays = {name: getattr(f, name) for name in FIRM_COLUMNS}
-        n_before, free_before = f.n, f.free.size
+        n_before, free_before, capacity = f.n, f.free.size, f.capacity
         model.step()
         after = {a.firm_id: a for a in model.agents_by_type[Firm]}
         exited = set(before) - set(after)
@@ -65,9 +66,13 @@ def test_entry_and_exit_touch_only_the_firms_that_enter_or_exit():
         for fid, (agent, row) in before.items():
             if fid in after:
                 assert after[fid] is agent and agent.row == row and f.id[row] == fid
-        if f.n <= f.capacity and f.n == n_before:
+        if f.capacity == capacity:
             for name, arr in arrays.items():
                 assert getattr(f, name) is arr, name  # no reallocation, no rebuild
+        for fid in entered:  # entrants: their own agent in their row, born this quarter
+            agent = after[fid]
+            assert f.agent[agent.row] is agent and f.born[agent.row] == model.quarter
+            assert f.died[agent.row] == 0 and f.losses[agent.row] == 0  # a reused row is reset
         # entrants first fill the rows freed in earlier quarters
         reused = min(free_before, model.n_entries)
         assert f.n - n_before == model.n_entries - reused
@@ -87,8 +92,17 @@ def test_model_agents_is_the_union_of_the_agent_types():
     assert len(model.agents.select(lambda a: isinstance(a, Firm))) == len(by_type[Firm])
     with pytest.raises(TypeError):
         model.agents.shuffle(inplace=True)
-    firm.remove()
-    assert firm not in model.agents and firm not in by_type[Firm]
+    assert len(model.agents.select()) == len(model.agents)  # a copy, as in Mesa
+    assert len(copy.copy(by_type[Firm])) == len(by_type[Firm])
+    with pytest.raises(RuntimeError):  # firms leave by exit only
+        firm.remove()
+    for _ in range(8):
+        model.step()
+    exited = [a for a in seen if isinstance(a, Firm) and a not in by_type[Firm]]
+    assert exited  # some firms exited; their old agents refuse to read another firm's row
+    with pytest.raises(RuntimeError):
+        _ = exited[0].capital
+    assert len(by_type[Firm]) == sum(1 for _ in by_type[Firm]) == model.firms.n_alive
 
 
 def test_firm_frame_packed_in_place_equals_the_copy():

@@ -196,9 +196,10 @@ def check(model, record: dict, tol: float = 1e-9) -> dict[str, float]:
         "income_approach": income_approach(model, mask),
         "bank_book": bank_book(model),
         "gdp": gdp(record),
+        "industry_va": _rel(record["industrial_va"], _total(model.firms.va, mask)),
         "firm_sector_cash": firm_sector_cash(model, mask),
     }
-    bad = {k: v for k, v in errors.items() if v > tol}
+    bad = {k: v for k, v in errors.items() if not v <= tol}  # NaN fails too
     if bad:
         raise AccountingError(f"quarter {model.quarter}: identities off: {bad}")
     return errors

@@ -112,8 +112,8 @@ def _child(args: list[str], env: dict | None = None) -> dict:
 
 
 def plan(n_firms: int) -> tuple[int, int]:
-    """(quarters per timed block, blocks) for a population: about 10^6 firm-quarters a block
-    for small populations, at least 4 quarters; 5 blocks, 3 from 10^6 firms."""
+    """(quarters per timed block, blocks) for a population: 10^6 / n_firms quarters, between
+    4 and 40; 5 blocks, 3 from 10^6 firms."""
     quarters = max(4, min(40, 1_000_000 // n_firms))
     return quarters, (3 if n_firms >= 1_000_000 else 5)
 

@@ -283,7 +283,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
     def discard_firms(self) -> None:
         """Drop the firm table and the Firm agents of a finished run (its results taken), so
         their memory is freed at once rather than at the next garbage collection."""
-        self._agents_by_type.clear()
+        self._agents_by_type.pop(Firm, None)
         self.firms = None
 
     # --- results ----------------------------------------------------------------------------

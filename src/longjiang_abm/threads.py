@@ -1,10 +1,12 @@
 """How many threads the numba kernels use.
 
 Results never depend on it: parallel loops (``prange``) only write their own row, and every sum
-over firms runs in row order on one thread. Threads pay off for large populations only; for
-small ones the cost of waking the thread pool in each parallel loop outweighs the work, and a
-sweep already runs one model per core. So the default (``threads=None``) is one thread below
-``AUTO_MIN_FIRMS`` firms and all cores (numba's ``NUMBA_NUM_THREADS``) from there on.
+over firms runs in row order, or by fixed blocks of rows added in block order
+(``kernels/chunks.py``), whatever the number of threads. Threads pay off for large
+populations only; for small ones the cost of waking the thread pool in each parallel loop
+outweighs the work, and a sweep already runs one model per core. So the default
+(``threads=None``) is one thread below ``AUTO_MIN_FIRMS`` firms and all cores (numba's
+``NUMBA_NUM_THREADS``) from there on.
 """
 
 from __future__ import annotations

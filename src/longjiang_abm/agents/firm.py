@@ -1,7 +1,9 @@
 """Firm agents: light Mesa views onto rows of the firm table.
 
-A ``Firm`` holds only its id and current row; every property reads or writes the arrays, so
-scripts, AgentSet selections and the UI see the live state while the kernels do the work.
+A ``Firm`` holds only its row (for life: rows are reused only after the firm exits); every
+property reads or writes the arrays, so scripts, AgentSet selections and the UI see the live
+state while the kernels do the work. A ``Firm`` kept after its firm exited refuses to read or
+write (its row may belong to a later entrant).
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from ..state import OWNERSHIPS, SIZE_CLASSES
 
 def _column(name: str, doc: str):
     def get(self):
-        return getattr(self.model.firms, name)[self.row].item()
+        return getattr(self.model.firms, name)[self._live_row()].item()
 
     def set_(self, value):
-        getattr(self.model.firms, name)[self.row] = value
+        getattr(self.model.firms, name)[self._live_row()] = value
 
     return property(get, set_, doc=doc)
 
@@ -28,17 +30,28 @@ class Firm(mesa.Agent):
 
     def __init__(self, model, row: int):
         super().__init__(model)
-        self.row = row  # updated when the table is compacted
+        self.row = row
+
+    def _live_row(self) -> int:
+        """This firm's row, if it is still in the model (else ``RuntimeError``)."""
+        f = self.model.firms
+        if f is None or not 0 <= self.row < f.n or f.agent[self.row] is not self:
+            raise RuntimeError(f"firm agent {self.unique_id} has exited: its data are gone")
+        return self.row
 
     def remove(self) -> None:
-        """Deregister from the model (clears this firm's slot in the table's ``agent``
-        column; exit clears the slots of all exiting firms at once)."""
-        self.model.deregister_agent(self)
+        """Firms leave the model by exiting (``demography.exit_firms`` clears their slots in
+        the table's ``agent`` column); the agent of a living firm cannot be removed alone."""
+        f = self.model.firms
+        if f is not None and 0 <= self.row < f.n and f.agent[self.row] is self:
+            if f.alive[self.row]:
+                raise RuntimeError("a living firm's agent cannot be removed: firms leave by exit")
+            self.model.deregister_agent(self)
 
     @property
     def firm_id(self) -> int:
         """Firm id (never reused; ``unique_id`` is Mesa's own counter)."""
-        return int(self.model.firms.id[self.row])
+        return int(self.model.firms.id[self._live_row()])
 
     capital = _column("K", "capital stock, 10k yuan")
     employees = _column("L", "employees, persons")
@@ -46,14 +59,15 @@ class Firm(mesa.Agent):
     @property
     def productivity(self) -> float:
         """Total factor productivity index (setting it also updates ln A and A^gamma)."""
-        return self.model.firms.A[self.row].item()
+        return self.model.firms.A[self._live_row()].item()
 
     @productivity.setter
     def productivity(self, value: float) -> None:
         f, gamma = self.model.firms, self.model.scenario.firms.materials_efficiency
-        f.A[self.row] = value
-        f.lnA[self.row] = math.log(value)
-        f.Ag[self.row] = value**gamma
+        row, ln_a = self._live_row(), math.log(value)  # before any write: value > 0
+        f.A[row] = value
+        f.lnA[row] = ln_a
+        f.Ag[row] = value**gamma
 
     quality = _column("q", "quality / brand index")
     digital = _column("dig", "digital level 0-1")
@@ -67,29 +81,29 @@ class Firm(mesa.Agent):
 
     @property
     def sector(self) -> str:
-        return self.model.sectors.keys[self.model.firms.sector[self.row]]
+        return self.model.sectors.keys[self.model.firms.sector[self._live_row()]]
 
     @property
     def ownership(self) -> str:
-        return OWNERSHIPS[self.model.firms.owner[self.row]]
+        return OWNERSHIPS[self.model.firms.owner[self._live_row()]]
 
     @property
     def prefecture(self) -> str:
-        return self.model.prefectures.keys[self.model.firms.pref[self.row]]
+        return self.model.prefectures.keys[self.model.firms.pref[self._live_row()]]
 
     @property
     def park(self) -> str | None:
-        k = self.model.firms.park[self.row]
+        k = self.model.firms.park[self._live_row()]
         return self.model.parks.keys[k] if k >= 0 else None
 
     @property
     def size_class(self) -> str:
-        return SIZE_CLASSES[self.model.firms.size[self.row]]
+        return SIZE_CLASSES[self.model.firms.size[self._live_row()]]
 
     @property
     def above_scale(self) -> bool:
         """Revenue of the last full year >= 20 million yuan (规模以上)."""
-        return bool(self.model.firms.rev_year[self.row] >= 2000.0)
+        return bool(self.model.firms.rev_year[self._live_row()] >= 2000.0)
 
     @property
     def net_worth(self) -> float:

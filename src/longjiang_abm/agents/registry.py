@@ -54,6 +54,10 @@ class StrongAgentSet(AgentSet):
     def map(self, method: str | Callable, *args, **kwargs) -> list:
         return [_call(agent, method, args, kwargs) for agent in list(self._agents)]
 
+    def __copy__(self) -> AgentSet:
+        """A copy (``select()`` without filters, ``copy.copy``) is an ordinary AgentSet."""
+        return AgentSet(list(self._agents), self.random)
+
 
 def _call(agent, method, args, kwargs):
     if isinstance(method, str):
@@ -92,8 +96,8 @@ class AllAgents(StrongAgentSet):
 
     def _update(self, agents):
         raise TypeError(
-            "model.agents cannot be reordered or filtered in place; use a copy "
-            "(inplace=False) or model.agents_by_type[...]"
+            "this agent set is the model's registry: it cannot be reordered or filtered in "
+            "place; select, shuffle or sort without inplace=True to get a copy"
         )
 
     def add(self, agent):
