@@ -40,11 +40,6 @@ def quarter_mask(model) -> np.ndarray:
     return (f.born[:n] < model.quarter) & (f.alive[:n] | (f.died[:n] == model.quarter))
 
 
-def quarter_rows(model) -> np.ndarray:
-    """Indices of the rows of ``quarter_mask``."""
-    return np.flatnonzero(quarter_mask(model))
-
-
 CHUNK = 1 << 16  # rows per block: contiguous views, so temporaries stay small at any size
 
 
@@ -167,10 +162,10 @@ def flow_matrix(model, mask: np.ndarray | None = None) -> dict[tuple[str, str], 
     }
 
 
-def sector_balances(model, mask: np.ndarray | None = None) -> dict[str, float]:
-    """Net inflow of each sector (receipts - payments); they sum to zero."""
+def sector_balances(matrix: dict[tuple[str, str], float]) -> dict[str, float]:
+    """Net inflow of each sector (receipts - payments) in a ``flow_matrix``; they sum to zero."""
     net = dict.fromkeys("FHBGR", 0.0)
-    for (payer, receiver), x in flow_matrix(model, mask).items():
+    for (payer, receiver), x in matrix.items():
         net[payer] -= x
         net[receiver] += x
     return net
@@ -181,8 +176,7 @@ def firm_sector_cash(model, mask: np.ndarray) -> float:
     f = model.firms
     n = f.n
     matrix = flow_matrix(model, mask)
-    net = sum(x for (_, to), x in matrix.items() if to == "F")
-    net -= sum(x for (by, _), x in matrix.items() if by == "F")
+    net = sector_balances(matrix)["F"]
     change = np.sum(f.cash[:n], where=f.alive[:n]) - _total(f.cash0[:n], mask)
     return _rel(net, change, sum(matrix.values()) + np.sum(f.cash0[:n]))
 

@@ -179,10 +179,6 @@ class FirmTable:
             out[name] = arr[:k]
         return out
 
-    def to_dict(self, rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
-        rows = self.alive_rows() if rows is None else rows
-        return {name: getattr(self, name)[rows].copy() for name in FIRM_COLUMNS}
-
 
 class ParkTable:
     """Industrial parks: location, level, specialisation, capacity, infrastructure, funders."""

@@ -18,19 +18,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
-from ..kernels.annual import LARGE_L, LARGE_REV, MEDIUM_L, MEDIUM_REV, SMALL_L, SMALL_REV
+from ..kernels.annual import size_classes
 from ..params import Scenario
 from ..sectors import SectorTable, read_table
 from ..state import (
     CENTRAL_SOE,
     FOREIGN,
-    LARGE,
     LOCAL_SOE,
-    MEDIUM,
-    MICRO,
     OWNERSHIPS,
     PRIVATE,
-    SMALL,
     FirmTable,
     ParkTable,
     PrefectureTable,
@@ -42,12 +38,11 @@ ABOVE_SCALE = 2000.0  # annual revenue, 10k yuan (20 million yuan)
 
 def size_class(employees: np.ndarray, annual_revenue: np.ndarray) -> np.ndarray:
     """NBS 2017 industry size class: the highest class whose BOTH lower bounds are met
-    (large: 1000 staff and 400m yuan; medium: 300 and 20m; small: 20 and 3m; else micro)."""
-    out = np.full(employees.shape, MICRO, dtype=np.int64)
-    out[(employees >= SMALL_L) & (annual_revenue >= SMALL_REV)] = SMALL
-    out[(employees >= MEDIUM_L) & (annual_revenue >= MEDIUM_REV)] = MEDIUM
-    out[(employees >= LARGE_L) & (annual_revenue >= LARGE_REV)] = LARGE
-    return out
+    (large: 1000 staff and 400m yuan; medium: 300 and 20m; small: 20 and 3m; else micro;
+    ``kernels.annual.size_class_of``)."""
+    return size_classes(
+        np.asarray(employees, dtype=np.float64), np.asarray(annual_revenue, dtype=np.float64)
+    )
 
 
 @dataclass

@@ -23,6 +23,15 @@ def size_class_of(L, rev):
     return 3
 
 
+@njit(cache=True)
+def size_classes(L, rev):
+    """``size_class_of`` of each firm (arrays of employees and annual revenue)."""
+    out = np.empty(L.size, dtype=np.int8)
+    for i in range(L.size):
+        out[i] = size_class_of(L[i], rev[i])
+    return out
+
+
 @njit(cache=True, parallel=True)
 def close_year(n, alive, age, rev_ytd, rev_year, L, size):
     """For living firms, with a_i = min(4, age_i) the quarters of activity this year:
