@@ -37,7 +37,7 @@ class Instruments:
     local_sourcing_s: np.ndarray  # share of a chain's raw material bought in the province
     local_saving: float  # cost saving on locally sourced raw material (share of its price)
     chain_subsidy: float  # subsidy per yuan of local raw material bought
-    guarantee_z: np.ndarray  # extra loan-to-assets limit from government guarantees
+    guarantee_z: np.ndarray  # guaranteed working capital, share of assets, by size class
     guarantee_cover: float  # share of guaranteed firms' loan losses paid by government
     small_spread_cut: float  # share of the small-firm spread removed by guarantees
     rescue_large: float  # probability a distressed large firm of any ownership is rescued

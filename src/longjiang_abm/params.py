@@ -322,7 +322,11 @@ class InstrumentParams(_Section):
         0.05, 0.0, 0.5, "subsidy per yuan of local raw material bought at chain_support = 1"
     )
     guarantee_collateral: float = _f(
-        0.3, 0.0, 2.0, "extra loan-to-assets limit of small and micro firms at sme_support = 1"
+        0.3,
+        0.0,
+        2.0,
+        "guaranteed working capital of small and micro firms, as a share of their assets, at "
+        "sme_support = 1",
     )
     guarantee_cover: float = _f(
         0.5, 0.0, 1.0, "share of small and micro firms' loan losses the guarantee fund pays at 1"
