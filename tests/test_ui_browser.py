@@ -53,7 +53,11 @@ def _longjiang() -> list[str]:
 
 @pytest.fixture
 def server(tmp_path):
-    """``longjiang ui --port P``; yields (url, log path); stopped afterwards."""
+    """``longjiang ui --port P``; yields (url, log path); stopped afterwards. The page's
+    JavaScript is fetched from npm first when the CDN is unreachable (as ``.ci/run`` does)."""
+    from longjiang_abm.ui import assets
+
+    assert assets.main(["--quiet"]) == 0, "could not fetch the browser assets (docs/ui.md)"
     port = _free_port()
     log = tmp_path / "server.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
