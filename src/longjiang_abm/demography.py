@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .agents.firm import Firm
 from .init.population import size_class
 from .kernels.goods import unit_cost
 from .rng import S_BIG_PROJECTS, poisson_py, uniform_py
@@ -78,7 +77,7 @@ def exit_firms(model) -> None:
 def enter_firms(model) -> None:
     """Entry: ordinary entrants by sector (Poisson, kernel ``entry_counts``) and the big
     projects the government brings in (大抓项目), each with ownership, size, productivity and a
-    location choice (kernel ``draw_entrants``); then new rows and Firm agents."""
+    location choice (kernel ``draw_entrants``); then their rows in the firm table."""
     f, sc, sec = model.firms, model.scenario, model.sectors
     ep, fin, inst = sc.entry, sc.finance, model.inst
     c = Census(
@@ -209,7 +208,7 @@ def _draw(model, c: Census, counts, owner_p, barrier, size_median, size_sd, a_re
 
 
 def _create(model, c: Census, drawn: tuple, incentive: float) -> None:
-    """New rows and Firm agents for drawn entrants; owners put in equity, the bank lends the
+    """New rows for drawn entrants; owners put in equity, the bank lends the
     rest of the capital, and ``incentive`` (share of capital) comes from the government."""
     sector, owner, pref, park, rev, A = drawn
     n_new = sector.size
@@ -241,7 +240,7 @@ def _create(model, c: Census, drawn: tuple, incentive: float) -> None:
     grant = incentive * K
     cash = fp.cash_target * rev + grant
     debt = (1.0 - ep.equity_share) * K
-    rows = f.append(
+    f.append(
         n_new,
         sector=sector,
         owner=owner,
@@ -281,4 +280,4 @@ def _create(model, c: Census, drawn: tuple, incentive: float) -> None:
         model.demand0 += extra / model.env.demand_index
     model.n_entries += n_new
     c.add(sector, park, K, np.zeros(n_new), Y, A, q_mean[sector])
-    f.agent[rows] = [Firm(model, r) for r in rows.tolist()]
+    # no Firm agents here: model.agents_by_type[Firm] makes them when first asked for

@@ -112,9 +112,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.macro = Macro(scenario, self.scale, float(wages.sum()), replacement)
         self._init_markets()
 
-        self._agents_in_table(Firm, self.firms)  # model.agents_by_type[Firm]: a view
-        for row in range(self.firms.n):
-            self.firms.agent[row] = Firm(self, row)
+        self._agents_in_table(Firm, self.firms)  # model.agents_by_type[Firm]: made when asked
         self.park_agents = [Park(self, k) for k in range(len(self.parks))]
         self.government = Government(self)
         debt = float(self.firms.col("debt").sum())

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 import mesa
+import numpy as np
 from mesa.agent import AgentSet
 
 
@@ -110,11 +111,16 @@ class AllAgents(StrongAgentSet):
 
 
 class _RowAgents(Mapping):
-    """The agents of a table's ``agent`` column (rows without one hold None), as a mapping:
-    the table itself is the registry, at no cost per agent beyond the column."""
+    """The agents of a table's ``agent`` column, as a mapping: the table itself is the
+    registry, at no cost per agent beyond the column.
 
-    def __init__(self, table):
-        self._table = table
+    Agents are made when first asked for: iterating makes one (``make(row)``) for every living
+    row that has none yet, so entry and the quarterly step never create Python objects, and a
+    script or the UI pays for an agent only when it looks at the firms (once per firm: a firm
+    keeps its agent until it exits)."""
+
+    def __init__(self, table, make: Callable[[int], mesa.Agent]):
+        self._table, self._make = table, make
 
     def __contains__(self, agent) -> bool:
         t, row = self._table, getattr(agent, "row", -1)
@@ -125,22 +131,29 @@ class _RowAgents(Mapping):
             raise KeyError(agent)
         return None
 
+    def materialise(self) -> None:
+        """Give every living row without an agent its agent (in row order)."""
+        t = self._table
+        col = t.agent[: t.n]
+        for row in np.flatnonzero(t.alive[: t.n] & np.equal(col, None)).tolist():
+            col[row] = self._make(row)
+
     def __iter__(self):
+        self.materialise()
         t = self._table
         return (a for a in t.agent[: t.n].tolist() if a is not None)
 
     def __len__(self) -> int:
-        t = self._table
-        return t.n_alive
+        return self._table.n_alive
 
 
 class RowAgentSet(StrongAgentSet):
-    """``model.agents_by_type[Firm]``: the Firm agents of the firm table, in row order.
-    Agents join by being created (entry) and leave by ``agent.remove()`` (exit)."""
+    """``model.agents_by_type[Firm]``: the Firm agents of the firm table, in row order,
+    made when first asked for (``_RowAgents``). Firms join by entry and leave by exit."""
 
-    def __init__(self, table, random):
+    def __init__(self, table, make: Callable[[int], mesa.Agent], random):
         super().__init__([], random=random)
-        self._agents = _RowAgents(table)
+        self._agents = _RowAgents(table, make)
 
     _update = AllAgents._update
     add = AllAgents.add
@@ -183,5 +196,8 @@ class StrongRegistry:
             del by_type._agents[agent]
 
     def _agents_in_table(self, agent_type: type, table) -> None:
-        """Agents of ``agent_type`` are kept in ``table.agent`` (by row), not in a dict."""
-        self._agents_by_type[agent_type] = RowAgentSet(table, random=self.random)
+        """Agents of ``agent_type`` are kept in ``table.agent`` (by row), not in a dict, and
+        made when first asked for: ``agent_type(model, row)``."""
+        self._agents_by_type[agent_type] = RowAgentSet(
+            table, lambda row: agent_type(self, row), random=self.random
+        )
