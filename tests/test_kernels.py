@@ -77,3 +77,85 @@ def test_python_backend_reproduces_numba_run():
 def test_each_kernel_documents_its_equation(name):
     doc = kernels.KERNELS[name].py_func.__doc__ or ""
     assert len(doc.strip()) > 40, f"{name} needs a docstring with its equation and units"
+
+
+def _entrants(counts, room, n_pref=3, seed=5):
+    """draw_entrants on a small province: 3 prefectures, 2 parks (park k in prefecture k),
+    one sector (chain 0); returns the kernel's outputs and the logit utilities."""
+    n_parks = room.size
+    wage = np.array([1.0, 2.0, 1.5])
+    suit = np.array([[1.0, 0.5, 2.0]])
+    y_loc = np.array([[3.0], [0.0], [1.0], [0.0], [5.0]])  # parks first, then prefectures
+    park_pref, park_chain = np.array([0, 1]), np.array([0, 1])
+    infra, bonus = np.array([0.5, 1.0]), np.array([0.2, 0.0])
+    b = dict(b_wage=0.8, b_agg=0.3, b_infra=0.6, b_spec=0.7, b_outside=-0.4)
+    out = kernels.draw_entrants(
+        np.array([counts]),
+        np.array([0]),
+        np.array([0.0, 0.0, 1.0, 0.0]),
+        np.zeros(4),
+        100.0,
+        1.0,
+        np.array([1.0]),
+        1.0,
+        0.4,
+        wage,
+        suit,
+        y_loc,
+        park_pref,
+        park_chain,
+        infra,
+        room,
+        bonus,
+        *b.values(),
+        seed,
+        7,
+        0,
+    )
+    u = [
+        -b["b_wage"] * np.log(wage[p])
+        + np.log(suit[0, p])
+        + b["b_agg"] * np.log(1 + y_loc[n_parks + p, 0])
+        + b["b_outside"]
+        for p in range(n_pref)
+    ]
+    for k in range(n_parks):
+        p = park_pref[k]
+        u.append(
+            -b["b_wage"] * np.log(wage[p])
+            + np.log(suit[0, p])
+            + b["b_agg"] * np.log(1 + y_loc[k, 0])
+            + b["b_infra"] * infra[k]
+            + b["b_spec"] * (park_chain[k] == 0)
+            + bonus[k]
+        )
+    return out, np.array(u)
+
+
+def test_entrants_choose_locations_by_the_logit_probabilities():
+    """Frequencies of the 5 locations among 40,000 entrants match exp(U_l) / sum exp(U_m)
+    within 4 standard errors (parks with ample room)."""
+    n = 40_000
+    (sec, own, pref, park, rev, a, kept), u = _entrants(n, np.array([1e9, 1e9]))
+    loc = np.where(park >= 0, 3 + park, pref)
+    freq = np.bincount(loc, minlength=5) / n
+    prob = np.exp(u - u.max()) / np.exp(u - u.max()).sum()
+    se = np.sqrt(prob * (1 - prob) / n)
+    assert np.all(np.abs(freq - prob) < 4 * se), (freq, prob)
+    assert np.all(pref[park >= 0] == park[park >= 0])  # a park's prefecture
+
+
+def test_a_full_park_leaves_the_choice_set():
+    """Park 0 has room for 5 entrants: exactly 5 go there, the others choose among the
+    remaining locations in proportion to their logit weights."""
+    (sec, own, pref, park, rev, a, kept), u = _entrants(5_000, np.array([5.0, 1e9]))
+    assert kept.all() and np.count_nonzero(park == 0) == 5
+    after = np.flatnonzero(park == 0)[-1] + 1  # draws once the park is full
+    loc = np.where(park >= 0, 3 + park, pref)[after:]
+    assert not np.any(loc == 3)
+    prob = np.exp(u - u.max())
+    prob[3] = 0.0
+    prob /= prob.sum()
+    freq = np.bincount(loc, minlength=5) / loc.size
+    se = np.sqrt(prob * (1 - prob) / loc.size) + 1e-12
+    assert np.all(np.abs(freq - prob) < 4 * se), (freq, prob)

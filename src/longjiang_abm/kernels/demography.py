@@ -106,6 +106,57 @@ def entry_counts(n_alive_s, profit_rate_s, rate_q, response, interest_q, seed, t
 
 
 @njit(cache=True)
+def location_cdf(
+    s,
+    cw,
+    chain,
+    wage,
+    suit,
+    y_loc_s,
+    park_pref,
+    park_chain,
+    infra,
+    room,
+    park_bonus,
+    b_wage,
+    b_agg,
+    b_infra,
+    b_spec,
+    b_outside,
+):
+    """Cumulative logit weights of sector s's locations, in ``cw`` (prefectures' outside-park
+    sites first, then the parks); returns the total. Utilities:
+        U(p, none) = -b_wage ln w_p + b_agg ln(1 + y_ps) + ln suit_ps + b_outside
+        U(p, k)    = -b_wage ln w_p + b_agg ln(1 + y_ks) + ln suit_ps + b_infra infra_k
+                     + b_spec [chain_k = chain_s] + park_bonus_k
+    and weight exp(U - max U); a location where suit_ps = 0 or a park with no room (room_k < 1)
+    has weight 0."""
+    n_pref = wage.size
+    n_parks = park_pref.size
+    u = np.full(n_pref + n_parks, -np.inf)
+    top = -np.inf
+    for p in range(n_pref):
+        if suit[s, p] > 0.0:
+            u[p] = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
+            u[p] += b_agg * math.log(1.0 + y_loc_s[n_parks + p, s]) + b_outside
+            top = max(top, u[p])
+    for k in range(n_parks):
+        p = park_pref[k]
+        if suit[s, p] > 0.0 and room[k] >= 1.0:
+            spec = b_spec if park_chain[k] == chain[s] else 0.0
+            x = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
+            x += b_agg * math.log(1.0 + y_loc_s[k, s]) + b_infra * infra[k]
+            u[n_pref + k] = x + spec + park_bonus[k]
+            top = max(top, u[n_pref + k])
+    total = 0.0
+    for j in range(u.size):
+        if u[j] > -np.inf:
+            total += math.exp(u[j] - top)
+        cw[j] = total
+    return total
+
+
+@njit(cache=True)
 def draw_entrants(
     counts,
     chain,
@@ -137,14 +188,13 @@ def draw_entrants(
 
     Ownership o ~ owner_p; a private or foreign entrant is deterred with probability
     barrier_o. Annual size: rev = size_median exp(size_sd eps). Productivity:
-    A = a_rel a_mean_s exp(a_sd eps'). Location: the option with the highest utility plus a
-    Gumbel draw (a multinomial logit) among the prefectures' outside-park sites and the parks:
-        U(p, none) = -b_wage ln w_p + b_agg ln(1 + y_ps) + ln suit_ps + b_outside
-        U(p, k)    = -b_wage ln w_p + b_agg ln(1 + y_ks) + ln suit_ps + b_infra infra_k
-                     + b_spec [chain_k = chain_s] + park_bonus_k
-    where suit_ps is the sector's presence in the prefecture (resources for raw sectors) and
-    parks with no room left are excluded. Returns arrays (sector, owner, pref, park, rev,
-    A, kept) for the candidates; ``kept`` is False for deterred entrants.
+    A = a_rel a_mean_s exp(a_sd eps'). Location: a multinomial logit among the prefectures'
+    outside-park sites and the parks with room left, P(l) = exp(U_l) / sum_m exp(U_m)
+    (utilities in ``location_cdf``; suit_ps is the sector's presence in the prefecture,
+    resources for raw sectors), drawn by inverting the cumulative weights with one uniform.
+    A park that fills up leaves the choice set of later entrants. Returns arrays (sector,
+    owner, pref, park, rev, A, kept) for the candidates; ``kept`` is False for deterred
+    entrants.
     """
     total = 0
     for s in range(counts.size):
@@ -157,23 +207,30 @@ def draw_entrants(
     a = np.empty(total)
     kept = np.empty(total, dtype=np.bool_)
     n_pref = wage.size
-    n_parks = park_pref.size
     room = park_room.copy()
-    det_p = np.empty(n_pref)  # the deterministic part of each location's utility, sector s
-    det_k = np.empty(n_parks)
+    cw = np.empty(n_pref + park_pref.size)  # cumulative location weights, sector s
     j = 0
     for s in range(counts.size):
         if counts[s] == 0:
             continue
-        for p in range(n_pref):
-            if suit[s, p] > 0.0:
-                base = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
-                det_p[p] = base + b_agg * math.log(1.0 + y_loc_s[n_parks + p, s]) + b_outside
-        for k in range(n_parks):
-            p = park_pref[k]
-            if suit[s, p] > 0.0:
-                base = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
-                det_k[k] = base + b_agg * math.log(1.0 + y_loc_s[k, s]) + b_infra * infra[k]
+        w = location_cdf(
+            s,
+            cw,
+            chain,
+            wage,
+            suit,
+            y_loc_s,
+            park_pref,
+            park_chain,
+            infra,
+            room,
+            park_bonus,
+            b_wage,
+            b_agg,
+            b_infra,
+            b_spec,
+            b_outside,
+        )
         for _ in range(counts[s]):
             idx = first_idx + j
             u = uniform(seed, t, idx, S_ENTRY_OWNER)
@@ -187,32 +244,38 @@ def draw_entrants(
             kept[j] = uniform(seed, t, idx, S_ENTRY_OWNER + 100) >= barrier[o]
             rev[j] = size_median * math.exp(size_sd * normal(seed, t, idx, S_ENTRY_SIZE))
             a[j] = a_rel * a_mean[s] * math.exp(a_sd * normal(seed, t, idx, S_ENTRY_PRODUCTIVITY))
-            best = -1e300
-            best_p = 0
-            best_k = -1
-            for p in range(n_pref):
-                if suit[s, p] <= 0.0:
-                    continue
-                g = -math.log(-math.log(uniform(seed, t, idx, S_ENTRY_LOCATION * 1000 + p)))
-                u_out = det_p[p] + g
-                if u_out > best:
-                    best, best_p, best_k = u_out, p, -1
-            for k in range(n_parks):
-                p = park_pref[k]
-                if suit[s, p] <= 0.0 or room[k] < 1.0:
-                    continue
-                spec = b_spec if park_chain[k] == chain[s] else 0.0
-                g = -math.log(
-                    -math.log(uniform(seed, t, idx, S_ENTRY_LOCATION * 1000 + n_pref + k))
-                )
-                u_k = det_k[k]
-                u_k += spec + park_bonus[k] + g
-                if u_k > best:
-                    best, best_p, best_k = u_k, p, k
-            pref[j] = best_p
-            park[j] = best_k
-            if best_k >= 0 and kept[j]:
-                room[best_k] -= 1.0
+            x = uniform(seed, t, idx, S_ENTRY_LOCATION) * w
+            loc = 0  # no location suits the sector (w = 0): outside the parks, prefecture 0
+            if w > 0.0:
+                loc = min(np.searchsorted(cw, x, side="right"), cw.size - 1)
+                while loc > 0 and cw[loc] == cw[loc - 1]:
+                    loc -= 1  # never a location of weight 0 (only if x rounds up to w)
+            if loc < n_pref:
+                pref[j], park[j] = loc, -1
+            else:
+                k = loc - n_pref
+                pref[j], park[j] = park_pref[k], k
+                if kept[j]:
+                    room[k] -= 1.0
+                    if room[k] < 1.0:  # the park is full: it leaves the choice set
+                        w = location_cdf(
+                            s,
+                            cw,
+                            chain,
+                            wage,
+                            suit,
+                            y_loc_s,
+                            park_pref,
+                            park_chain,
+                            infra,
+                            room,
+                            park_bonus,
+                            b_wage,
+                            b_agg,
+                            b_infra,
+                            b_spec,
+                            b_outside,
+                        )
             j += 1
     return sec, own, pref, park, rev, a, kept
 
