@@ -4,11 +4,9 @@ from __future__ import annotations
 
 
 def plan(model) -> None:
-    """Expectations, capacity, labour needs and investment plans (kernel ``plan_firms``)."""
+    """Opening balances, expectations, capacity, labour needs and investment plans (kernel
+    ``plan_firms``)."""
     f, fp, fin = model.firms, model.scenario.firms, model.scenario.finance
-    f.cash0[: f.n] = f.cash[: f.n]
-    f.debt0[: f.n] = f.debt[: f.n]
-    f.K0[: f.n] = f.K[: f.n]
     model.k.plan_firms(
         f.n,
         f.alive,
@@ -39,6 +37,9 @@ def plan(model) -> None:
         fin.target_leverage,
         model.seed,
         model.quarter,
+        f.cash0,
+        f.debt0,
+        f.K0,
     )
 
 

@@ -49,7 +49,7 @@ def exit_firms(
     seed,
     t,
 ):
-    """Flag exits and pay bail-outs; return the total bail-out (10k yuan).
+    """Flag exits and pay bail-outs (bailout_i, 10k yuan, added to cash_i).
 
     Net worth with capital valued at its use, NW_i = cash_i + min(1, Y_i / (u* cap_i)) K_i
     - debt_i (idle capacity is impaired). A firm is in distress if NW_i < 0 or it has made
@@ -86,10 +86,6 @@ def exit_firms(
             h0 * math.exp(-age[i] / tau) + h_floor
         ):
             exiting[i] = True
-    total = 0.0  # summed in row order, so the result does not depend on the thread count
-    for i in range(n):
-        total += bailout[i]
-    return total
 
 
 @njit(cache=True)

@@ -121,9 +121,8 @@ def book_income(
 def invest(n, alive, K, cash, debt, inv_plan, invest_, new_loan, inv_ytd, delta):
     """Carry out planned investment as far as cash allows; cover any overdraft with a loan.
 
-        I_i = min(plan_i, max(cash_i, 0)),  cash_i -= I_i,  K_i <- (1 - delta) K_i + I_i
-        if cash_i < 0: the bank converts the overdraft into debt (debt += -cash, cash = 0).
-    Returns the total investment (10k yuan).
+    I_i = min(plan_i, max(cash_i, 0)),  cash_i -= I_i,  K_i <- (1 - delta) K_i + I_i
+    if cash_i < 0: the bank converts the overdraft into debt (debt += -cash, cash = 0).
     """
     for i in prange(n):
         if not alive[i]:
@@ -137,8 +136,3 @@ def invest(n, alive, K, cash, debt, inv_plan, invest_, new_loan, inv_ytd, delta)
             debt[i] -= cash[i]
             new_loan[i] -= cash[i]
             cash[i] = 0.0
-    total = 0.0  # summed in row order, so the result does not depend on the thread count
-    for i in range(n):
-        if alive[i]:
-            total += invest_[i]
-    return total

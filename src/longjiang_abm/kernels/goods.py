@@ -6,6 +6,7 @@ import numpy as np
 from numba import njit, prange
 
 from ..rng import S_SHARE, S_SHARE_SCALE, normal, uniform
+from .chunks import bounds, n_chunks
 
 
 @njit(cache=True)
@@ -64,17 +65,22 @@ def price_and_competitiveness(
             s = sector[i]
             uc = unit_cost(wage[pref[i]], pi[s], A[i], Ag[i], m[s], p_in[s] * (1.0 + green_cost))
             price[i] = uc  # temporarily
-    uc_bar = np.zeros(n_sec)  # sums in row order: independent of the thread count
-    tot = np.zeros(n_sec)
-    uc_sum = np.zeros(n_sec)  # unweighted, for a sector whose shares are all 0
-    count = np.zeros(n_sec)
-    for i in range(n):
-        if alive[i]:
-            s = sector[i]
-            uc_bar[s] += share[i] * price[i]
-            tot[s] += share[i]
-            uc_sum[s] += price[i]
-            count[s] += 1.0
+    # sector sums by fixed blocks of rows (kernels/chunks.py): independent of the thread count
+    nc = n_chunks(n)
+    part = np.zeros((nc, 4, n_sec))  # share-weighted cost, shares, unweighted cost, firms
+    for c in prange(nc):
+        lo, hi = bounds(c, n)
+        for i in range(lo, hi):
+            if alive[i]:
+                s = sector[i]
+                part[c, 0, s] += share[i] * price[i]
+                part[c, 1, s] += share[i]
+                part[c, 2, s] += price[i]  # unweighted, for a sector whose shares are all 0
+                part[c, 3, s] += 1.0
+    sums = np.zeros((4, n_sec))
+    for c in range(nc):
+        sums += part[c]
+    uc_bar, tot, uc_sum, count = sums[0], sums[1], sums[2], sums[3]
     for s in range(n_sec):
         if tot[s] > 0.0:
             uc_bar[s] /= tot[s]
@@ -112,12 +118,18 @@ def update_shares(
     varies from firm to firm and year to year: calm and turbulent years), with
     M = 1 / (1 - sd^2 / 2).
     """
-    e_bar = np.zeros(n_sec)
-    tot = np.zeros(n_sec)
-    for i in range(n):
-        if alive[i]:
-            e_bar[sector[i]] += share[i] * E[i]
-            tot[sector[i]] += share[i]
+    nc = n_chunks(n)  # sector sums by fixed blocks of rows (kernels/chunks.py)
+    part = np.zeros((nc, 2, n_sec))
+    for c in prange(nc):
+        lo, hi = bounds(c, n)
+        for i in range(lo, hi):
+            if alive[i]:
+                part[c, 0, sector[i]] += share[i] * E[i]
+                part[c, 1, sector[i]] += share[i]
+    sums = np.zeros((2, n_sec))
+    for c in range(nc):
+        sums += part[c]
+    e_bar, tot = sums[0], sums[1]
     for s in range(n_sec):
         if tot[s] > 0.0:
             e_bar[s] /= tot[s]
@@ -134,10 +146,15 @@ def update_shares(
                     share[i] *= math.exp(sd_i * e) * (1.0 - 0.5 * sd_i * sd_i)
                 else:
                     share[i] *= math.exp(sd_i * e - 0.5 * sd_i * sd_i)
-    tot[:] = 0.0  # sector sums in row order: independent of the thread count
-    for i in range(n):
-        if alive[i]:
-            tot[sector[i]] += share[i]
+    part[:, 1, :] = 0.0  # the new shares' sector sums, by blocks again
+    for c in prange(nc):
+        lo, hi = bounds(c, n)
+        for i in range(lo, hi):
+            if alive[i]:
+                part[c, 1, sector[i]] += share[i]
+    tot[:] = 0.0
+    for c in range(nc):
+        tot += part[c, 1]
     for i in prange(n):
         if alive[i] and tot[sector[i]] > 0.0:
             share[i] /= tot[sector[i]]
@@ -177,10 +194,16 @@ def produce(
     sum_i Y_i / A_i^gamma (raw materials are saved with productivity like other inputs).
     """
     n_sec = active.size
+    nc = n_chunks(n)  # sector sums by fixed blocks of rows (kernels/chunks.py)
+    part = np.zeros((nc, n_sec))
+    for c in prange(nc):
+        lo, hi = bounds(c, n)
+        for i in range(lo, hi):
+            if alive[i] and active[sector[i]]:
+                part[c, sector[i]] += share[i] * open_o[owner[i]]
     open_share = np.zeros(n_sec)
-    for i in range(n):
-        if alive[i] and active[sector[i]]:
-            open_share[sector[i]] += share[i] * open_o[owner[i]]
+    for c in range(nc):
+        open_share += part[c]
     for i in prange(n):
         if not alive[i]:
             continue
@@ -196,10 +219,14 @@ def produce(
         Y[i] = y
         unfilled[i] = (d - y) / d if d > 0.0 else 0.0
         rev[i] = price[i] * y
-    out = np.zeros(n_sec)  # sector sums in row order: independent of the thread count
-    out_in = np.zeros(n_sec)
-    for i in range(n):
-        if alive[i] and active[sector[i]]:
-            out[sector[i]] += Y[i]
-            out_in[sector[i]] += Y[i] / Ag[i]
-    return out, out_in
+    part_out = np.zeros((nc, 2, n_sec))  # sector sums by blocks again
+    for c in prange(nc):
+        lo, hi = bounds(c, n)
+        for i in range(lo, hi):
+            if alive[i] and active[sector[i]]:
+                part_out[c, 0, sector[i]] += Y[i]
+                part_out[c, 1, sector[i]] += Y[i] / Ag[i]
+    sums = np.zeros((2, n_sec))
+    for c in range(nc):
+        sums += part_out[c]
+    return sums[0], sums[1]

@@ -36,8 +36,12 @@ def plan_firms(
     lev,
     seed,
     t,
+    cash0,
+    debt0,
+    K0,
 ):
-    """Adaptive expectations, capacity, labour requirement and a lumpy investment plan.
+    """Opening balances, adaptive expectations, capacity, labour requirement and a lumpy
+    investment plan.
 
     Expected demand (real output per quarter):  e_i <- lam * D_i + (1 - lam) * e_i
     Capacity:                                   cap_i = A_i K_i / kappa_s
@@ -53,8 +57,13 @@ def plan_firms(
     Loan demand covers the cash need and keeps leverage at its target lev:
         max(0, I + amort debt + buffer - cash,  lev (K (1 - delta) + I) - (1 - amort) debt)
     with buffer = cash_target * annual revenue.
+    Opening balances (every row; the accounting checks read them): cash0_i = cash_i,
+    debt0_i = debt_i, K0_i = K_i.
     """
     for i in prange(n):
+        cash0[i] = cash[i]
+        debt0[i] = debt[i]
+        K0[i] = K[i]
         if not alive[i]:
             continue
         s = sector[i]
