@@ -71,6 +71,8 @@ FIRM_COLUMNS: dict[str, tuple[type, str]] = {
     "rev_year": (np.float64, "revenue of the last full calendar year, 10k yuan"),
     "inv_ytd": (np.float64, "investment so far this calendar year, 10k yuan"),
     "K_year": (np.float64, "capital at the start of the calendar year, 10k yuan"),
+    "shock_sd": (np.float64, "scale of this calendar year's market-share shocks"),
+    "shock_m": (np.float64, "their mean correction factor, 1 / M"),
     "died": (np.int32, "quarter of exit (0 while alive)"),
     "losses": (np.int32, "consecutive quarters with a loss"),
     # transient, per-quarter working columns

@@ -101,7 +101,24 @@ def price_and_competitiveness(
 
 @njit(cache=True, parallel=True)
 def update_shares(
-    n, alive, ids, sector, share, E, chi, rev_year, sd, size_ref, beta, laplace, n_sec, seed, t
+    n,
+    alive,
+    ids,
+    sector,
+    share,
+    E,
+    chi,
+    rev_year,
+    sd,
+    size_ref,
+    beta,
+    laplace,
+    n_sec,
+    seed,
+    t,
+    born,
+    shock_sd,
+    shock_m,
 ):
     """Replicator dynamics of market shares within each sector, with idiosyncratic demand
     shocks; returns the sectors' mean competitiveness.
@@ -117,6 +134,9 @@ def update_shares(
     each quarter, x_i ~ Exp(1) drawn once per firm and calendar year (a normal whose variance
     varies from firm to firm and year to year: calm and turbulent years), with
     M = 1 / (1 - sd^2 / 2).
+    A firm's shock scale s_i = sd_i sqrt(x_i) (sd_i with normal draws) and 1 / M are fixed
+    for the calendar year: kept in shock_sd_i and shock_m_i, set in the year's first quarter
+    and in an entrant's first quarter (born_i = t - 1).
     """
     nc = n_chunks(n)  # sector sums by fixed blocks of rows (kernels/chunks.py)
     part = np.zeros((nc, 2, n_sec))
@@ -130,6 +150,7 @@ def update_shares(
     for c in range(nc):
         sums += part[c]
     e_bar, tot = sums[0], sums[1]
+    new_year = (t - 1) % 4 == 0
     for s in range(n_sec):
         if tot[s] > 0.0:
             e_bar[s] /= tot[s]
@@ -138,14 +159,17 @@ def update_shares(
             s = sector[i]
             if e_bar[s] > 0.0:
                 share[i] = max(0.0, share[i] * (1.0 + chi * (E[i] / e_bar[s] - 1.0)))
-            sd_i = min(0.8, sd * (max(rev_year[i], 1.0) / size_ref) ** (-beta))
-            if sd_i > 0.0:
-                e = normal(seed, t, ids[i], S_SHARE)
+            if new_year or born[i] == t - 1:
+                sd_i = min(0.8, sd * (max(rev_year[i], 1.0) / size_ref) ** (-beta))
                 if laplace:
-                    e *= math.sqrt(-math.log(uniform(seed, (t - 1) // 4, ids[i], S_SHARE_SCALE)))
-                    share[i] *= math.exp(sd_i * e) * (1.0 - 0.5 * sd_i * sd_i)
+                    x = -math.log(uniform(seed, (t - 1) // 4, ids[i], S_SHARE_SCALE))
+                    shock_sd[i] = sd_i * math.sqrt(x)
+                    shock_m[i] = 1.0 - 0.5 * sd_i * sd_i
                 else:
-                    share[i] *= math.exp(sd_i * e - 0.5 * sd_i * sd_i)
+                    shock_sd[i] = sd_i
+                    shock_m[i] = math.exp(-0.5 * sd_i * sd_i)
+            if shock_sd[i] > 0.0:
+                share[i] *= math.exp(shock_sd[i] * normal(seed, t, ids[i], S_SHARE)) * shock_m[i]
     part[:, 1, :] = 0.0  # the new shares' sector sums, by blocks again
     for c in prange(nc):
         lo, hi = bounds(c, n)

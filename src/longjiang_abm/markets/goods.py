@@ -86,6 +86,9 @@ def clear_goods(model) -> None:
         len(sec),
         model.seed,
         model.quarter,
+        f.born,
+        f.shock_sd,
+        f.shock_m,
     )
     rho = np.where(sec.raw, 1.0, (e_bar / model.e_bar0) / env.frontier)
     rho = np.where(e_bar > 0, rho, 0.0)
