@@ -80,6 +80,26 @@ def test_entry_and_exit_touch_only_the_firms_that_enter_or_exit():
     assert sorted(a.row for a in model.agents_by_type[Firm]) == rows.tolist()
 
 
+def test_the_step_creates_no_firm_agents_until_asked():
+    """Firm agents are made when a script first iterates the firms (one per living firm, in
+    row order), never by the quarterly step: entry and exit stay array work."""
+    model = LongjiangModel(seed=4, n_firms=2000)
+    f = model.firms
+    for _ in range(3):
+        model.step()
+    assert all(a is None for a in f.agent[: f.n])
+    agents = list(model.agents_by_type[Firm])
+    assert [a.row for a in agents] == f.alive_rows().tolist()
+    assert len(model.agents_by_type[Firm]) == len(agents) == f.n_alive
+    model.step()
+    made = [a for a in f.agent[: f.n] if a is not None]
+    assert {a.row for a in made} <= set(f.alive_rows().tolist())  # exits cleared theirs
+    assert model.n_entries > 0 and model.n_exits > 0
+    assert len(made) == len(agents) - model.n_exits  # no agent made for entrants
+    again = {a.row: a for a in model.agents_by_type[Firm]}
+    assert all(again[a.row] is a for a in made)  # survivors keep theirs
+
+
 def test_model_agents_is_the_union_of_the_agent_types():
     model = LongjiangModel(seed=1, n_firms=300)
     by_type = model.agents_by_type

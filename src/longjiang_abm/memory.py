@@ -4,9 +4,10 @@ memory to the operating system (glibc; elsewhere ``map_large_arrays`` and
 
 Python's cyclic garbage collector scans every tracked object when it collects its oldest
 generation, which it does whenever the objects promoted since the last such scan exceed a
-quarter of the long-lived ones. A million Firm agents make each scan cost about 0.2 s, and
-entry (18k new agents a quarter) triggers one every few quarters: about 10% of the quarterly
-step at a million firms. ``pace_full_collections`` makes those scans 100 times rarer.
+quarter of the long-lived ones. The quarterly step creates no Firm agents (they are made when a
+script or the UI first looks at the firms), but once a script has looked at a million firms
+each scan costs about 0.2 s, and any steady allocation of Python objects then triggers one
+every few quarters. ``pace_full_collections`` makes those scans 100 times rarer.
 
 Building a large population allocates many temporary arrays below glibc's adaptive mmap
 threshold (which rises to 32 MB after the first large free); once freed, their pages stay in
