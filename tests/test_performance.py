@@ -167,3 +167,19 @@ def test_bench_command_writes_the_json_contract(tmp_path, capsys):
     }
     assert "ns / firm-quarter" in capsys.readouterr().out
     assert main(["bench", "--sizes", "x"]) == 2
+
+
+def test_bench_kernels_breaks_the_quarter_down(tmp_path, capsys):
+    """``bench --kernels N``: every kernel the quarter calls, and the rest, adding up to the
+    whole quarter."""
+    out = tmp_path / "kernels.json"
+    assert main(["bench", "--kernels", "300", "--json", str(out)]) == 0
+    res = json.loads(out.read_text())
+    from longjiang_abm.kernels import KERNELS
+
+    called = set(res["kernels"])
+    assert {"plan_firms", "update_shares", "innovate", "quarter_totals"} <= called <= set(KERNELS)
+    parts = sum(res["kernels"].values()) + res["outside_kernels"]
+    assert res["outside_kernels"] > 0 and parts == pytest.approx(res["ns_per_firm_quarter"])
+    assert "whole quarter" in capsys.readouterr().out
+    assert main(["bench", "--kernels", "5"]) == 2  # too few firms: a clear error

@@ -10,7 +10,8 @@ peak memory and JIT cost are those of that configuration alone:
   stepping it, less its resident memory after the imports, per firm;
 - JIT: the first quarter's wall time with an empty numba cache (compilation) and with a warm one
   (loading compiled kernels from disk), each in a fresh process;
-- the wall time of the default ``longjiang run`` (warm cache), as a user sees it.
+- the wall time of the default ``longjiang run`` (warm cache), as a user sees it;
+- with ``--kernels N``: each kernel's share of the quarter at N firms (``kernel_profile``).
 """
 
 from __future__ import annotations
@@ -95,6 +96,50 @@ def mesa_step_floor(n_firms: int = 10_000, repeats: int = 5) -> dict:
         firms.shuffle_do(action)
         samples.append((time.perf_counter() - t0) / len(firms) * 1e9)
     return {"n_firms": n_firms, "ns_per_firm_action": statistics.median(samples)}
+
+
+class _TimedKernels:
+    """Stands in for ``model.k``: calls each kernel and adds its wall time to ``seconds``."""
+
+    def __init__(self, kernels):
+        self._kernels, self.seconds = kernels, {}
+
+    def __getattr__(self, name):
+        kernel = getattr(self._kernels, name)
+
+        def timed(*args):
+            t0 = time.perf_counter()
+            out = kernel(*args)
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
+            return out
+
+        return timed
+
+
+def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
+    """Where a quarter's time goes: wall time of each numba kernel, and of everything outside
+    the kernels (Python, numpy on entrants' and exits' rows, the KPI record), in ns per
+    firm-quarter over ``quarters`` quarters after one warm-up quarter."""
+    from .model import LongjiangModel
+
+    model = LongjiangModel(seed=0, n_firms=n_firms, check_accounts=False, threads=threads)
+    model.step()
+    timed = model.k = _TimedKernels(model.k)
+    firm_quarters = 0
+    t0 = time.perf_counter()
+    for _ in range(quarters):
+        firm_quarters += model.firms.n_alive
+        model.step()
+    total = time.perf_counter() - t0
+    per = {k: v / firm_quarters * 1e9 for k, v in timed.seconds.items()}
+    return {
+        "n_firms": n_firms,
+        "threads": model.threads,
+        "quarters": quarters,
+        "ns_per_firm_quarter": total / firm_quarters * 1e9,
+        "kernels": dict(sorted(per.items(), key=lambda kv: -kv[1])),
+        "outside_kernels": (total - sum(timed.seconds.values())) / firm_quarters * 1e9,
+    }
 
 
 def _child(args: list[str], env: dict | None = None) -> dict:
@@ -240,6 +285,8 @@ def speedups(res: dict) -> dict[int, float]:
 if __name__ == "__main__":  # a child process: python -m longjiang_abm.bench measure N B T Q R
     if sys.argv[1] == "mesa":
         print(json.dumps(mesa_step_floor(int(sys.argv[2]))))
+    elif sys.argv[1] == "kernels":
+        print(json.dumps(kernel_profile(int(sys.argv[2]), int(sys.argv[3]))))
     else:
         _, what, n, backend, th, q, r = sys.argv
         assert what == "measure"

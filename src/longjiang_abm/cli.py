@@ -60,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-run", action="store_true", help="skip timing the default run")
     b.add_argument("--json", help="also write the results to this JSON file")
     b.add_argument("--figure", help="also draw the scaling curve (log-log) to this PNG file")
+    b.add_argument(
+        "--kernels",
+        type=int,
+        metavar="N",
+        help="instead: time each kernel of the quarter at N firms (one thread, or --threads)",
+    )
 
     u = sub.add_parser("ui", help="the browser UI (Solara): map, KPIs against targets, levers")
     u.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -192,6 +198,8 @@ def cmd_bench(args) -> int:
     threads = _int_list("--threads", args.threads) if args.threads else None
     if threads and not all(1 <= t <= available() for t in threads):
         raise UserError(f"--threads: each count must be between 1 and {available()}")
+    if args.kernels is not None:
+        return _bench_kernels(args.kernels, threads[0] if threads else 1, args.json)
     with console.status("benchmarking") as status:
         res = run_bench(
             sizes,
@@ -237,6 +245,33 @@ def cmd_bench(args) -> int:
 
         scaling_figure(res, args.figure)
         console.print(f"scaling curve drawn to {args.figure}")
+    return 0
+
+
+def _bench_kernels(n_firms: int, threads: int, json_path: str | None) -> int:
+    from .bench import _child
+
+    if n_firms < 20:
+        raise UserError("--kernels: the population must be at least 20 firms")
+    with console.status(f"timing the kernels at {n_firms:,} firms"):
+        res = _child(["kernels", str(n_firms), str(threads)])
+    t = Table(
+        title=f"Where a quarter goes: {n_firms:,} firms, {res['threads']} thread(s), "
+        f"{res['quarters']} quarters",
+        header_style="bold",
+    )
+    t.add_column("part")
+    t.add_column("ns / firm-quarter", justify="right")
+    t.add_column("share", justify="right")
+    total = res["ns_per_firm_quarter"]
+    parts = [*res["kernels"].items(), ("outside the kernels", res["outside_kernels"])]
+    for name, ns in parts:
+        t.add_row(name, f"{ns:,.1f}", f"{ns / total:.0%}")
+    t.add_row("whole quarter", f"{total:,.0f}", "100%", style="bold")
+    console.print(t)
+    if json_path:
+        Path(json_path).write_text(json.dumps(res, indent=2) + "\n")
+        console.print(f"written to {json_path}")
     return 0
 
 
