@@ -80,8 +80,9 @@ def test_each_kernel_documents_its_equation(name):
 
 
 def _entrants(counts, room, n_pref=3, seed=5):
-    """draw_entrants on a small province: 3 prefectures, 2 parks (park k in prefecture k),
-    one sector (chain 0); returns the kernel's outputs and the logit utilities."""
+    """location_utilities and draw_entrants on a small province: 3 prefectures, 2 parks (park
+    k in prefecture k), one sector (chain 0); returns the kernel's outputs and the logit
+    utilities computed here from the equations."""
     n_parks = room.size
     wage = np.array([1.0, 2.0, 1.5])
     suit = np.array([[1.0, 0.5, 2.0]])
@@ -89,29 +90,13 @@ def _entrants(counts, room, n_pref=3, seed=5):
     park_pref, park_chain = np.array([0, 1]), np.array([0, 1])
     infra, bonus = np.array([0.5, 1.0]), np.array([0.2, 0.0])
     b = dict(b_wage=0.8, b_agg=0.3, b_infra=0.6, b_spec=0.7, b_outside=-0.4)
-    out = kernels.draw_entrants(
-        np.array([counts]),
-        np.array([0]),
-        np.array([0.0, 0.0, 1.0, 0.0]),
-        np.zeros(4),
-        100.0,
-        1.0,
-        np.array([1.0]),
-        1.0,
-        0.4,
-        wage,
-        suit,
-        y_loc,
-        park_pref,
-        park_chain,
-        infra,
-        room,
-        bonus,
-        *b.values(),
-        seed,
-        7,
-        0,
+    utility = kernels.location_utilities(
+        np.array([0]), wage, suit, y_loc, park_pref, park_chain, infra, bonus, *b.values()
     )
+    out = kernels.draw_entrants(
+        np.array([counts]), np.array([0.0, 0.0, 1.0, 0.0]), np.zeros(4), 100.0, 1.0,
+        np.array([1.0]), 1.0, 0.4, utility, park_pref, room, seed, 7, 0,
+    )  # fmt: skip
     u = [
         -b["b_wage"] * np.log(wage[p])
         + np.log(suit[0, p])

@@ -165,7 +165,8 @@ class Census:
 
 
 def _draw(model, c: Census, counts, owner_p, barrier, size_median, size_sd, a_rel) -> tuple:
-    """Attributes and locations of candidate entrants (kernel ``draw_entrants``); returns
+    """Attributes and locations of candidate entrants (kernels ``location_utilities`` and
+    ``draw_entrants``); returns
     the arrays of those not deterred by entry barriers."""
     sc, sec = model.scenario, model.sectors
     y_s, a_s = c.by_s[3], c.by_s[4]
@@ -175,9 +176,23 @@ def _draw(model, c: Census, counts, owner_p, barrier, size_median, size_sd, a_re
     park_bonus = np.full(len(parks), model.government.policy.park_coconstruction)
     park_bonus *= sc.fiscal.coconstruction_attraction
     ep = sc.entry
+    utility = model.k.location_utilities(
+        sec.chain,
+        model.prefectures.wage,
+        model.suit,
+        model.y_loc,
+        parks.pref,
+        parks.chain,
+        parks.infra,
+        park_bonus,
+        ep.choice_wage,
+        ep.choice_agglomeration,
+        ep.choice_infrastructure,
+        ep.choice_specialisation,
+        ep.choice_outside_park,
+    )
     out = model.k.draw_entrants(
         counts,
-        sec.chain,
         owner_p,
         barrier,
         size_median,
@@ -185,19 +200,9 @@ def _draw(model, c: Census, counts, owner_p, barrier, size_median, size_sd, a_re
         a_mean,
         a_rel,
         sc.calibration.tfp_dispersion,
-        model.prefectures.wage,
-        model.suit,
-        model.y_loc,
+        utility,
         parks.pref,
-        parks.chain,
-        parks.infra,
         park_room,
-        park_bonus,
-        ep.choice_wage,
-        ep.choice_agglomeration,
-        ep.choice_infrastructure,
-        ep.choice_specialisation,
-        ep.choice_outside_park,
         model.seed,
         model.quarter,
         model.entry_counter,

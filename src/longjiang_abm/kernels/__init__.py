@@ -11,7 +11,7 @@ After editing such a callee, delete the caches: ``find src -name '*.nb[ic]' -del
 from .annual import close_year, year_totals
 from .backend import load as _load
 from .credit import grant_credit
-from .demography import census, draw_entrants, entry_counts, exit_firms
+from .demography import census, draw_entrants, entry_counts, exit_firms, location_utilities
 from .finance import book_income, invest
 from .goods import price_and_competitiveness, produce, update_shares
 from .innovation import innovate, location_stats
@@ -39,6 +39,7 @@ KERNELS = {
         close_year,
         year_totals,
         entry_counts,
+        location_utilities,
         draw_entrants,
     )
 }

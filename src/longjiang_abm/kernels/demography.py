@@ -102,9 +102,7 @@ def entry_counts(n_alive_s, profit_rate_s, rate_q, response, interest_q, seed, t
 
 
 @njit(cache=True)
-def location_cdf(
-    s,
-    cw,
+def location_utilities(
     chain,
     wage,
     suit,
@@ -112,7 +110,6 @@ def location_cdf(
     park_pref,
     park_chain,
     infra,
-    room,
     park_bonus,
     b_wage,
     b_agg,
@@ -120,33 +117,44 @@ def location_cdf(
     b_spec,
     b_outside,
 ):
-    """Cumulative logit weights of sector s's locations, in ``cw`` (prefectures' outside-park
-    sites first, then the parks); returns the total. Utilities:
+    """Deterministic utility of each location for an entrant of each sector, U[s, l], with
+    l = p for prefecture p's sites outside parks and l = n_pref + k for park k:
         U(p, none) = -b_wage ln w_p + b_agg ln(1 + y_ps) + ln suit_ps + b_outside
         U(p, k)    = -b_wage ln w_p + b_agg ln(1 + y_ks) + ln suit_ps + b_infra infra_k
                      + b_spec [chain_k = chain_s] + park_bonus_k
-    and weight exp(U - max U); a location where suit_ps = 0 or a park with no room (room_k < 1)
-    has weight 0."""
-    n_pref = wage.size
+    where suit_ps is the sector's presence in the prefecture (resources for raw sectors) and
+    y the sector's output at the location; -inf where suit_ps = 0 (not an option)."""
+    n_sec, n_pref = suit.shape
     n_parks = park_pref.size
-    u = np.full(n_pref + n_parks, -np.inf)
+    u = np.full((n_sec, n_pref + n_parks), -np.inf)
+    for s in range(n_sec):
+        for p in range(n_pref):
+            if suit[s, p] > 0.0:
+                u[s, p] = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
+                u[s, p] += b_agg * math.log(1.0 + y_loc_s[n_parks + p, s]) + b_outside
+        for k in range(n_parks):
+            p = park_pref[k]
+            if suit[s, p] > 0.0:
+                spec = b_spec if park_chain[k] == chain[s] else 0.0
+                x = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
+                x += b_agg * math.log(1.0 + y_loc_s[k, s]) + b_infra * infra[k]
+                u[s, n_pref + k] = x + spec + park_bonus[k]
+    return u
+
+
+@njit(cache=True)
+def location_cdf(u, room, n_pref, cw):
+    """Cumulative logit weights of the locations with utilities ``u`` (one sector's row of
+    ``location_utilities``) into ``cw``; returns the total. Weight exp(U_l - max U); a
+    location that is not an option (U = -inf) or a park with no room (room_k < 1) has
+    weight 0."""
     top = -np.inf
-    for p in range(n_pref):
-        if suit[s, p] > 0.0:
-            u[p] = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
-            u[p] += b_agg * math.log(1.0 + y_loc_s[n_parks + p, s]) + b_outside
-            top = max(top, u[p])
-    for k in range(n_parks):
-        p = park_pref[k]
-        if suit[s, p] > 0.0 and room[k] >= 1.0:
-            spec = b_spec if park_chain[k] == chain[s] else 0.0
-            x = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
-            x += b_agg * math.log(1.0 + y_loc_s[k, s]) + b_infra * infra[k]
-            u[n_pref + k] = x + spec + park_bonus[k]
-            top = max(top, u[n_pref + k])
+    for j in range(u.size):
+        if u[j] > -np.inf and (j < n_pref or room[j - n_pref] >= 1.0):
+            top = max(top, u[j])
     total = 0.0
     for j in range(u.size):
-        if u[j] > -np.inf:
+        if u[j] > -np.inf and (j < n_pref or room[j - n_pref] >= 1.0):
             total += math.exp(u[j] - top)
         cw[j] = total
     return total
@@ -155,7 +163,6 @@ def location_cdf(
 @njit(cache=True)
 def draw_entrants(
     counts,
-    chain,
     owner_p,
     barrier,
     size_median,
@@ -163,19 +170,9 @@ def draw_entrants(
     a_mean,
     a_rel,
     a_sd,
-    wage,
-    suit,
-    y_loc_s,
+    utility,
     park_pref,
-    park_chain,
-    infra,
     park_room,
-    park_bonus,
-    b_wage,
-    b_agg,
-    b_infra,
-    b_spec,
-    b_outside,
     seed,
     t,
     first_idx,
@@ -185,12 +182,11 @@ def draw_entrants(
     Ownership o ~ owner_p; a private or foreign entrant is deterred with probability
     barrier_o. Annual size: rev = size_median exp(size_sd eps). Productivity:
     A = a_rel a_mean_s exp(a_sd eps'). Location: a multinomial logit among the prefectures'
-    outside-park sites and the parks with room left, P(l) = exp(U_l) / sum_m exp(U_m)
-    (utilities in ``location_cdf``; suit_ps is the sector's presence in the prefecture,
-    resources for raw sectors), drawn by inverting the cumulative weights with one uniform.
-    A park that fills up leaves the choice set of later entrants. Returns arrays (sector,
-    owner, pref, park, rev, A, kept) for the candidates; ``kept`` is False for deterred
-    entrants.
+    outside-park sites and the parks with room left, P(l) = exp(U_sl) / sum_m exp(U_sm)
+    (``utility`` from ``location_utilities``), drawn by inverting the cumulative weights
+    (``location_cdf``) with one uniform. A park that fills up leaves the choice set of later
+    entrants. Returns arrays (sector, owner, pref, park, rev, A, kept) for the candidates;
+    ``kept`` is False for deterred entrants.
     """
     total = 0
     for s in range(counts.size):
@@ -202,32 +198,19 @@ def draw_entrants(
     rev = np.empty(total)
     a = np.empty(total)
     kept = np.empty(total, dtype=np.bool_)
-    n_pref = wage.size
+    n_pref = utility.shape[1] - park_pref.size
     room = park_room.copy()
     cw = np.empty(n_pref + park_pref.size)  # cumulative location weights, sector s
     j = 0
     for s in range(counts.size):
         if counts[s] == 0:
             continue
-        w = location_cdf(
-            s,
-            cw,
-            chain,
-            wage,
-            suit,
-            y_loc_s,
-            park_pref,
-            park_chain,
-            infra,
-            room,
-            park_bonus,
-            b_wage,
-            b_agg,
-            b_infra,
-            b_spec,
-            b_outside,
-        )
+        stale = True  # the cumulative weights need (re)computing
+        w = 0.0
         for _ in range(counts[s]):
+            if stale:
+                w = location_cdf(utility[s], room, n_pref, cw)
+                stale = False
             idx = first_idx + j
             u = uniform(seed, t, idx, S_ENTRY_OWNER)
             o = 0
@@ -253,25 +236,7 @@ def draw_entrants(
                 pref[j], park[j] = park_pref[k], k
                 if kept[j]:
                     room[k] -= 1.0
-                    if room[k] < 1.0:  # the park is full: it leaves the choice set
-                        w = location_cdf(
-                            s,
-                            cw,
-                            chain,
-                            wage,
-                            suit,
-                            y_loc_s,
-                            park_pref,
-                            park_chain,
-                            infra,
-                            room,
-                            park_bonus,
-                            b_wage,
-                            b_agg,
-                            b_infra,
-                            b_spec,
-                            b_outside,
-                        )
+                    stale = room[k] < 1.0  # a full park leaves the choice set
             j += 1
     return sec, own, pref, park, rev, a, kept
 
