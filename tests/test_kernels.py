@@ -137,10 +137,24 @@ def test_a_full_park_leaves_the_choice_set():
     assert kept.all() and np.count_nonzero(park == 0) == 5
     after = np.flatnonzero(park == 0)[-1] + 1  # draws once the park is full
     loc = np.where(park >= 0, 3 + park, pref)[after:]
-    assert not np.any(loc == 3)
     prob = np.exp(u - u.max())
     prob[3] = 0.0
     prob /= prob.sum()
     freq = np.bincount(loc, minlength=5) / loc.size
     se = np.sqrt(prob * (1 - prob) / loc.size) + 1e-12
     assert np.all(np.abs(freq - prob) < 4 * se), (freq, prob)
+
+
+def test_deterred_entrants_take_no_room_and_unsuited_sectors_go_to_prefecture_0():
+    n_pref, n_parks = 2, 1
+    utility = np.array([[-np.inf, -np.inf, -np.inf], [0.0, -np.inf, 5.0]])
+    sec, own, pref, park, rev, a, kept = kernels.draw_entrants(
+        np.array([3, 400]), np.array([0.0, 0.0, 1.0, 0.0]), np.array([0.0, 0.0, 0.5, 0.0]),
+        100.0, 1.0, np.array([1.0, 1.0]), 1.0, 0.4, utility, np.array([1]),
+        np.array([2.0]), 3, 7, 0,
+    )  # fmt: skip
+    assert np.all(pref[sec == 0] == 0) and np.all(park[sec == 0] == -1)  # no option suits
+    in_park = (sec == 1) & (park == 0)
+    assert np.count_nonzero(in_park & kept) == 2  # the park's room, taken by kept entrants only
+    assert np.count_nonzero(in_park & ~kept) > 0  # deterred ones chose it too, taking no room
+    assert n_pref + n_parks == utility.shape[1]

@@ -86,6 +86,7 @@ def mesa_step_floor(n_firms: int = 10_000, repeats: int = 5) -> dict:
 
     model = LongjiangModel(seed=0, n_firms=n_firms, check_accounts=False)
     firms = model.agents_by_type[Firm]
+    list(firms)  # make the agents (they are made when first asked for) before timing
 
     def action(firm):
         firm.cash = firm.cash + 0.0 * firm.revenue
@@ -119,11 +120,12 @@ class _TimedKernels:
 def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     """Where a quarter's time goes: wall time of each numba kernel, and of everything outside
     the kernels (Python, numpy on entrants' and exits' rows, the KPI record), in ns per
-    firm-quarter over ``quarters`` quarters after one warm-up quarter."""
+    firm-quarter over ``quarters`` quarters after a warm-up year."""
     from .model import LongjiangModel
 
     model = LongjiangModel(seed=0, n_firms=n_firms, check_accounts=False, threads=threads)
-    model.step()
+    for _ in range(4):  # a year, so that every kernel (the year end's too) is compiled or loaded
+        model.step()
     timed = model.k = _TimedKernels(model.k)
     firm_quarters = 0
     t0 = time.perf_counter()

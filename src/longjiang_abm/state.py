@@ -97,7 +97,7 @@ class FirmTable:
         self.next_id = 0
         for name, (dtype, _) in FIRM_COLUMNS.items():
             setattr(self, name, np.zeros(self.capacity, dtype=dtype))
-        self.agent = np.empty(self.capacity, dtype=object)  # the Mesa Firm viewing each row
+        self.agent = np.empty(self.capacity, dtype=object)  # each row's Firm, None until asked for
         self.free = np.zeros(0, dtype=np.int64)  # dead rows entrants may take, lowest last
         self.freed = np.zeros(0, dtype=np.int64)  # rows of firms that exited this quarter
 

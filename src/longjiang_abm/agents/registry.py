@@ -114,10 +114,10 @@ class _RowAgents(Mapping):
     """The agents of a table's ``agent`` column, as a mapping: the table itself is the
     registry, at no cost per agent beyond the column.
 
-    Agents are made when first asked for: iterating makes one (``make(row)``) for every living
-    row that has none yet, so entry and the quarterly step never create Python objects, and a
-    script or the UI pays for an agent only when it looks at the firms (once per firm: a firm
-    keeps its agent until it exits)."""
+    Agents are made when first asked for: iterating makes one (``make(row)``) for each living
+    row it reaches that has none yet, so entry and the quarterly step never create Python
+    objects, and a script or the UI pays for an agent only when it looks at the firms (once
+    per firm: a firm keeps its agent until it exits)."""
 
     def __init__(self, table, make: Callable[[int], mesa.Agent]):
         self._table, self._make = table, make
@@ -131,17 +131,16 @@ class _RowAgents(Mapping):
             raise KeyError(agent)
         return None
 
-    def materialise(self) -> None:
-        """Give every living row without an agent its agent (in row order)."""
-        t = self._table
-        col = t.agent[: t.n]
-        for row in np.flatnonzero(t.alive[: t.n] & np.equal(col, None)).tolist():
-            col[row] = self._make(row)
-
     def __iter__(self):
-        self.materialise()
+        """The living rows' agents in row order, each made as the iteration reaches it (so
+        ``next(iter(...))`` or ``select(at_most=5)`` makes only the agents it needs)."""
         t = self._table
-        return (a for a in t.agent[: t.n].tolist() if a is not None)
+        col = t.agent
+        for row in np.flatnonzero(t.alive[: t.n]).tolist():
+            agent = col[row]
+            if agent is None:
+                agent = col[row] = self._make(row)
+            yield agent
 
     def __len__(self) -> int:
         return self._table.n_alive

@@ -1,6 +1,9 @@
 """The credit market: lending terms by ownership and size, collateral limits, bank capacity."""
 
+import numpy as np
 from numba import njit, prange
+
+from .chunks import bounds, n_chunks
 
 
 @njit(cache=True, parallel=True)
@@ -30,7 +33,7 @@ def grant_credit(
     rev_year,
     cash_target,
 ):
-    """Grant loans; return the total granted (10k yuan).
+    """Grant loans (new_loan_i, 10k yuan).
 
     Terms blend 2018 practice with equal treatment by the neutrality lever nu in [0, 1]:
         spread_i     = (1 - nu) spread_o + nu spread_neutral + spread_small [small or micro]
@@ -67,20 +70,23 @@ def grant_credit(
             if extra > 0.0:
                 x += min(extra, g * (K[i] + cash[i]))
         new_loan[i] = x
-    outstanding = 0.0  # sums in row order: independent of the thread count
+    nc = n_chunks(n)  # sums by fixed blocks of rows (kernels/chunks.py)
+    part = np.zeros((nc, 2))
+    for c in prange(nc):
+        lo, hi = bounds(c, n)
+        for i in range(lo, hi):
+            if alive[i]:
+                part[c, 0] += new_loan[i]
+                part[c, 1] += debt[i] - repay[i]
     requested = 0.0
-    for i in range(n):
-        if alive[i]:
-            requested += new_loan[i]
-            outstanding += debt[i] - repay[i]
+    outstanding = 0.0
+    for c in range(nc):
+        requested += part[c, 0]
+        outstanding += part[c, 1]
     room = bank_equity / capital_ratio - outstanding
     phi = 1.0
     if requested > 0.0:
         phi = min(1.0, max(0.0, room) / requested)
-    total = 0.0
-    for i in range(n):
-        if not alive[i]:
-            continue
-        new_loan[i] *= phi
-        total += new_loan[i]
-    return total
+    for i in prange(n):
+        if alive[i]:
+            new_loan[i] *= phi

@@ -52,7 +52,8 @@ def price_and_competitiveness(
 
     Unit cost uc_i = unit_cost(w_p, pi_s, A_i, A_i^gamma, m_s, p_in_s (1 + green_cost)), where
     green_cost is the abatement cost the green transition adds to inputs; sector mean
-    uc_bar_s = sum_i f_i uc_i (market-share weighted).
+    uc_bar_s = sum_i f_i uc_i / sum_i f_i (market-share weighted; the unweighted
+    mean if the sector's shares are all 0).
     Price: processing sectors price at a markup over a blend of own and sector cost, less the
     output subsidy they pass on to buyers,
         p_i = (1 + mu_s) (theta uc_i + (1 - theta) uc_bar_s) (1 - out_sub_s elig_o),
@@ -123,7 +124,7 @@ def update_shares(
     """Replicator dynamics of market shares within each sector, with idiosyncratic demand
     shocks; returns the sectors' mean competitiveness.
 
-        E_bar_s = sum_i f_i E_i            (over the sector's firms)
+        E_bar_s = sum_i f_i E_i / sum_i f_i   (over the sector's firms)
         f_i    <- max(0, f_i (1 + chi (E_i / E_bar_s - 1))) exp(sd_i e_i) / M(sd_i),
     then renormalised to sum to 1. The shock's scale falls with size, as for a firm made of
     many independent lines of business (Amaral et al. 1997; Stanley et al. 1996):
