@@ -121,8 +121,9 @@ def book_income(
 def invest(n, alive, K, cash, debt, inv_plan, invest_, new_loan, inv_ytd, delta):
     """Carry out planned investment as far as cash allows; cover any overdraft with a loan.
 
-    I_i = min(plan_i, max(cash_i, 0)),  cash_i -= I_i,  K_i <- (1 - delta) K_i + I_i
-    if cash_i < 0: the bank converts the overdraft into debt (debt += -cash, cash = 0).
+        I_i = min(plan_i, max(cash_i, 0)),  cash_i -= I_i,  K_i <- (1 - delta) K_i + I_i
+        if cash_i < 0: the bank converts the overdraft into debt (debt += -cash, cash = 0).
+    Writes invest_i and inv_ytd_i (investment this quarter and so far this year) in place.
     """
     for i in prange(n):
         if not alive[i]:
