@@ -93,7 +93,7 @@ def firm_net_worth(model, mask: np.ndarray) -> float:
 
 def income_approach(model, mask: np.ndarray) -> float:
     f = model.firms
-    delta = model.scenario.firms.depreciation_q
+    delta = model.params.firms.depreciation_q
     va = income = gross = 0.0
     for b, m in _blocks(mask):
         va += np.sum(f.va[b], where=m)

@@ -26,7 +26,7 @@ def exit_firms(model) -> None:
     min(debt, V) and, for small and micro firms, the guarantee fund's share of the rest; it
     writes off what remains unpaid, and owners (households) get V - min(debt, V).
     """
-    f, fin = model.firms, model.scenario.finance
+    f, fin = model.firms, model.params.finance
     bail = np.array([fin.bailout_central_soe, fin.bailout_local_soe, 0.0, 0.0])
     model.k.exit_firms(
         f.n,
@@ -47,11 +47,11 @@ def exit_firms(model) -> None:
         bail,
         model.government.policy.ownership_neutrality,
         model.inst.rescue_large,
-        model.scenario.firms.desired_utilization,
-        model.scenario.firms.distress_loss_quarters,
-        model.scenario.firms.exit_hazard_q,
-        model.scenario.firms.exit_hazard_age_q,
-        model.scenario.firms.exit_hazard_floor_q,
+        model.params.firms.desired_utilization,
+        model.params.firms.distress_loss_quarters,
+        model.params.firms.exit_hazard_q,
+        model.params.firms.exit_hazard_age_q,
+        model.params.firms.exit_hazard_floor_q,
         SIZE_HAZARD,
         model.seed,
         model.quarter,
@@ -78,7 +78,7 @@ def enter_firms(model) -> None:
     """Entry: ordinary entrants by sector (Poisson, kernel ``entry_counts``) and the big
     projects the government brings in (大抓项目), each with ownership, size, productivity and a
     location choice (kernel ``draw_entrants``); then their rows in the firm table."""
-    f, sc, sec = model.firms, model.scenario, model.sectors
+    f, sc, sec = model.firms, model.params, model.sectors
     ep, fin, inst = sc.entry, sc.finance, model.inst
     c = Census(
         *model.k.census(
@@ -168,7 +168,7 @@ def _draw(model, c: Census, counts, owner_p, barrier, size_median, size_sd, a_re
     """Attributes and locations of candidate entrants (kernels ``location_utilities`` and
     ``draw_entrants``); returns
     the arrays of those not deterred by entry barriers."""
-    sc, sec = model.scenario, model.sectors
+    sc, sec = model.params, model.sectors
     y_s, a_s = c.by_s[3], c.by_s[4]
     a_mean = np.where(y_s > 0, a_s / np.maximum(y_s, 1e-300), 1.0)
     parks = model.parks
@@ -219,7 +219,7 @@ def _create(model, c: Census, drawn: tuple, incentive: float) -> None:
     n_new = sector.size
     if n_new == 0:
         return
-    f, sc, sec, cal, inst = model.firms, model.scenario, model.sectors, model.cal, model.inst
+    f, sc, sec, cal, inst = model.firms, model.params, model.sectors, model.cal, model.inst
     fp, ep = sc.firms, sc.entry
     y_s, q_s = c.by_s[3], c.by_s[5]
     q_mean = np.where(y_s > 0, q_s / np.maximum(y_s, 1e-300), 1.0)

@@ -78,7 +78,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
                 | ({"backend": backend} if backend is not None else {})
             )
             scenario = scenario.model_copy(update={"run": run})
-        self.scenario = scenario
+        self.params = scenario
         self.seed = int(seed)
         self.check_accounts = check_accounts
         self.start_year = START_YEAR
@@ -136,7 +136,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         f, sec = self.firms, self.sectors
         n = f.n
         y_s = np.bincount(f.sector[:n], weights=f.Y[:n], minlength=len(sec))
-        gamma = self.scenario.firms.materials_efficiency
+        gamma = self.params.firms.materials_efficiency
         y_in = np.bincount(f.sector[:n], weights=f.Y[:n] / f.A[:n] ** gamma, minlength=len(sec))
         local = np.zeros(len(sec))  # 2018 raw material bought in the province, real units
         buys = sec.raw_input >= 0
@@ -149,7 +149,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         # a sector without firms (tiny populations) has no 2018 mean: 1 (its demand0 is 0)
         self.e_bar0 = np.divide(w, s_share, out=np.ones(len(sec)), where=s_share > 0)
         labour = np.bincount(f.pref[:n], weights=f.L[:n], minlength=len(self.prefectures))
-        self.prefectures.labour_pool = labour * (1.0 + self.scenario.calibration.labour_slack)
+        self.prefectures.labour_pool = labour * (1.0 + self.params.calibration.labour_slack)
         self.prefectures.labour_supply = self.prefectures.labour_pool.copy()
         firms.location_statistics(self)
         self.y_half = 10.0 * y_s / np.maximum(np.bincount(f.sector[:n], minlength=len(sec)), 1)
@@ -176,7 +176,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         with sigma the state firms' output share; delta is capped at 0.9 sigma."""
         f, sec = self.firms, self.sectors
         n = f.n
-        delta = self.scenario.instruments.defence_share
+        delta = self.params.instruments.defence_share
         self.defence_share = np.zeros(len(sec))
         state = f.owner[:n] <= LOCAL_SOE
         for s in (sec.index(k) for k in DEFENCE_SECTORS):

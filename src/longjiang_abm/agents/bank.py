@@ -53,5 +53,5 @@ class Bank(mesa.Agent):
 
     def close_quarter(self) -> None:
         profit = self.interest - self.writeoffs
-        self.dividends = max(0.0, profit) * self.model.scenario.finance.bank_payout
+        self.dividends = max(0.0, profit) * self.model.params.finance.bank_payout
         self.equity += profit - self.dividends

@@ -63,7 +63,7 @@ class Firm(mesa.Agent):
 
     @productivity.setter
     def productivity(self, value: float) -> None:
-        f, gamma = self.model.firms, self.model.scenario.firms.materials_efficiency
+        f, gamma = self.model.firms, self.model.params.firms.materials_efficiency
         row, ln_a = self._live_row(), math.log(value)  # before any write: value > 0
         f.A[row] = value
         f.lnA[row] = ln_a

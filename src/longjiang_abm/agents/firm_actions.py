@@ -6,7 +6,7 @@ from __future__ import annotations
 def plan(model) -> None:
     """Opening balances, expectations, capacity, labour needs and investment plans (kernel
     ``plan_firms``)."""
-    f, fp, fin = model.firms, model.scenario.firms, model.scenario.finance
+    f, fp, fin = model.firms, model.params.firms, model.params.finance
     model.k.plan_firms(
         f.n,
         f.alive,
@@ -45,7 +45,7 @@ def plan(model) -> None:
 
 def book_income(model) -> None:
     """Income statements, subsidies, taxes, dividends and cash (kernel ``book_income``)."""
-    f, fp, fis, sec = model.firms, model.scenario.firms, model.scenario.fiscal, model.sectors
+    f, fp, fis, sec = model.firms, model.params.firms, model.params.fiscal, model.sectors
     inst = model.inst
     model.k.book_income(
         f.n,
@@ -115,7 +115,7 @@ def invest(model) -> None:
         f.invest,
         f.new_loan,
         f.inv_ytd,
-        model.scenario.firms.depreciation_q,
+        model.params.firms.depreciation_q,
     )
 
 
@@ -147,7 +147,7 @@ def innovate(model) -> None:
     and emissions intensity (kernels ``location_stats`` and ``innovate``)."""
     f, fp, sec, parks, inst = (
         model.firms,
-        model.scenario.firms,
+        model.params.firms,
         model.sectors,
         model.parks,
         model.inst,
@@ -189,7 +189,7 @@ def innovate(model) -> None:
         fp.park_spillover_bonus,
         inst.digital_p,
         fp.digital_productivity,
-        model.scenario.instruments.digital_cost,
+        model.params.instruments.digital_cost,
         inst.large_small,
         inst.green_cut,
         len(parks),

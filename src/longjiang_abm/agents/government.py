@@ -19,7 +19,7 @@ class Government(mesa.Agent):
 
     def __init__(self, model):
         super().__init__(model)
-        self.policy: PolicyParams = model.scenario.policy.at_year(model.start_year)
+        self.policy: PolicyParams = model.params.policy.at_year(model.start_year)
         self.policy_log: list[tuple[int, dict]] = []
         self.taxes = 0.0
         self.subsidies = 0.0
@@ -33,14 +33,14 @@ class Government(mesa.Agent):
 
     def set_policy(self, year: int) -> None:
         """Put in force the levers of ``year`` (scenario schedule, or a UI override)."""
-        new = self.model.scenario.policy.at_year(year)
+        new = self.model.params.policy.at_year(year)
         if self.model.policy_override is not None:
             new = self.model.policy_override
         if new != self.policy or not self.policy_log:
             self.policy_log.append((self.model.quarter, new.model_dump(exclude={"schedule"})))
         self.policy = new
         self.model.inst = instruments(
-            new, self.model.scenario, self.model.sectors, self.model.scale
+            new, self.model.params, self.model.sectors, self.model.scale
         )
 
     def fund_parks(self) -> None:
@@ -53,7 +53,7 @@ class Government(mesa.Agent):
             w_k = (output_k + mean output) / sum(output + mean output).
         """
         p = self.model.parks
-        f = self.model.scenario.fiscal
+        f = self.model.params.fiscal
         unit = 1e4 * self.model.scale / 4.0
         if len(p) == 0:  # a scenario without parks: nothing to fund
             p.funds = p.funds_province = np.zeros(0)
@@ -78,7 +78,7 @@ class Government(mesa.Agent):
         self.incentives = incentives
         self.guarantees = guarantees
         self.programmes = self.model.inst.lsi_budget_q
-        local = self.model.scenario.fiscal.local_tax_share * taxes
+        local = self.model.params.fiscal.local_tax_share * taxes
         spending = subsidies + self.park_funds + bailouts + incentives + guarantees
         self.balance = local - spending - self.programmes
         self.cumulative_balance += self.balance

@@ -44,7 +44,7 @@ def build_infrastructure(model) -> None:
     of the infrastructure index.
     """
     p = model.parks
-    fiscal = model.scenario.fiscal
+    fiscal = model.params.fiscal
     cost = fiscal.infrastructure_cost * 1e4 * model.scale
     p.infra = (1.0 - fiscal.infrastructure_depreciation_q) * p.infra + p.funds / cost
     p.capacity = p.capacity0 * np.maximum(1.0, p.infra / p.infra0)

@@ -9,7 +9,7 @@ def clear_credit(model) -> None:
     """Grant this quarter's loans (kernel ``grant_credit``). SME support guarantees part of
     small and micro firms' loans: working capital beyond their own limit and a smaller size
     spread."""
-    f, fin, gov, bank = model.firms, model.scenario.finance, model.government, model.bank
+    f, fin, gov, bank = model.firms, model.params.finance, model.government, model.bank
     spreads = np.array(
         [fin.spread_central_soe, fin.spread_local_soe, fin.spread_private, fin.spread_foreign]
     )
@@ -45,5 +45,5 @@ def clear_credit(model) -> None:
         fin.bank_capital_ratio,
         model.inst.guarantee_z,
         f.rev_year,
-        model.scenario.firms.cash_target,
+        model.params.firms.cash_target,
     )

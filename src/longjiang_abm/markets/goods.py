@@ -23,7 +23,7 @@ def input_prices(model) -> np.ndarray:
 
 def set_prices(model) -> None:
     """Every firm's price and competitiveness; the sectors' mean unit cost in ``model.uc_bar``."""
-    f, sec, fp = model.firms, model.sectors, model.scenario.firms
+    f, sec, fp = model.firms, model.sectors, model.params.firms
     model.p_in = input_prices(model)
     model.uc_bar = model.k.price_and_competitiveness(
         f.n,
@@ -67,7 +67,7 @@ def clear_goods(model) -> None:
     add to the demand of raw sector r. ``fill_r`` is the share of raw demand that was met.
     """
     f, k, env, sec = model.firms, model.k, model.env, model.sectors
-    fp = model.scenario.firms
+    fp = model.params.firms
     n = f.n
     set_prices(model)
     e_bar = k.update_shares(

@@ -15,7 +15,7 @@ def clear_labour(model) -> None:
     services when industrial wages rise (e = labour_supply_elasticity).
     """
     f, p = model.firms, model.prefectures
-    e = model.scenario.calibration.labour_supply_elasticity
+    e = model.params.calibration.labour_supply_elasticity
     p.labour_supply = p.labour_pool * (p.wage / p.wage0) ** e
     p.labour_demand = model.k.labour_demand(f.n, f.alive, f.pref, f.L_req, len(p))
     fill = np.minimum(1.0, p.labour_supply / np.maximum(p.labour_demand, 1e-9))
@@ -31,7 +31,7 @@ def adjust_wages_and_supply(model) -> None:
     with g_w national wage growth, k the wage pass-through, a the wage adjustment, n natural
     increase and m the migration response (all per year).
     """
-    p, sc = model.prefectures, model.scenario
+    p, sc = model.prefectures, model.params
     env, cal = sc.environment, sc.calibration
     ratio = p.labour_demand / np.maximum(p.labour_supply, 1e-9)
     tight = ratio - 1.0 / (1.0 + cal.labour_slack)

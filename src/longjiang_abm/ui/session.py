@@ -151,7 +151,7 @@ class Session:
         m = self.model
         if m.policy_override is not None:
             return m.policy_override
-        return m.scenario.policy.at_year(m.start_year + m.quarter // 4)
+        return m.params.policy.at_year(m.start_year + m.quarter // 4)
 
     def set_levers(self, **values: float) -> Snapshot:
         """Change levers from the next quarter on (validated: raises ScenarioError)."""
