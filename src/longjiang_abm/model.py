@@ -274,7 +274,15 @@ class LongjiangModel(StrongRegistry, mesa.Model):
     def end_year(self) -> None:
         """Close the calendar year: annual revenue, size classes, parks' annual output."""
         f = self.firms
-        self.k.close_year(f.n, f.alive, f.age, f.rev_ytd, f.rev_year, f.L, f.size)
+        self.k.close_year(
+            n=f.n,
+            alive=f.alive,
+            age=f.age,
+            rev_ytd=f.rev_ytd,
+            rev_year=f.rev_year,
+            L=f.L,
+            size=f.size,
+        )
         self.parks.rev_year = self.parks.rev_ytd.copy()
         self.parks.rev_ytd[:] = 0.0
 

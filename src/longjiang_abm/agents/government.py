@@ -39,9 +39,7 @@ class Government(mesa.Agent):
         if new != self.policy or not self.policy_log:
             self.policy_log.append((self.model.quarter, new.model_dump(exclude={"schedule"})))
         self.policy = new
-        self.model.inst = instruments(
-            new, self.model.params, self.model.sectors, self.model.scale
-        )
+        self.model.inst = instruments(new, self.model.params, self.model.sectors, self.model.scale)
 
     def fund_parks(self) -> None:
         """Co-builders' funds for park infrastructure this quarter (10k yuan).

@@ -17,9 +17,11 @@ def clear_labour(model) -> None:
     f, p = model.firms, model.prefectures
     e = model.params.calibration.labour_supply_elasticity
     p.labour_supply = p.labour_pool * (p.wage / p.wage0) ** e
-    p.labour_demand = model.k.labour_demand(f.n, f.alive, f.pref, f.L_req, len(p))
+    p.labour_demand = model.k.labour_demand(
+        n=f.n, alive=f.alive, pref=f.pref, L_req=f.L_req, n_pref=len(p)
+    )
     fill = np.minimum(1.0, p.labour_supply / np.maximum(p.labour_demand, 1e-9))
-    model.k.hire(f.n, f.alive, f.pref, f.L_req, fill, f.L)
+    model.k.hire(n=f.n, alive=f.alive, pref=f.pref, L_req=f.L_req, fill=fill, L=f.L)
     p.employment = np.minimum(p.labour_demand, p.labour_supply)
 
 
