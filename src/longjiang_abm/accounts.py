@@ -141,24 +141,19 @@ def flow_matrix(model, mask: np.ndarray | None = None) -> dict[tuple[str, str], 
     source = model.sectors.raw_input[f.sector[: f.n]]
     local_firm = _total(f.mat_local[: f.n], mask & (source >= 0))
     local_farm = _total(f.mat_local[: f.n], mask & (source == -2))
-    fl = model.flows
+    b = model.book
     return {
-        ("R", "F"): s(f.rev) - local_firm + fl["exit_asset_sales"],
+        ("R", "F"): s(f.rev) - local_firm + b.exit_asset_sales,
         ("F", "F"): local_firm,
-        ("F", "R"): s(f.mat)
-        - local_firm
-        - local_farm
-        + s(f.rd)
-        + s(f.invest)
-        + fl["entry_capital"],
-        ("F", "H"): s(f.wages) + local_farm + s(f.dividend) + fl["exit_to_owners"],
+        ("F", "R"): s(f.mat) - local_firm - local_farm + s(f.rd) + s(f.invest) + b.entry_capital,
+        ("F", "H"): s(f.wages) + local_farm + s(f.dividend) + b.exit_to_owners,
         ("F", "G"): s(f.tax),
-        ("G", "F"): s(f.subsidy) + s(f.bailout) + fl["entry_incentives"],
-        ("G", "B"): fl["guarantee_payouts"],
+        ("G", "F"): s(f.subsidy) + s(f.bailout) + b.entry_incentives,
+        ("G", "B"): b.guarantee_payouts,
         ("G", "R"): model.government.park_funds + model.government.programmes,
-        ("F", "B"): s(f.interest) + s(f.repay) + fl["exit_to_bank"],
-        ("B", "F"): s(f.new_loan) + fl["entry_loans"],
-        ("H", "F"): fl["entry_equity"],
+        ("F", "B"): s(f.interest) + s(f.repay) + b.exit_to_bank,
+        ("B", "F"): s(f.new_loan) + b.entry_loans,
+        ("H", "F"): b.entry_equity,
     }
 
 

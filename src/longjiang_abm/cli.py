@@ -15,9 +15,7 @@ from . import __version__
 from .interrupts import exit_status, interrupt_cause, terminate_as_interrupt
 from .io import OutputExistsError
 from .params import ScenarioError, load_scenario
-
-TARGET_SHARE = (0.35, 0.40)
-TARGET_ABOVE_SCALE = 5000
+from .strategy import TARGET_ABOVE_SCALE_FIRMS
 
 console = Console(width=None if sys.stdout.isatty() else 120)
 
@@ -92,7 +90,7 @@ def _kpi_table(kpis) -> Table:
         ("gdp", "GDP", "{:,.0f}"),
         ("gdp_growth", "growth", "{:+.1%}"),
         ("secondary_share", "2nd share\n[35-40%]", "{:.1%}"),
-        ("above_scale_firms", "above-scale\n[5000]", "{:,.0f}"),
+        ("above_scale_firms", f"above-scale\n[{TARGET_ABOVE_SCALE_FIRMS}]", "{:,.0f}"),
         ("industrial_va", "industry\nVA", "{:,.0f}"),
         ("firms_total", "firms", "{:,.0f}"),
         ("employment", "jobs", "{:,.0f}"),

@@ -12,9 +12,6 @@ import pandas as pd
 from .params import Scenario, load_scenario
 from .runner import run
 
-TARGET_SHARE = (0.35, 0.40)  # secondary industry, share of GDP
-TARGET_ABOVE_SCALE = 5000  # above-scale industrial enterprises
-
 
 def ensemble_arguments(parser, seeds: int) -> None:
     """The command-line options every ensemble experiment takes."""

@@ -13,10 +13,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from .init.population import ABOVE_SCALE
 from .instruments import NEW_PILLARS
-from .kernels.totals import FLOW_TOTALS, STOCK_TOTALS
 from .state import CENTRAL_SOE, FOREIGN, LOCAL_SOE, PRIVATE
+from .strategy import ABOVE_SCALE_REVENUE
 
 KPI_COLUMNS = [
     "year",
@@ -93,58 +92,6 @@ AGRI_GROSS_PER_VA = 1.0 / 0.6  # primary gross output per unit of value added (a
 MINERAL_CHAINS = ("petrochem", "coal", "graphite")
 
 
-class Totals:
-    """The quarter's totals over the firm table (kernel ``quarter_totals``): ``flow[name]``
-    for the names of ``FLOW_TOTALS``, ``stock[name]`` for ``STOCK_TOTALS``, and by sector
-    (``va_s``, ``y_s``), prefecture (``va_p``) and park (``rev_park``)."""
-
-    def __init__(self, fl, st, va_s, y_s, va_p, rev_park):
-        self.flow = dict(zip(FLOW_TOTALS, fl.tolist(), strict=True))
-        self.stock = dict(zip(STOCK_TOTALS, st.tolist(), strict=True))
-        self.va_s, self.y_s, self.va_p, self.rev_park = va_s, y_s, va_p, rev_park
-
-
-def totals(model) -> Totals:
-    f, sec = model.firms, model.sectors
-    return Totals(
-        *model.k.quarter_totals(
-            n=f.n,
-            t=model.quarter,
-            alive=f.alive,
-            born=f.born,
-            died=f.died,
-            sector=f.sector,
-            owner=f.owner,
-            size=f.size,
-            pref=f.pref,
-            park=f.park,
-            defence=model.defence_sector,
-            private_from=PRIVATE,
-            va=f.va,
-            L=f.L,
-            wages=f.wages,
-            rev=f.rev,
-            profit=f.profit,
-            emis=f.emis,
-            Y=f.Y,
-            cap=f.cap,
-            new_loan=f.new_loan,
-            repay=f.repay,
-            interest=f.interest,
-            tax=f.tax,
-            subsidy=f.subsidy,
-            bailout=f.bailout,
-            invest=f.invest,
-            rd=f.rd,
-            dig=f.dig,
-            lnA=f.lnA,
-            n_sec=len(sec),
-            n_pref=len(model.prefectures),
-            n_parks=len(model.parks),
-        )
-    )
-
-
 def quarter_record(model) -> dict:
     """Aggregates of the quarter just simulated (money in 10k yuan).
 
@@ -153,9 +100,11 @@ def quarter_record(model) -> dict:
     entrants (which start producing next quarter) excluded; so are ``smes`` (the small and
     micro firms among them) and ``credit_private_share`` (private firms' share of incumbents'
     new loans). Stocks (firms, digital level, SME productivity) are those of the firms alive at
-    the end of the quarter. The sums come from ``model.totals`` (``totals``).
+    the end of the quarter. The sums come from the quarter book (``book.totals``,
+    ``steps/totals.py``).
     """
-    sec, macro, gov, t = model.sectors, model.macro, model.government, model.totals
+    sec, macro, gov, book = model.sectors, model.macro, model.government, model.book
+    t = book.totals
     fl, st = t.flow, t.stock
     industrial = fl["va"]
     secondary = industrial + macro.construction
@@ -177,14 +126,14 @@ def quarter_record(model) -> dict:
         "tertiary_va": macro.tertiary,
         "secondary_share": secondary / gdp if gdp > 0 else 0.0,
         "firms_total": int(st["firms"]),
-        "entries": model.n_entries,
-        "exits": model.n_exits,
-        "sme_exits": model.n_exits_sme,
+        "entries": book.entries,
+        "exits": book.exits,
+        "sme_exits": book.exits_sme,
         "smes": int(fl["smes"]),
         "employment": employment,
         "wage_bill": wage_bill,
         "avg_wage": wage_bill * 4.0 / employment * 1e4 if employment > 0 else 0.0,
-        "investment": float(model.quarter_investment),
+        "investment": float(book.investment),
         "revenue": rev,
         "profits": fl["profit"],
         "tax_revenue": gov.taxes,
@@ -193,7 +142,7 @@ def quarter_record(model) -> dict:
         "incentives": gov.incentives,
         "guarantees": gov.guarantees,
         "programmes": gov.programmes,
-        "big_projects": model.n_big_projects,
+        "big_projects": book.big_projects,
         "park_funds": gov.park_funds,
         "fiscal_balance": gov.balance,
         "emissions": fl["emis_Y"] / 1e4,
@@ -226,10 +175,10 @@ def _ratio(part: float, whole: float) -> float:
 
 def _local_processing(model) -> float:
     """Share of local raw-material output processed in the province (five heads, five tails)."""
-    sec = model.sectors
+    sec, ss = model.sectors, model.sector_state
     raw_with_buyers = np.unique(sec.raw_input[sec.raw_input >= 0])
-    out = model.sector_output[raw_with_buyers].sum()
-    local = (model.local_raw_demand[raw_with_buyers] * model.fill[raw_with_buyers]).sum()
+    out = ss.output[raw_with_buyers].sum()
+    local = (ss.local_raw_demand[raw_with_buyers] * ss.fill[raw_with_buyers]).sum()
     return float(local / out) if out > 0 else 0.0
 
 
@@ -237,7 +186,7 @@ def year_end_record(model) -> dict:
     """Annual KPIs that need the whole year's firm revenues (evaluated in Q4; sums from the
     kernel ``year_totals``)."""
     f, sec, parks = model.firms, model.sectors, model.parks
-    thresholds = np.array([ABOVE_SCALE, 1e5, 1e6])  # 20m, 1bn and 10bn yuan a year
+    thresholds = np.array([ABOVE_SCALE_REVENUE, 1e5, 1e6])  # 20m, 1bn and 10bn yuan a year
     count, rev_s, park_rev, rev_o, total, sq, top5 = model.k.year_totals(
         n=f.n,
         alive=f.alive,
@@ -254,7 +203,7 @@ def year_end_record(model) -> dict:
     primary_year = sum(rec["primary_va"] for rec in model.records[-3:]) + model.macro.primary
     agri = primary_year * AGRI_GROSS_PER_VA + chain_rev[sec.chains.index("agrifood")]
     minerals = sum(chain_rev[sec.chains.index(c)] for c in MINERAL_CHAINS)
-    k_start = model.year_capital  # capital at the start of the year plus entrants' capital
+    k_start = model.ledger.year_capital  # capital at the start of the year plus entrants' capital
     return {
         "above_scale_firms": int(count[0]),
         "firms_1bn": int(count[1]),
@@ -270,7 +219,7 @@ def year_end_record(model) -> dict:
         "private_output_share": _ratio(rev_o[PRIVATE], total),
         "foreign_output_share": _ratio(rev_o[FOREIGN], total),
         # profit after tax over capital at the start of the year (entrants: at entry)
-        "roi": float(model.year_profits / k_start) if k_start > 0 else 0.0,
+        "roi": float(model.ledger.year_profits / k_start) if k_start > 0 else 0.0,
     }
 
 

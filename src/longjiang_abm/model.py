@@ -1,4 +1,12 @@
-"""LongjiangModel: the province's industrial economy, one quarter per ``step``."""
+"""LongjiangModel: the province's industrial economy, one quarter per ``step``.
+
+``step`` is the schedule of one quarter, one line per action; each line names the state
+bundles it reads and, after the arrow in its comment, what it writes. The mechanisms live in
+``steps/`` (one module per line, named like its kernel module in ``kernels/``); the state in
+``state/`` (firm table, places, sector state, the quarter's book, the run's ledger); the
+agents' own small state in ``agents/``. Only this module assigns attributes of the model,
+and every attribute exists once ``__init__`` returns (docs/architecture.md).
+"""
 
 from __future__ import annotations
 
@@ -9,23 +17,31 @@ import numpy as np
 
 from . import accounts, kernels, metrics
 from .agents import Bank, Firm, Government, Park
-from .agents import firm_actions as firms
-from .agents.park import build_infrastructure
 from .agents.registry import StrongRegistry
-from .demography import enter_firms, exit_firms
 from .environment import Environment
 from .init.geography import load_parks, load_prefectures, load_sector_prefecture
 from .init.population import build_population
-from .instruments import DEEP_PROCESSING, DEFENCE_SECTORS, NEW_PILLARS, instruments
+from .instruments import instruments
 from .macro import Macro
-from .markets.credit import clear_credit
-from .markets.goods import clear_goods, set_prices
-from .markets.labour import adjust_wages_and_supply, clear_labour
 from .memory import map_large_arrays, pace_full_collections, release_free_heap
 from .params import PolicyParams, Scenario, load_scenario
 from .rng import normal_py
 from .sectors import load_sectors
-from .state import LOCAL_SOE
+from .state import QuarterBook, RunLedger
+from .steps import (
+    annual,
+    credit,
+    demography,
+    finance,
+    goods,
+    innovation,
+    labour,
+    parks,
+    plans,
+    policy,
+    totals,
+)
+from .strategy import ABOVE_SCALE_REVENUE
 from .table_checks import check_tables
 from .threads import resolve as resolve_threads
 from .threads import use as use_threads
@@ -43,11 +59,12 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         for _ in range(20):
             model.step()          # one quarter
 
-    ``scenario`` is a ``Scenario`` (None = the packaged baseline); ``n_firms`` and ``backend``
-    override ``scenario.run``. ``check_accounts`` verifies the accounting identities every
-    quarter (``accounts.py``) and raises ``AccountingError`` if one fails. ``threads``: threads
-    of the numba kernels (None: one below 200k firms, all cores above; ``threads.py``);
-    results do not depend on it.
+    ``scenario`` is a ``Scenario`` (None = the packaged baseline) and is kept as
+    ``model.params``; ``n_firms`` and ``backend`` override ``scenario.run``.
+    ``check_accounts`` verifies the accounting identities every quarter (``accounts.py``)
+    and raises ``AccountingError`` if one fails. ``threads``: threads of the numba kernels
+    (None: one below 200k firms, all cores above; ``threads.py``); results do not depend
+    on it.
     """
 
     def __init__(
@@ -78,118 +95,66 @@ class LongjiangModel(StrongRegistry, mesa.Model):
                 | ({"backend": backend} if backend is not None else {})
             )
             scenario = scenario.model_copy(update={"run": run})
-        self.params = scenario
+        p = self.params = scenario  # the scenario's parameters (Mesa 3.5 has its own .scenario)
         self.seed = int(seed)
         self.check_accounts = check_accounts
         self.start_year = START_YEAR
         self.quarter = 0
-        self.policy_override: PolicyParams | None = None
+        self.policy_override: PolicyParams | None = None  # levers held by the UI
         self.k = kernels.load(run.backend)
         self.threads = resolve_threads(threads, run.n_firms)  # results do not depend on it
 
         if run.n_firms >= 100_000:  # memory.py
             map_large_arrays()  # population-sized temporaries go back to the OS
             pace_full_collections()  # fewer scans of a million agents by the GC
-        tables = scenario.tables.dir or None  # None: the packaged tables
+        tables = p.tables.dir or None  # None: the packaged tables
         if tables is not None:
             check_tables(tables)
+        # the places and the 2018 population
         self.sectors = load_sectors(tables)
-        self.prefectures = load_prefectures(scenario.calibration.average_wage_2018, tables)
+        self.prefectures = load_prefectures(p.calibration.average_wage_2018, tables)
         self.suit = load_sector_prefecture(self.sectors, self.prefectures, tables)
         self.parks = load_parks(self.sectors, self.prefectures, run.n_firms / 35_000, tables)
         self.firms, self.cal, self.scale = build_population(
-            scenario, self.sectors, self.prefectures, self.suit, self.parks, self.seed
-        )
-        self.above_scale_2018 = int(np.count_nonzero(self.firms.col("rev_year") >= 2000.0))
-        self.env = Environment(scenario, self.sectors, START_YEAR)
-        self.inst = instruments(
-            scenario.policy.at_year(START_YEAR), scenario, self.sectors, self.scale
+            p, self.sectors, self.prefectures, self.suit, self.parks, self.seed
         )
         f = self.firms
+        self.above_scale_2018 = int(np.count_nonzero(f.col("rev_year") >= ABOVE_SCALE_REVENUE))
+        # the environment, the levers of 2019 and the markets of 2018
+        self.env = Environment(p, self.sectors, START_YEAR)
+        levers = p.policy.at_year(START_YEAR)
+        self.inst = instruments(levers, p, self.sectors, self.scale)
         wages = self.prefectures.wage[f.col("pref")] * f.col("L") / 4.0
-        replacement = scenario.firms.depreciation_q * float(f.col("K").sum())
-        replacement += scenario.fiscal.park_funds_local * 1e4 * self.scale / 4.0
-        self.macro = Macro(scenario, self.scale, float(wages.sum()), replacement)
-        self._init_markets()
-
-        self._agents_in_table(Firm, self.firms)  # model.agents_by_type[Firm]: made when asked
+        replacement = p.firms.depreciation_q * float(f.col("K").sum())
+        replacement += p.fiscal.park_funds_local * 1e4 * self.scale / 4.0
+        self.macro = Macro(p, self.scale, float(wages.sum()), replacement)
+        self.sector_state = goods.open_markets(
+            self.k, f, self.sectors, self.cal, self.env, self.inst, self.prefectures,
+            len(self.parks), p,
+        )  # fmt: skip
+        labour.open_markets(f, self.prefectures, p.calibration)
+        # the agents
+        self._agents_in_table(Firm, f)  # model.agents_by_type[Firm]: made when asked
         self.park_agents = [Park(self, k) for k in range(len(self.parks))]
-        self.government = Government(self)
-        debt = float(self.firms.col("debt").sum())
-        self.bank = Bank(self, loans=debt, equity=debt * scenario.finance.bank_capital_ratio * 1.5)
+        self.government = Government(self, levers)
+        debt = float(f.col("debt").sum())
+        self.bank = Bank(self, loans=debt, equity=debt * p.finance.bank_capital_ratio * 1.5)
+        # the books: this quarter's, the run's, the KPI records
+        self.book = QuarterBook()
+        self.ledger = RunLedger()
         self.records: list[dict] = []
+        cal = p.calibration
         self.base_gdp = (
             self.scale
             * 1e4
             * (
-                scenario.calibration.industrial_va_2018
-                + scenario.calibration.construction_va_2018
-                + scenario.calibration.primary_va_2018
-                + scenario.calibration.tertiary_va_2018
+                cal.industrial_va_2018
+                + cal.construction_va_2018
+                + cal.primary_va_2018
+                + cal.tertiary_va_2018
             )
         )
-        self.year_profits = self.year_capital = 0.0
         release_free_heap()  # the build's temporaries: give their pages back to the OS
-
-    def _init_markets(self) -> None:
-        """2018 demand by sector, competitiveness, labour supply and location statistics."""
-        f, sec = self.firms, self.sectors
-        n = f.n
-        y_s = np.bincount(f.sector[:n], weights=f.Y[:n], minlength=len(sec))
-        gamma = self.params.firms.materials_efficiency
-        y_in = np.bincount(f.sector[:n], weights=f.Y[:n] / f.A[:n] ** gamma, minlength=len(sec))
-        local = np.zeros(len(sec))  # 2018 raw material bought in the province, real units
-        buys = sec.raw_input >= 0
-        np.add.at(local, sec.raw_input[buys], (sec.local_sourcing * sec.input_coef * y_in)[buys])
-        self.demand0 = np.where(sec.raw, np.maximum(y_s - local, 0.0), y_s)
-        set_prices(self)
-        self._calibrate_defence_procurement()
-        w = np.bincount(f.sector[:n], weights=f.share[:n] * f.E[:n], minlength=len(sec))
-        s_share = np.bincount(f.sector[:n], weights=f.share[:n], minlength=len(sec))
-        # a sector without firms (tiny populations) has no 2018 mean: 1 (its demand0 is 0)
-        self.e_bar0 = np.divide(w, s_share, out=np.ones(len(sec)), where=s_share > 0)
-        labour = np.bincount(f.pref[:n], weights=f.L[:n], minlength=len(self.prefectures))
-        self.prefectures.labour_pool = labour * (1.0 + self.params.calibration.labour_slack)
-        self.prefectures.labour_supply = self.prefectures.labour_pool.copy()
-        firms.location_statistics(self)
-        self.y_half = 10.0 * y_s / np.maximum(np.bincount(f.sector[:n], minlength=len(sec)), 1)
-        self.sector_output = y_s
-        self.local_raw_demand = local
-        self.fill = np.ones(len(sec))
-        self.entry_counter = 0
-        self.big_project_sectors = np.array(
-            [
-                p in NEW_PILLARS or k in DEEP_PROCESSING
-                for k, p in zip(sec.keys, sec.pillar, strict=True)
-            ]
-        )
-        self.defence_sector = np.isin(np.arange(len(sec)), [sec.index(k) for k in DEFENCE_SECTORS])
-        self.n_big_projects = 0
-        self.n_entries = self.n_exits = self.n_exits_sme = 0
-        self.flows: dict[str, float] = {}
-
-    def _calibrate_defence_procurement(self) -> None:
-        """Defence procurement (a share delta_s of equipment demand) went to state firms only
-        in 2018. Market shares f_i are set so that each firm's 2018 demand equals its output:
-            state firms  Y_i / Y_s = f_i ((1 - delta) + delta / S),  S = sum of their f
-            others       Y_i / Y_s = f_i (1 - delta),  so  S = (sigma - delta) / (1 - delta)
-        with sigma the state firms' output share; delta is capped at 0.9 sigma."""
-        f, sec = self.firms, self.sectors
-        n = f.n
-        delta = self.params.instruments.defence_share
-        self.defence_share = np.zeros(len(sec))
-        state = f.owner[:n] <= LOCAL_SOE
-        for s in (sec.index(k) for k in DEFENCE_SECTORS):
-            ix = f.sector[:n] == s
-            y_share = f.Y[:n][ix] / f.Y[:n][ix].sum()
-            sigma = y_share[state[ix]].sum()
-            d = min(delta, 0.9 * sigma)
-            self.defence_share[s] = d
-            if d <= 0.0:
-                continue
-            big_s = (sigma - d) / (1.0 - d)
-            k = np.where(state[ix], (1.0 - d) + d / big_s, 1.0 - d)
-            f.share[:n][ix] = y_share / k
 
     @property
     def year(self) -> int:
@@ -197,94 +162,82 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         return START_YEAR + max(self.quarter - 1, 0) // 4
 
     def step(self) -> None:
-        """One quarter of the province's economy."""
+        """One quarter of the province's economy (reads -> writes)."""
         self.quarter += 1
         use_threads(self.threads)
-        self.begin_quarter()
-        self.env.update(self.quarter, self.year, self.seed, normal_py)  # national drivers
-        self.government.set_policy(self.year)  # levers in force
-        self.government.fund_parks()  # co-builders' funds
-        build_infrastructure(self)  # parks build infrastructure
-        firms.plan(self)  # expectations, capacity, labour and investment plans
-        clear_credit(self)  # credit market
-        clear_labour(self)  # labour market
-        clear_goods(self)  # goods market: shares, demand, production and sales
-        firms.book_income(self)  # profits, taxes, subsidies, balance sheets
-        firms.invest(self)  # investment
-        firms.innovate(self)  # innovation, spillovers, digital adoption
-        exit_firms(self)  # exit, bail-outs of state firms
-        enter_firms(self)  # entry and location choice
-        adjust_wages_and_supply(self)  # wages, demography and migration
-        self.close_quarter()  # macro, budget, accounts, KPIs
-
-    # --- bookkeeping around the schedule ----------------------------------------------------
-    def begin_quarter(self) -> None:
-        f = self.firms
-        if (self.quarter - 1) % 4 == 0:  # a new calendar year
-            f.rev_ytd[: f.n] = 0.0
-            f.inv_ytd[: f.n] = 0.0
-            f.K_year[: f.n] = f.K[: f.n]
-            self.year_profits = 0.0
-            self.year_capital = float(f.K[f.alive_rows()].sum())
-        self.bank.begin_quarter()
-        self.flows = dict.fromkeys(
-            (
-                "exit_asset_sales",
-                "exit_to_bank",
-                "exit_to_owners",
-                "guarantee_payouts",
-                "entry_equity",
-                "entry_incentives",
-                "entry_loans",
-                "entry_capital",
-            ),
-            0.0,
+        t, year, seed, p, k = self.quarter, self.year, self.seed, self.params, self.k
+        f, ss, sec, cal = self.firms, self.sector_state, self.sectors, self.cal
+        pref, pk, gov, bank, env = (
+            self.prefectures,
+            self.parks,
+            self.government,
+            self.bank,
+            self.env,
         )
+        book = self.book = QuarterBook(quarter=t)  # -> a new book for the quarter's flows
+        if (t - 1) % 4 == 0:
+            annual.open_year(f, self.ledger)  # -> f year-to-date columns, ledger
+        env.update(t, year, seed, normal_py)  # -> env: national demand, prices, frontier
+        inst = self.inst = policy.set_levers(gov, p, year, t, self.policy_override, sec, self.scale)
+        gov.park_funds = parks.fund(pk, gov.policy.park_coconstruction, p.fiscal, self.scale)
+        parks.build_infrastructure(pk, p.fiscal, self.scale)  # -> pk.infra, pk.capacity
+        plans.plan(k, f, sec, cal, p.firms, p.finance, seed, t)  # -> f plans, opening balances
+        credit.clear(
+            k, f, inst, gov.policy.ownership_neutrality, bank.equity, p.finance, p.firms.cash_target
+        )  # -> f.rate, f.new_loan, f.repay
+        labour.hire(k, f, pref, p.calibration)  # -> f.L, pref labour supply and demand
+        goods.clear(k, f, ss, sec, cal, env, inst, pref.wage, p.firms, seed, t)
+        # -> f price, E, share, D, Y, rev; ss p_in, uc_bar, output, demand, fill
+        finance.book_income(k, f, ss, sec, cal, env, inst, pref.wage, p.firms, p.fiscal)
+        # -> f income statement, cash, debt
+        finance.invest(k, f, p.firms)  # -> f.K, f.invest, cash, debt
+        innovation.innovate(
+            k, f, ss, sec, pk, len(pref), env.drift(year), inst, p.firms, p.instruments, seed, t
+        )  # -> f A, q, dig, emis; ss.y_loc
+        neutrality = gov.policy.ownership_neutrality
+        demography.exit_firms(k, f, book, neutrality, inst, p.firms, p.finance, t, seed)
+        # -> f exits killed; book exit flows
+        # -> f entrants; book entry flows; ledger; ss.demand0 (big projects' own orders)
+        demography.enter_firms(
+            demography.Entry(
+                k, f, ss, book, self.ledger, sec, cal, pk, pref, self.suit, env, inst,
+                gov.policy, p, seed, t,
+            )
+        )  # fmt: skip
+        labour.adjust_wages_and_supply(pref, env.national_wage, p)  # -> pref wage, labour pool
+        self.close_quarter(book)  # -> book totals; macro, bank, budget, records, accounts
 
-    def close_quarter(self) -> None:
-        f = self.firms
-        t = self.totals = metrics.totals(self)  # one pass over the table
-        self.quarter_wages = t.flow["wages"]
+    def close_quarter(self, book: QuarterBook) -> None:
+        """The quarter's totals, the rest of the economy, the bank's and the government's
+        books, the KPI record, the year's close and the accounting check."""
+        f, t, p = self.firms, self.quarter, self.params
+        tot = book.totals = totals.totals(
+            self.k, f, t, self.sectors, self.sector_state.defence_sector,
+            len(self.prefectures), len(self.parks),
+        )  # fmt: skip
+        book.wages = tot.flow["wages"]
         # investment: incumbents' capital spending plus the capital entrants bring
-        self.quarter_investment = t.flow["invest"] + self.flows["entry_capital"]
-        self.year_profits += t.flow["profit"]
-        self.macro.update(
-            self.quarter, self.quarter_investment, self.government.park_funds, self.quarter_wages
-        )
-        self.bank.book_lending(t.flow["new_loan"], t.flow["repay"], t.flow["interest"])
+        book.investment = tot.flow["invest"] + book.entry_capital
+        self.ledger.year_profits += tot.flow["profit"]
+        self.macro.update(t, book.investment, self.government.park_funds, book.wages)
+        self.bank.close_quarter(
+            book, tot.flow["new_loan"], tot.flow["repay"], tot.flow["interest"],
+            p.finance.bank_payout,
+        )  # fmt: skip
         self.government.close_budget(
-            t.flow["tax"],
-            t.flow["subsidy"],
-            t.flow["bailout"],
-            self.flows["entry_incentives"],
-            self.flows["guarantee_payouts"],
-        )
-        self.bank.close_quarter()
-        self.parks.output = t.rev_park
-        self.parks.rev_ytd += t.rev_park
+            tot.flow["tax"], tot.flow["subsidy"], tot.flow["bailout"], book.entry_incentives,
+            book.guarantee_payouts, self.inst.lsi_budget_q, p.fiscal.local_tax_share,
+        )  # fmt: skip
+        self.parks.output = tot.rev_park
+        self.parks.rev_ytd += tot.rev_park
         rec = metrics.quarter_record(self)
-        if self.quarter % 4 == 0:
+        if t % 4 == 0:
             rec.update(metrics.year_end_record(self))
-            self.end_year()
+            annual.close_year(self.k, f, self.parks)
         if self.check_accounts:
-            self.accounting_errors = accounts.check(self, rec)
+            book.accounting_errors = accounts.check(self, rec)
         self.records.append(rec)
         f.release()  # rows of this quarter's exits are free for next quarter's entrants
-
-    def end_year(self) -> None:
-        """Close the calendar year: annual revenue, size classes, parks' annual output."""
-        f = self.firms
-        self.k.close_year(
-            n=f.n,
-            alive=f.alive,
-            age=f.age,
-            rev_ytd=f.rev_ytd,
-            rev_year=f.rev_year,
-            L=f.L,
-            size=f.size,
-        )
-        self.parks.rev_year = self.parks.rev_ytd.copy()
-        self.parks.rev_ytd[:] = 0.0
 
     def discard_firms(self) -> None:
         """Drop the firm table and the Firm agents of a finished run (its results taken), so

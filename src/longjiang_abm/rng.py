@@ -12,6 +12,8 @@ import math
 import numpy as np
 from numba import njit
 
+from .twins import python_reference, python_twin
+
 # Streams: one per kind of draw, so that adding a draw never shifts another.
 S_PRODUCTIVITY = 1
 S_INNOVATE = 2
@@ -45,6 +47,21 @@ def _mix(z):
     return z ^ (z >> np.uint64(31))
 
 
+# the plain-Python reference of hash4 (Python ints with explicit 64-bit wrap-around)
+def _mix_py(z: int) -> int:
+    z = ((z ^ (z >> 30)) * _M1) & _MASK
+    z = ((z ^ (z >> 27)) * _M2) & _MASK
+    return z ^ (z >> 31)
+
+
+def hash4_py(seed: int, quarter: int, idx: int, stream: int) -> int:
+    z = _mix_py((int(seed) + _GOLDEN) & _MASK)
+    z = _mix_py(z ^ ((int(quarter) + _GOLDEN) & _MASK))
+    z = _mix_py(z ^ ((int(idx) + _GOLDEN) & _MASK))
+    return _mix_py(z ^ ((int(stream) + _GOLDEN) & _MASK))
+
+
+@python_reference(hash4_py)
 @njit(cache=True)
 def hash4(seed, quarter, idx, stream):
     """64-bit hash of four non-negative integer counters."""
@@ -134,46 +151,8 @@ def poisson(lam, seed, quarter, idx, stream):
     return total
 
 
-# --- plain-Python reference (Python ints with explicit 64-bit wrap-around) -------------------
-
-
-def _mix_py(z: int) -> int:
-    z = ((z ^ (z >> 30)) * _M1) & _MASK
-    z = ((z ^ (z >> 27)) * _M2) & _MASK
-    return z ^ (z >> 31)
-
-
-def hash4_py(seed: int, quarter: int, idx: int, stream: int) -> int:
-    z = _mix_py((int(seed) + _GOLDEN) & _MASK)
-    z = _mix_py(z ^ ((int(quarter) + _GOLDEN) & _MASK))
-    z = _mix_py(z ^ ((int(idx) + _GOLDEN) & _MASK))
-    return _mix_py(z ^ ((int(stream) + _GOLDEN) & _MASK))
-
-
-def uniform_py(seed: int, quarter: int, idx: int, stream: int) -> float:
-    return (float(hash4_py(seed, quarter, idx, stream) >> 11) + 0.5) * (1.0 / 9007199254740992.0)
-
-
-def normal_py(seed: int, quarter: int, idx: int, stream: int) -> float:
-    return inv_normal_py(uniform_py(seed, quarter, idx, 2 * stream + 64))
-
-
-def poisson_py(lam: float, seed: int, quarter: int, idx: int, stream: int) -> int:
-    m = max(1, int(math.ceil(lam / 700.0)))
-    part = lam / m
-    total = 0
-    for j in range(m):
-        u = uniform_py(seed, quarter, idx, stream + j * 1048576)
-        k = 0
-        p = math.exp(-part)
-        cdf = p
-        while u > cdf and k < 10000:
-            k += 1
-            p *= part / k
-            cdf += p
-        total += k
-    return total
-
-
-# The Python twin of a kernel calls these in place of the jitted functions of the same name.
-PY_TWINS = {"hash4": hash4_py, "uniform": uniform_py, "normal": normal_py, "poisson": poisson_py}
+# The other random-number functions' Python versions are their twins (twins.py), built on
+# hash4_py: the same source as the jitted functions above.
+uniform_py = python_twin(uniform)
+normal_py = python_twin(normal)
+poisson_py = python_twin(poisson)

@@ -15,6 +15,7 @@ from .model import LongjiangModel
 from .params import Scenario, load_scenario
 from .provenance import provenance
 from .state import OWNERSHIPS, SIZE_CLASSES
+from .strategy import ABOVE_SCALE_REVENUE
 
 
 @dataclass
@@ -60,7 +61,7 @@ def firm_frame(model: LongjiangModel, consume: bool = False) -> pd.DataFrame:
     df["pref"] = pd.Categorical.from_codes(df["pref"], list(model.prefectures.keys))
     df["park"] = pd.Categorical.from_codes(df["park"] + 1, ["", *model.parks.keys])
     df["size"] = pd.Categorical.from_codes(df["size"], list(SIZE_CLASSES))
-    df["above_scale"] = d["rev_year"] >= 2000.0
+    df["above_scale"] = d["rev_year"] >= ABOVE_SCALE_REVENUE
     return df.rename(
         columns={
             "owner": "ownership",

@@ -13,6 +13,7 @@ import math
 import mesa
 
 from ..state import OWNERSHIPS, SIZE_CLASSES
+from ..strategy import ABOVE_SCALE_REVENUE
 
 
 def _column(name: str, doc: str):
@@ -103,7 +104,7 @@ class Firm(mesa.Agent):
     @property
     def above_scale(self) -> bool:
         """Revenue of the last full year >= 20 million yuan (规模以上)."""
-        return bool(self.model.firms.rev_year[self._live_row()] >= 2000.0)
+        return bool(self.model.firms.rev_year[self._live_row()] >= ABOVE_SCALE_REVENUE)
 
     @property
     def net_worth(self) -> float:

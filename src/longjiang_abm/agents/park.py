@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import mesa
-import numpy as np
 
 
 class Park(mesa.Agent):
-    """An industrial park (a row of ``model.parks``); it builds infrastructure each quarter."""
+    """An industrial park (a row of ``model.parks``; its funding and infrastructure are built in
+    ``steps/parks.py``)."""
 
     def __init__(self, model, row: int):
         super().__init__(model)
@@ -34,17 +34,3 @@ class Park(mesa.Agent):
 
     def __repr__(self) -> str:
         return f"Park({self.key})"
-
-
-def build_infrastructure(model) -> None:
-    """All parks build infrastructure from this quarter's co-builders' funds.
-
-        I_k <- (1 - delta_I) I_k + F_k / c_I,      capacity_k = capacity0_k max(1, I_k / I0_k)
-    where F_k (10k yuan) comes from ``Government.fund_parks`` and c_I is the cost of one unit
-    of the infrastructure index.
-    """
-    p = model.parks
-    fiscal = model.params.fiscal
-    cost = fiscal.infrastructure_cost * 1e4 * model.scale
-    p.infra = (1.0 - fiscal.infrastructure_depreciation_q) * p.infra + p.funds / cost
-    p.capacity = p.capacity0 * np.maximum(1.0, p.infra / p.infra0)

@@ -31,9 +31,9 @@ from ..state import (
     ParkTable,
     PrefectureTable,
 )
+from ..strategy import ABOVE_SCALE_REVENUE as ABOVE_SCALE
 
 N_REFERENCE = 35_000  # the province's industrial enterprises (docs/calibration: ~1% of China)
-ABOVE_SCALE = 2000.0  # annual revenue, 10k yuan (20 million yuan)
 
 
 def size_class(employees: np.ndarray, annual_revenue: np.ndarray) -> np.ndarray:

@@ -1,50 +1,62 @@
 """numba kernels over the firm arrays: arrays in, arrays out, no Python objects.
 
-``load(backend)`` returns a namespace of all kernels for the 'numba' backend or their
-plain-Python twins for the 'python' backend (see ``backend.py``).
+``Kernels`` is the registry of every kernel the model calls, by name; ``load(backend)`` gives
+the numba kernels ('numba') or an instance whose attributes are their plain-Python twins
+('python', see ``twins.py``). Steps call them by keyword: ``k.hire(n=..., alive=..., ...)``.
 
 Developers: numba's on-disk cache is checked per source file, so a kernel compiled against an
 older version of a function it calls in another module (e.g. ``rng.py``) is not recompiled.
 After editing such a callee, delete the caches: ``find src -name '*.nb[ic]' -delete``.
 """
 
-from .annual import close_year, year_totals
+from __future__ import annotations
+
+from . import annual, credit, demography, finance, goods, innovation, labour, plans, totals
 from .backend import load as _load
-from .credit import grant_credit
-from .demography import census, draw_entrants, entry_counts, exit_firms, location_utilities
-from .finance import book_income, invest
-from .goods import price_and_competitiveness, produce, update_shares
-from .innovation import innovate, location_stats
-from .labour import hire, labour_demand
-from .plans import plan_firms
-from .totals import quarter_totals
-
-KERNELS = {
-    f.__name__ if hasattr(f, "__name__") else f.py_func.__name__: f
-    for f in (
-        plan_firms,
-        grant_credit,
-        labour_demand,
-        hire,
-        price_and_competitiveness,
-        update_shares,
-        produce,
-        book_income,
-        invest,
-        location_stats,
-        innovate,
-        exit_firms,
-        census,
-        quarter_totals,
-        close_year,
-        year_totals,
-        entry_counts,
-        location_utilities,
-        draw_entrants,
-    )
-}
 
 
-def load(backend: str = "numba"):
-    """All kernels for ``backend`` ('numba' or 'python') as attributes of a namespace."""
-    return _load(backend, KERNELS)
+class Kernels:
+    """Every kernel of the quarter, by name (each a numba dispatcher; see its module)."""
+
+    # plans.py
+    plan_firms = staticmethod(plans.plan_firms)
+    # credit.py
+    grant_credit = staticmethod(credit.grant_credit)
+    # labour.py
+    labour_demand = staticmethod(labour.labour_demand)
+    hire = staticmethod(labour.hire)
+    # goods.py
+    unit_cost = staticmethod(goods.unit_cost)
+    price_and_competitiveness = staticmethod(goods.price_and_competitiveness)
+    update_shares = staticmethod(goods.update_shares)
+    produce = staticmethod(goods.produce)
+    # finance.py
+    book_income = staticmethod(finance.book_income)
+    invest = staticmethod(finance.invest)
+    # innovation.py
+    location_stats = staticmethod(innovation.location_stats)
+    innovate = staticmethod(innovation.innovate)
+    # demography.py
+    exit_firms = staticmethod(demography.exit_firms)
+    census = staticmethod(demography.census)
+    entry_counts = staticmethod(demography.entry_counts)
+    location_utilities = staticmethod(demography.location_utilities)
+    draw_entrants = staticmethod(demography.draw_entrants)
+    # totals.py
+    quarter_totals = staticmethod(totals.quarter_totals)
+    # annual.py
+    close_year = staticmethod(annual.close_year)
+    year_totals = staticmethod(annual.year_totals)
+
+    @classmethod
+    def items(cls):
+        """(name, jitted kernel) for every kernel, in schedule order."""
+        return [(k, v.__func__) for k, v in vars(cls).items() if isinstance(v, staticmethod)]
+
+
+KERNELS = dict(Kernels.items())
+
+
+def load(backend: str = "numba") -> Kernels:
+    """The kernels for ``backend`` ('numba' or 'python')."""
+    return _load(backend, Kernels)

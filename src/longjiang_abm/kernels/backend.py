@@ -1,45 +1,18 @@
-"""Kernel backends: the numba-compiled kernels and their plain-Python twins.
-
-Every kernel is written once, as an ``@njit(cache=True)`` function. Its twin is the same source
-run by the Python interpreter: ``python_twin`` rebuilds the function from its code object with
-globals in which every jitted callee is replaced by its own twin and the counter-based random
-functions by their pure-Python versions (``rng.PY_TWINS``). Same arithmetic, same random numbers.
-"""
+"""Kernel backends: the numba-compiled kernels, or their plain-Python twins (``twins.py``)."""
 
 from __future__ import annotations
 
-import types
-from types import SimpleNamespace
-
-from numba.core.registry import CPUDispatcher
-
-from .. import rng
-
-_TWINS: dict[int, types.FunctionType] = {}
+from ..twins import python_twin
 
 
-def python_twin(dispatcher: CPUDispatcher) -> types.FunctionType:
-    """The plain-Python twin of a jitted function (cached per function)."""
-    key = id(dispatcher)
-    if key in _TWINS:
-        return _TWINS[key]
-    f = dispatcher.py_func
-    g = dict(f.__globals__)
-    twin = types.FunctionType(f.__code__, g, f.__name__, f.__defaults__, f.__closure__)
-    twin.__doc__ = f.__doc__
-    _TWINS[key] = twin
-    for name, obj in list(g.items()):
-        if name in rng.PY_TWINS and isinstance(obj, CPUDispatcher):
-            g[name] = rng.PY_TWINS[name]
-        elif isinstance(obj, CPUDispatcher):
-            g[name] = python_twin(obj)
-    return twin
-
-
-def load(backend: str, kernels: dict[str, CPUDispatcher]) -> SimpleNamespace:
-    """A namespace of the kernels for ``backend`` ('numba' or 'python')."""
+def load(backend: str, registry: type):
+    """An instance of ``registry`` (a class whose attributes are the jitted kernels) for
+    ``backend``: 'numba' keeps the kernels, 'python' puts each one's twin in its place."""
+    kernels = registry()
     if backend == "numba":
-        return SimpleNamespace(**kernels)
+        return kernels
     if backend == "python":
-        return SimpleNamespace(**{k: python_twin(v) for k, v in kernels.items()})
+        for name, dispatcher in registry.items():
+            setattr(kernels, name, python_twin(dispatcher))
+        return kernels
     raise ValueError(f"unknown backend {backend!r}: use 'numba' or 'python'")

@@ -19,11 +19,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..init.population import ABOVE_SCALE
 from ..state import CENTRAL_SOE, FOREIGN, LOCAL_SOE, PRIVATE
+from ..strategy import ABOVE_SCALE_REVENUE as ABOVE_SCALE
 
-TARGET_SHARE = (0.35, 0.40)  # secondary industry, share of GDP
-TARGET_ABOVE_SCALE = 5000
 TEN_BN = 1e6  # 10 bn yuan in 10k yuan (per year)
 HUNDRED_BN = 1e7
 MONEY_COLUMNS = (

@@ -1,14 +1,24 @@
 """Exit and entry of firms: the kernels decide, this module keeps the table and Mesa agents
-in step (work proportional to the number of exits and entrants)."""
+in step (work proportional to the number of exits and entrants).
+
+Kernels: ``kernels/demography.py``. ``exit_firms`` reads profits, losses, utilisation, age and
+the bail-out and rescue rules and flags ``exiting`` (writes ``bailout``, ``losses``);
+``census``, ``entry_counts``, ``location_utilities`` and ``draw_entrants`` decide how many
+firms enter each sector, with which ownership, size, productivity and location. This module
+writes the firm table (exits killed, entrants' rows), the quarter book (exit and entry flows
+and counts), the run ledger (entrants' capital, entrants drawn) and, for big projects with
+pre-contracted orders, the sector state's ``demand0``.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from .init.population import size_class
-from .kernels.goods import unit_cost
-from .rng import S_BIG_PROJECTS, poisson_py, uniform_py
-from .state import FOREIGN, PRIVATE, SMALL
+from ..init.population import size_class
+from ..rng import S_BIG_PROJECTS, poisson_py, uniform_py
+from ..state import FOREIGN, PRIVATE, SMALL
 
 # ownership of potential entrants and of big projects (central SOE, local SOE, private, foreign)
 ENTRANT_OWNERSHIP = np.array([0.005, 0.02, 0.955, 0.02])
@@ -19,16 +29,17 @@ SIZE_HAZARD = np.array([0.0, 0.25, 1.0, 1.0])
 MAX_ENTRY_RATE_Q = 1.0  # expected entrants a quarter, at most the sector's living firms
 
 
-def exit_firms(model) -> None:
+def exit_firms(k, f, book, neutrality: float, inst, fp, fin, t: int, seed: int) -> None:
     """Distressed firms exit unless bailed out; exiting firms are liquidated.
 
     Liquidation value V = cash + recovery K (assets sold outside the province); the bank gets
     min(debt, V) and, for small and micro firms, the guarantee fund's share of the rest; it
-    writes off what remains unpaid, and owners (households) get V - min(debt, V).
+    writes off what remains unpaid, and owners (households) get V - min(debt, V). Writes the
+    exit flows and counts into ``book`` (``fp``, ``fin``: the scenario's firms and finance
+    sections).
     """
-    f, fin = model.firms, model.params.finance
     bail = np.array([fin.bailout_central_soe, fin.bailout_local_soe, 0.0, 0.0])
-    model.k.exit_firms(
+    k.exit_firms(
         n=f.n,
         alive=f.alive,
         ids=f.id,
@@ -45,43 +56,67 @@ def exit_firms(model) -> None:
         bailout=f.bailout,
         exiting=f.exiting,
         bail_prob=bail,
-        neutrality=model.government.policy.ownership_neutrality,
-        rescue_large=model.inst.rescue_large,
-        u_star=model.params.firms.desired_utilization,
-        max_losses=model.params.firms.distress_loss_quarters,
-        h0=model.params.firms.exit_hazard_q,
-        tau=model.params.firms.exit_hazard_age_q,
-        h_floor=model.params.firms.exit_hazard_floor_q,
+        neutrality=neutrality,
+        rescue_large=inst.rescue_large,
+        u_star=fp.desired_utilization,
+        max_losses=fp.distress_loss_quarters,
+        h0=fp.exit_hazard_q,
+        tau=fp.exit_hazard_age_q,
+        h_floor=fp.exit_hazard_floor_q,
         size_hazard=SIZE_HAZARD,
-        seed=model.seed,
-        t=model.quarter,
+        seed=seed,
+        t=t,
     )
     rows = np.flatnonzero(f.exiting[: f.n])
     sales = fin.recovery_rate * f.K[rows]
     value = f.cash[rows] + sales
     paid = np.minimum(f.debt[rows], value)
-    model.flows["exit_asset_sales"] = float(sales.sum())
-    model.flows["exit_to_bank"] = float(paid.sum())
-    model.flows["exit_to_owners"] = float((value - paid).sum())
+    book.exit_asset_sales = float(sales.sum())
+    book.exit_to_bank = float(paid.sum())
+    book.exit_to_owners = float((value - paid).sum())
     # SME support: the guarantee fund pays part of small and micro firms' unpaid debt
-    guaranteed = model.inst.guarantee_cover * (f.debt[rows] - paid) * (f.size[rows] >= SMALL)
-    model.flows["guarantee_payouts"] = float(guaranteed.sum())
-    model.bank.book_exits(float(f.debt[rows].sum()), float(paid.sum() + guaranteed.sum()))
+    guaranteed = inst.guarantee_cover * (f.debt[rows] - paid) * (f.size[rows] >= SMALL)
+    book.guarantee_payouts = float(guaranteed.sum())
+    book.exit_debt = float(f.debt[rows].sum())  # leaves the bank's book at the close
+    book.exit_recovered = float(paid.sum() + guaranteed.sum())
     f.kill(rows)
-    f.died[rows] = model.quarter
+    f.died[rows] = t
     f.agent[rows] = None  # deregisters their Firm agents: the table is their registry
-    model.n_exits = rows.size
-    model.n_exits_sme = int(np.count_nonzero(f.size[rows] >= SMALL))
+    book.exits = rows.size
+    book.exits_sme = int(np.count_nonzero(f.size[rows] >= SMALL))
 
 
-def enter_firms(model) -> None:
+@dataclass
+class Entry:
+    """What entry reads besides the firm table: the quarter's book and ledger, the sector
+    state, the places, the prices and the instruments in force."""
+
+    k: object  # the kernels
+    f: object  # FirmTable (entrants' rows are written)
+    ss: object  # SectorState (reads uc_bar, p_in, y_loc; big projects' orders raise demand0)
+    book: object  # QuarterBook (entry flows and counts)
+    ledger: object  # RunLedger (year_capital, entrants_drawn)
+    sectors: object
+    cal: object  # sector calibration (pi, pi_cost, m, mu, kappa)
+    parks: object
+    prefectures: object
+    suit: np.ndarray  # suitability of each prefecture for each sector
+    env: object  # Environment (p_raw, demand_index)
+    inst: object  # Instruments in force
+    policy: object  # PolicyParams in force
+    params: object  # the Scenario
+    seed: int
+    t: int
+
+
+def enter_firms(e: Entry) -> None:
     """Entry: ordinary entrants by sector (Poisson, kernel ``entry_counts``) and the big
     projects the government brings in (大抓项目), each with ownership, size, productivity and a
     location choice (kernel ``draw_entrants``); then their rows in the firm table."""
-    f, sc, sec = model.firms, model.params, model.sectors
-    ep, fin, inst = sc.entry, sc.finance, model.inst
+    f, sc, sec, inst = e.f, e.params, e.sectors, e.inst
+    ep, fin = sc.entry, sc.finance
     c = Census(
-        *model.k.census(
+        *e.k.census(
             n=f.n,
             alive=f.alive,
             sector=f.sector,
@@ -92,7 +127,7 @@ def enter_firms(model) -> None:
             A=f.A,
             q=f.q,
             n_sec=len(sec),
-            n_parks=len(model.parks),
+            n_parks=len(e.parks),
         )
     )
     n_s, k_s, p_s = c.by_s[0], c.by_s[1], c.by_s[2]
@@ -112,24 +147,20 @@ def enter_firms(model) -> None:
         )
     elif rate > MAX_ENTRY_RATE_Q:
         rate = MAX_ENTRY_RATE_Q
-    counts = model.k.entry_counts(
+    counts = e.k.entry_counts(
         n_alive_s=n_s,
         profit_rate_s=profit_rate,
         rate_q=rate,
         response=response,
         interest_q=interest_q,
-        seed=model.seed,
-        t=model.quarter,
+        seed=e.seed,
+        t=e.t,
     )
-    nu = model.government.policy.ownership_neutrality
+    nu = e.policy.ownership_neutrality
     barrier = np.zeros(4)
     barrier[[PRIVATE, FOREIGN]] = ep.private_barrier * (1.0 - nu)
-    model.n_entries = 0
-    model.n_big_projects = 0
-    for key in ("entry_equity", "entry_loans", "entry_capital", "entry_incentives"):
-        model.flows[key] = 0.0
     new = _draw(
-        model,
+        e,
         c,
         counts,
         ENTRANT_OWNERSHIP,
@@ -138,15 +169,15 @@ def enter_firms(model) -> None:
         ep.entrant_size_sd,
         ep.entrant_productivity,
     )
-    _create(model, c, new, incentive=0.0)  # before big projects look for park room
-    n_big = poisson_py(inst.big_projects_q, model.seed, model.quarter, 0, S_BIG_PROJECTS)
+    _create(e, c, new, incentive=0.0)  # before big projects look for park room
+    n_big = poisson_py(inst.big_projects_q, e.seed, e.t, 0, S_BIG_PROJECTS)
     big_counts = np.zeros(len(sec), dtype=np.int64)
-    eligible = np.flatnonzero(model.big_project_sectors)
+    eligible = np.flatnonzero(e.ss.big_project_sectors)
     for j in range(n_big):
-        u = uniform_py(model.seed, model.quarter, j, S_BIG_PROJECTS + 1)
+        u = uniform_py(e.seed, e.t, j, S_BIG_PROJECTS + 1)
         big_counts[eligible[int(u * eligible.size)]] += 1
     big = _draw(
-        model,
+        e,
         c,
         big_counts,
         BIG_PROJECT_OWNERSHIP,
@@ -155,8 +186,8 @@ def enter_firms(model) -> None:
         0.5,
         1.2,
     )
-    _create(model, c, big, incentive=sc.instruments.big_project_incentive)
-    model.n_big_projects = int(big[0].size)
+    _create(e, c, big, incentive=sc.instruments.big_project_incentive)
+    e.book.big_projects = int(big[0].size)
 
 
 class Census:
@@ -174,23 +205,23 @@ class Census:
         self.in_park += np.bincount(park[park >= 0], minlength=self.in_park.size)
 
 
-def _draw(model, c: Census, counts, owner_p, barrier, size_median, size_sd, a_rel) -> tuple:
+def _draw(e: Entry, c: Census, counts, owner_p, barrier, size_median, size_sd, a_rel) -> tuple:
     """Attributes and locations of candidate entrants (kernels ``location_utilities`` and
     ``draw_entrants``); returns
     the arrays of those not deterred by entry barriers."""
-    sc, sec = model.params, model.sectors
+    sc, sec = e.params, e.sectors
     y_s, a_s = c.by_s[3], c.by_s[4]
     a_mean = np.where(y_s > 0, a_s / np.maximum(y_s, 1e-300), 1.0)
-    parks = model.parks
+    parks = e.parks
     park_room = parks.capacity - c.in_park
-    park_bonus = np.full(len(parks), model.government.policy.park_coconstruction)
+    park_bonus = np.full(len(parks), e.policy.park_coconstruction)
     park_bonus *= sc.fiscal.coconstruction_attraction
     ep = sc.entry
-    utility = model.k.location_utilities(
+    utility = e.k.location_utilities(
         chain=sec.chain,
-        wage=model.prefectures.wage,
-        suit=model.suit,
-        y_loc_s=model.y_loc,
+        wage=e.prefectures.wage,
+        suit=e.suit,
+        y_loc_s=e.ss.y_loc,
         park_pref=parks.pref,
         park_chain=parks.chain,
         infra=parks.infra,
@@ -201,7 +232,7 @@ def _draw(model, c: Census, counts, owner_p, barrier, size_median, size_sd, a_re
         b_spec=ep.choice_specialisation,
         b_outside=ep.choice_outside_park,
     )
-    out = model.k.draw_entrants(
+    out = e.k.draw_entrants(
         counts=counts,
         owner_p=owner_p,
         barrier=barrier,
@@ -213,41 +244,41 @@ def _draw(model, c: Census, counts, owner_p, barrier, size_median, size_sd, a_re
         utility=utility,
         park_pref=parks.pref,
         park_room=park_room,
-        seed=model.seed,
-        t=model.quarter,
-        first_idx=model.entry_counter,
+        seed=e.seed,
+        t=e.t,
+        first_idx=e.ledger.entrants_drawn,
     )
     kept = out[-1]
-    model.entry_counter += kept.size
+    e.ledger.entrants_drawn += kept.size
     return tuple(x[kept] for x in out[:-1])
 
 
-def _create(model, c: Census, drawn: tuple, incentive: float) -> None:
+def _create(e: Entry, c: Census, drawn: tuple, incentive: float) -> None:
     """New rows for drawn entrants; owners put in equity, the bank lends the
     rest of the capital, and ``incentive`` (share of capital) comes from the government."""
     sector, owner, pref, park, rev, A = drawn
     n_new = sector.size
     if n_new == 0:
         return
-    f, sc, sec, cal, inst = model.firms, model.params, model.sectors, model.cal, model.inst
+    f, sc, sec, cal, inst = e.f, e.params, e.sectors, e.cal, e.inst
     fp, ep = sc.firms, sc.entry
     y_s, q_s = c.by_s[3], c.by_s[5]
     q_mean = np.where(y_s > 0, q_s / np.maximum(y_s, 1e-300), 1.0)
     Ag = A**fp.materials_efficiency
-    uc = unit_cost(
-        model.prefectures.wage[pref],
-        cal.pi_cost[sector],
-        A,
-        Ag,
-        cal.m[sector],
-        model.p_in[sector] * (1.0 + inst.green_cost),
+    uc = e.k.unit_cost(
+        wage=e.prefectures.wage[pref],
+        pi=cal.pi_cost[sector],
+        A=A,
+        Ag=Ag,
+        m=cal.m[sector],
+        p_in=e.ss.p_in[sector] * (1.0 + inst.green_cost),
     )
     # a sector without incumbents has no mean unit cost (0): the entrant's own stands for it
-    uc_bar = np.where(model.uc_bar[sector] > 0, model.uc_bar[sector], uc)
+    uc_bar = np.where(e.ss.uc_bar[sector] > 0, e.ss.uc_bar[sector], uc)
     blend = fp.cost_passthrough * uc + (1.0 - fp.cost_passthrough) * uc_bar
     subsidy = inst.output_subsidy_s[sector] * inst.eligibility_o[owner]
     price = np.where(
-        sec.raw[sector], model.env.p_raw[sector], (1.0 + cal.mu[sector]) * blend * (1 - subsidy)
+        sec.raw[sector], e.env.p_raw[sector], (1.0 + cal.mu[sector]) * blend * (1 - subsidy)
     )
     Y = rev / 4.0 / price
     K = cal.kappa[sector] * Y / (A * fp.desired_utilization)
@@ -262,7 +293,7 @@ def _create(model, c: Census, drawn: tuple, incentive: float) -> None:
         pref=pref,
         park=park,
         age=np.zeros(n_new, np.int64),
-        born=np.full(n_new, model.quarter),
+        born=np.full(n_new, e.t),
         size=size_class(L, rev),
         K=K,
         L=L,
@@ -282,17 +313,18 @@ def _create(model, c: Census, drawn: tuple, incentive: float) -> None:
         rev_year=rev,
         K_year=K,
     )
-    model.flows["entry_equity"] += float((cash - grant + K - debt).sum())
-    model.flows["entry_loans"] += float(debt.sum())
-    model.flows["entry_capital"] += float(K.sum())
-    model.year_capital += float(K.sum())
-    model.flows["entry_incentives"] += float(grant.sum())
-    model.bank.book_entry_loans(float(debt.sum()))
+    book = e.book
+    book.entry_equity += float((cash - grant + K - debt).sum())
+    book.entry_loans += float(debt.sum())
+    book.entry_capital += float(K.sum())
+    e.ledger.year_capital += float(K.sum())
+    book.entry_incentives += float(grant.sum())
+    book.entry_loan_batches.append(float(debt.sum()))  # the bank books each at the close
     if incentive > 0.0:
         # a big project brings its own orders: national demand for its sector grows by its
         # planned output instead of being taken from incumbents
         extra = np.bincount(sector, weights=Y, minlength=len(sec))
-        model.demand0 += extra / model.env.demand_index
-    model.n_entries += n_new
+        e.ss.demand0 += extra / e.env.demand_index
+    book.entries += n_new
     c.add(sector, park, K, np.zeros(n_new), Y, A, q_mean[sector])
     # no Firm agents here: model.agents_by_type[Firm] makes them when first asked for

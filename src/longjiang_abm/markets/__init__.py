@@ -1,1 +1,0 @@
-"""Markets: goods (demand, shares, production), labour (prefectures), credit (the bank)."""

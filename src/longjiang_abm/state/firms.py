@@ -1,0 +1,201 @@
+"""The firm table: one numpy array per variable (struct of arrays), declared and typed below.
+
+Firms are rows of ``FirmTable``: one array per column, fixed dtypes (the narrowest that holds
+the range), a capacity that grows geometrically and a liveness mask. A firm keeps its row for
+life; rows of firms that exited are reused by later entrants (from the next quarter on), so
+entry and exit touch only the rows that enter or exit and the table stays the size of the
+largest living population. Firm ids are never reused.
+
+Each column is declared once, as an annotation of ``FirmTable``:
+``name: Annotated[np.ndarray, dtype, "meaning and unit"]``; ``FIRM_COLUMNS`` is derived from
+those declarations, so an editor sees ``f.K`` and the table makes exactly these arrays.
+
+Units: money in 10k yuan (万元), flows per quarter; output ``Y`` in 10k yuan at the firm's 2018
+prices; employees in persons; productivity ``A`` and quality ``q`` are indices (2018 sector
+mean = 1).
+"""
+
+from typing import Annotated, get_args, get_type_hints
+
+import numpy as np
+
+OWNERSHIPS = ("central_soe", "local_soe", "private", "foreign")
+CENTRAL_SOE, LOCAL_SOE, PRIVATE, FOREIGN = range(4)
+SIZE_CLASSES = ("large", "medium", "small", "micro")
+LARGE, MEDIUM, SMALL, MICRO = range(4)
+
+BOOL, I8, I16, I32, I64, F64 = np.bool_, np.int8, np.int16, np.int32, np.int64, np.float64
+
+
+class FirmTable:
+    """The firm population as a struct of arrays with geometric growth, a liveness mask and a
+    list of free rows (rows of firms that exited, reused by entrants)."""
+
+    capacity: int  # rows allocated in every column
+    n: int  # rows in use (living or dead)
+    next_id: int  # id of the next entrant
+    agent: np.ndarray  # each row's Firm agent (object), None until asked for
+    free: np.ndarray  # dead rows entrants may take, lowest last
+    freed: np.ndarray  # rows of firms that exited this quarter (free from the next)
+
+    id: Annotated[np.ndarray, I64, "firm id, never reused"]
+    alive: Annotated[np.ndarray, BOOL, "row holds a living firm"]
+    sector: Annotated[np.ndarray, I16, "index into the sector table"]
+    owner: Annotated[np.ndarray, I8, "ownership: 0 central SOE, 1 local SOE, 2 private, 3 foreign"]
+    pref: Annotated[np.ndarray, I16, "prefecture index"]
+    park: Annotated[np.ndarray, I16, "park index, -1 outside any park"]
+    age: Annotated[np.ndarray, I32, "age in quarters"]
+    born: Annotated[np.ndarray, I32, "quarter of entry (0 = in the 2018 population)"]
+    size: Annotated[np.ndarray, I8, "NBS 2017 size class: 0 large, 1 medium, 2 small, 3 micro"]
+    K: Annotated[np.ndarray, F64, "capital stock, 10k yuan"]
+    L: Annotated[np.ndarray, F64, "employees, persons"]
+    A: Annotated[np.ndarray, F64, "total factor productivity index"]
+    lnA: Annotated[np.ndarray, F64, "ln A (kept with A)"]
+    Ag: Annotated[
+        np.ndarray, F64, "A ** gamma, productivity's saving on intermediate inputs (kept with A)"
+    ]
+    q: Annotated[np.ndarray, F64, "quality / brand index"]
+    dig: Annotated[np.ndarray, F64, "digital level, 0-1"]
+    emis: Annotated[np.ndarray, F64, "emissions intensity, t CO2 per 10k yuan of output"]
+    share: Annotated[np.ndarray, F64, "market share within the sector, 0-1"]
+    exp_dem: Annotated[np.ndarray, F64, "expected demand, real output per quarter"]
+    D: Annotated[np.ndarray, F64, "demand addressed to the firm this quarter, real output"]
+    Y: Annotated[np.ndarray, F64, "output, real 10k yuan per quarter"]
+    cap: Annotated[np.ndarray, F64, "capacity, real output per quarter"]
+    unfilled: Annotated[np.ndarray, F64, "share of demand left unfilled"]
+    price: Annotated[np.ndarray, F64, "price per unit of real output"]
+    rev: Annotated[np.ndarray, F64, "revenue, 10k yuan per quarter"]
+    va: Annotated[np.ndarray, F64, "value added, 10k yuan per quarter"]
+    wages: Annotated[np.ndarray, F64, "wage bill, 10k yuan per quarter"]
+    mat: Annotated[np.ndarray, F64, "intermediate inputs bought, 10k yuan per quarter"]
+    mat_local: Annotated[np.ndarray, F64, "of which local raw materials from provincial firms"]
+    interest: Annotated[np.ndarray, F64, "interest paid, 10k yuan per quarter"]
+    tax: Annotated[np.ndarray, F64, "VAT and corporate income tax paid, 10k yuan per quarter"]
+    subsidy: Annotated[np.ndarray, F64, "subsidies received, 10k yuan per quarter"]
+    rd: Annotated[np.ndarray, F64, "R&D and digital-upgrade spending, 10k yuan per quarter"]
+    dig_cost: Annotated[np.ndarray, F64, "digital upgrade cost due next quarter, 10k yuan"]
+    profit: Annotated[np.ndarray, F64, "profit after tax, 10k yuan per quarter"]
+    dividend: Annotated[np.ndarray, F64, "dividends paid, 10k yuan per quarter"]
+    inv_plan: Annotated[np.ndarray, F64, "planned investment, 10k yuan"]
+    invest: Annotated[np.ndarray, F64, "investment made, 10k yuan per quarter"]
+    loan_dem: Annotated[np.ndarray, F64, "loan demand, 10k yuan"]
+    new_loan: Annotated[np.ndarray, F64, "new loans granted, 10k yuan per quarter"]
+    repay: Annotated[np.ndarray, F64, "debt repaid, 10k yuan per quarter"]
+    rate: Annotated[np.ndarray, F64, "lending rate, per year"]
+    bailout: Annotated[np.ndarray, F64, "bail-out received, 10k yuan per quarter"]
+    cash: Annotated[np.ndarray, F64, "cash and deposits, 10k yuan"]
+    debt: Annotated[np.ndarray, F64, "bank debt, 10k yuan"]
+    rev_ytd: Annotated[np.ndarray, F64, "revenue so far this calendar year, 10k yuan"]
+    rev_year: Annotated[np.ndarray, F64, "revenue of the last full calendar year, 10k yuan"]
+    inv_ytd: Annotated[np.ndarray, F64, "investment so far this calendar year, 10k yuan"]
+    K_year: Annotated[np.ndarray, F64, "capital at the start of the calendar year, 10k yuan"]
+    shock_sd: Annotated[np.ndarray, F64, "scale of this calendar year's market-share shocks"]
+    shock_m: Annotated[np.ndarray, F64, "their mean correction factor, 1 / M"]
+    died: Annotated[np.ndarray, I32, "quarter of exit (0 while alive)"]
+    losses: Annotated[np.ndarray, I32, "consecutive quarters with a loss"]
+    # transient, per-quarter working columns
+    E: Annotated[np.ndarray, F64, "competitiveness this quarter"]
+    L_req: Annotated[np.ndarray, F64, "labour wanted this quarter, persons"]
+    exiting: Annotated[np.ndarray, BOOL, "flagged to exit this quarter"]
+    cash0: Annotated[np.ndarray, F64, "cash at the start of the quarter, 10k yuan"]
+    K0: Annotated[np.ndarray, F64, "capital at the start of the quarter, 10k yuan"]
+    debt0: Annotated[np.ndarray, F64, "debt at the start of the quarter, 10k yuan"]
+
+    GROWTH = 1.5  # capacity multiplier when the table is full
+
+    def __init__(self, capacity: int = 1024):
+        self.capacity = max(16, int(capacity))
+        self.n = 0  # rows in use (living or dead)
+        self.next_id = 0
+        for name, (dtype, _) in FIRM_COLUMNS.items():
+            setattr(self, name, np.zeros(self.capacity, dtype=dtype))
+        self.agent = np.empty(self.capacity, dtype=object)  # each row's Firm, None until asked for
+        self.free = np.zeros(0, dtype=np.int64)  # dead rows entrants may take, lowest last
+        self.freed = np.zeros(0, dtype=np.int64)  # rows of firms that exited this quarter
+
+    # --- views -----------------------------------------------------------------------------
+    def col(self, name: str) -> np.ndarray:
+        """The used part of column ``name`` (a view)."""
+        return getattr(self, name)[: self.n]
+
+    @property
+    def n_alive(self) -> int:
+        return self.n - self.free.size - self.freed.size
+
+    def alive_rows(self) -> np.ndarray:
+        return np.flatnonzero(self.alive[: self.n])
+
+    # --- entry and exit --------------------------------------------------------------------
+    def _grow(self, needed: int) -> None:
+        new_cap = self.capacity
+        while new_cap < needed:
+            new_cap = int(new_cap * self.GROWTH) + 1
+        if new_cap == self.capacity:
+            return
+        for name in (*FIRM_COLUMNS, "agent"):
+            old = getattr(self, name)
+            new = (
+                np.zeros(new_cap, dtype=old.dtype)
+                if name != "agent"
+                else np.empty(new_cap, old.dtype)
+            )
+            new[: self.n] = old[: self.n]
+            setattr(self, name, new)
+        self.capacity = new_cap
+
+    def _take_rows(self, count: int, given=()) -> np.ndarray:
+        """``count`` rows for entrants: free rows first (lowest index first), then new ones.
+        Reused rows are zeroed except for the columns in ``given``, which the caller sets."""
+        reuse = min(count, self.free.size)
+        reused = self.free[self.free.size - reuse :][::-1]
+        self.free = self.free[: self.free.size - reuse]
+        fresh = count - reuse
+        self._grow(self.n + fresh)
+        rows = np.concatenate((reused, np.arange(self.n, self.n + fresh)))
+        self.n += fresh
+        if reuse:
+            for name in FIRM_COLUMNS.keys() - set(given):  # as a fresh row: zero
+                getattr(self, name)[reused] = 0
+        return rows
+
+    def append(self, count: int, **values: np.ndarray) -> np.ndarray:
+        """Add ``count`` living firms with fresh ids; return their row indices."""
+        unknown = set(values) - set(FIRM_COLUMNS)
+        if unknown:
+            raise KeyError(f"unknown firm columns {sorted(unknown)}")
+        rows = self._take_rows(count, values.keys() | {"id", "alive"})
+        for name, arr in values.items():
+            getattr(self, name)[rows] = arr
+        self.id[rows] = np.arange(self.next_id, self.next_id + count)
+        self.alive[rows] = True
+        self.next_id += count
+        return rows
+
+    def kill(self, rows: np.ndarray) -> None:
+        """Mark ``rows`` dead; their data stay readable until ``release``."""
+        self.alive[rows] = False
+        self.freed = np.concatenate((self.freed, np.asarray(rows, dtype=np.int64)))
+
+    def release(self) -> None:
+        """End of quarter: rows of firms that exited become free for later entrants."""
+        if self.freed.size:
+            self.free = np.sort(np.concatenate((self.free, self.freed)))[::-1].copy()
+            self.freed = np.zeros(0, dtype=np.int64)
+
+    def pack(self, rows: np.ndarray, names) -> dict[str, np.ndarray]:
+        """Move ``rows`` to the front of columns ``names`` in place and return views of them
+        (no copy of the table; its row layout is destroyed: for a finished run only)."""
+        k = rows.size
+        out = {}
+        for name in names:
+            arr = getattr(self, name)
+            arr[:k] = arr[rows]
+            out[name] = arr[:k]
+        return out
+
+
+FIRM_COLUMNS: dict[str, tuple[type, str]] = {
+    name: get_args(hint)[1:3]
+    for name, hint in get_type_hints(FirmTable, include_extras=True).items()
+    if get_args(hint)
+}  # name -> (dtype, meaning and unit), in declaration order

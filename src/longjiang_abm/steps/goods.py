@@ -1,0 +1,208 @@
+"""The goods market: prices and competitiveness, market shares, demand and production.
+
+Kernels: ``kernels/goods.py``. ``price_and_competitiveness`` reads costs (wages, productivity,
+input prices, subsidies) and writes ``price``, ``E`` and the sectors' mean unit cost;
+``update_shares`` reads ``E`` and writes ``share`` (replicator dynamics with shocks);
+``produce`` reads shares, sector demand and capacity and writes ``D, Y, unfilled, rev``.
+This module writes the sector state: ``p_in, uc_bar, output, demand, local_raw_demand,
+fill``. ``open_markets`` sets the sector state from the 2018 population.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..instruments import DEEP_PROCESSING, DEFENCE_SECTORS, NEW_PILLARS
+from ..state import LOCAL_SOE, SectorState
+from .innovation import location_statistics
+
+
+def input_prices(sectors, cal, p_raw, inst) -> np.ndarray:
+    """Input price index of each sector relative to 2018: the raw material (share
+    w_s = coef_s / m_s of inputs) at its price, cheaper by the saving on the part sourced in the
+    province (local_s; 2018 share local0_s), the other inputs at 1:
+        p_in_s = (w_s p_raw_r (1 - saving local_s) + 1 - w_s)
+                 / (w_s (1 - saving local0_s) + 1 - w_s)
+    """
+    sec = sectors
+    buys = sec.raw_input >= 0
+    w = np.where(sec.raw_input != -1, np.minimum(1.0, sec.input_coef / cal.m), 0.0)
+    p_raw = np.where(buys, p_raw[np.maximum(sec.raw_input, 0)], 1.0)
+    now = w * p_raw * (1.0 - inst.local_saving * inst.local_sourcing_s) + (1.0 - w)
+    base = w * (1.0 - inst.local_saving * sec.local_sourcing) + (1.0 - w)
+    return now / base
+
+
+def set_prices(k, f, ss, sectors, cal, p_raw, inst, wage, fp) -> None:
+    """Every firm's price and competitiveness (``price``, ``E``); the input price index and
+    the sectors' mean unit cost into ``ss.p_in`` and ``ss.uc_bar``."""
+    sec = sectors
+    ss.p_in = input_prices(sectors, cal, p_raw, inst)
+    ss.uc_bar = k.price_and_competitiveness(
+        n=f.n,
+        alive=f.alive,
+        sector=f.sector,
+        pref=f.pref,
+        A=f.A,
+        q=f.q,
+        share=f.share,
+        unfilled=f.unfilled,
+        price=f.price,
+        E=f.E,
+        raw=sec.raw,
+        wage=wage,
+        pi=cal.pi_cost,
+        m=cal.m,
+        mu=cal.mu,
+        p_in=ss.p_in,
+        p_raw=p_raw,
+        Ag=f.Ag,
+        theta=fp.cost_passthrough,
+        omega=fp.quality_weight,
+        iota=fp.unfilled_penalty,
+        n_sec=len(sec),
+        owner=f.owner,
+        out_sub=inst.output_subsidy_s,
+        elig=inst.eligibility_o,
+        green_cost=inst.green_cost,
+    )
+
+
+def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int) -> None:
+    """Prices, market shares, demand and production for all sectors this quarter.
+
+    External demand of sector s (real output per quarter):
+        X_s = X_s,2018 * N_s * rho_s^eta,  rho_s = (E_bar_s / E_bar_s,2018) / F_t
+    for processing sectors (their national market share follows their competitiveness
+    relative to the national frontier F_t); raw sectors sell on national commodity markets
+    (rho_s = 1). Processing sectors produce first; their local raw-material purchases
+        local_r = sum_i local_s coef_s Y_i / A_i^gamma      (firms i of sectors s buying r)
+    add to the demand of raw sector r. ``fill_r`` is the share of raw demand that was met.
+    """
+    sec = sectors
+    n = f.n
+    set_prices(k, f, ss, sectors, cal, env.p_raw, inst, wage, fp)
+    e_bar = k.update_shares(
+        n=n,
+        alive=f.alive,
+        ids=f.id,
+        sector=f.sector,
+        share=f.share,
+        E=f.E,
+        chi=fp.replicator_speed,
+        rev_year=f.rev_year,
+        sd=fp.share_shock_sd,
+        size_ref=fp.share_shock_size_ref,
+        beta=fp.share_shock_size_elasticity,
+        laplace=fp.share_shock_laplace,
+        n_sec=len(sec),
+        seed=seed,
+        t=t,
+        born=f.born,
+        shock_sd=f.shock_sd,
+        shock_m=f.shock_m,
+    )
+    rho = np.where(sec.raw, 1.0, (e_bar / ss.e_bar0) / env.frontier)
+    rho = np.where(e_bar > 0, rho, 0.0)
+    external = ss.demand0 * env.demand_index * rho**fp.provincial_demand_elasticity
+    out, out_in = produce(k, f, ss, cal, inst, ~sec.raw, external)
+    local = np.zeros(len(sec))  # raw material bought in the province, real units
+    buys = sec.raw_input >= 0
+    lam = inst.local_sourcing_s
+    np.add.at(local, sec.raw_input[buys], (lam * sec.input_coef * out_in)[buys])
+    demand = np.where(sec.raw, external + local, external)
+    out_raw, _ = produce(k, f, ss, cal, inst, sec.raw.copy(), demand)
+    ss.output = out + out_raw
+    ss.demand = demand
+    ss.local_raw_demand = local
+    ss.fill = np.where(demand > 0, (out + out_raw) / np.maximum(demand, 1e-300), 1.0)
+
+
+def produce(k, f, ss, cal, inst, active: np.ndarray, demand: np.ndarray) -> tuple:
+    """Kernel ``produce`` for the sectors flagged ``active`` facing sector ``demand``."""
+    return k.produce(
+        n=f.n,
+        alive=f.alive,
+        sector=f.sector,
+        owner=f.owner,
+        active=active,
+        share=f.share,
+        demand=demand,
+        defence=ss.defence_share,
+        open_o=inst.defence_open_o,
+        cap=f.cap,
+        L=f.L,
+        A=f.A,
+        pi=cal.pi,
+        price=f.price,
+        D=f.D,
+        Y=f.Y,
+        unfilled=f.unfilled,
+        rev=f.rev,
+        Ag=f.Ag,
+    )
+
+
+def open_markets(k, f, sectors, cal, env, inst, prefectures, n_parks: int, params):
+    """The sector state of the 2018 population: demand, competitiveness reference, prices,
+    location statistics; calibrates defence procurement (writes the firms' ``share``, and
+    ``price`` and ``E`` through ``set_prices``). Returns the ``SectorState``."""
+    sec, n = sectors, f.n
+    y_s = np.bincount(f.sector[:n], weights=f.Y[:n], minlength=len(sec))
+    gamma = params.firms.materials_efficiency
+    y_in = np.bincount(f.sector[:n], weights=f.Y[:n] / f.A[:n] ** gamma, minlength=len(sec))
+    local = np.zeros(len(sec))  # 2018 raw material bought in the province, real units
+    buys = sec.raw_input >= 0
+    np.add.at(local, sec.raw_input[buys], (sec.local_sourcing * sec.input_coef * y_in)[buys])
+    demand0 = np.where(sec.raw, np.maximum(y_s - local, 0.0), y_s)
+    ones = np.ones(len(sec))
+    ss = SectorState(
+        demand0=demand0,
+        e_bar0=ones,
+        y_half=10.0 * y_s / np.maximum(np.bincount(f.sector[:n], minlength=len(sec)), 1),
+        output=y_s,
+        demand=y_s.copy(),  # 2018: markets cleared, demand = output
+        local_raw_demand=local,
+        fill=np.ones(len(sec)),
+        p_in=ones.copy(),
+        uc_bar=np.zeros(len(sec)),
+        defence_share=np.zeros(len(sec)),
+        defence_sector=np.isin(np.arange(len(sec)), [sec.index(s) for s in DEFENCE_SECTORS]),
+        big_project_sectors=np.array(
+            [
+                p in NEW_PILLARS or key in DEEP_PROCESSING
+                for key, p in zip(sec.keys, sec.pillar, strict=True)
+            ]
+        ),
+        y_loc=np.zeros((0, len(sec))),
+    )
+    set_prices(k, f, ss, sectors, cal, env.p_raw, inst, prefectures.wage, params.firms)
+    calibrate_defence_procurement(f, ss, sectors, params.instruments.defence_share)
+    w = np.bincount(f.sector[:n], weights=f.share[:n] * f.E[:n], minlength=len(sec))
+    s_share = np.bincount(f.sector[:n], weights=f.share[:n], minlength=len(sec))
+    # a sector without firms (tiny populations) has no 2018 mean: 1 (its demand0 is 0)
+    ss.e_bar0 = np.divide(w, s_share, out=np.ones(len(sec)), where=s_share > 0)
+    ss.y_loc = location_statistics(k, f, sectors, n_parks, len(prefectures))[0]
+    return ss
+
+
+def calibrate_defence_procurement(f, ss, sectors, delta: float) -> None:
+    """Defence procurement (a share delta_s of equipment demand) went to state firms only
+    in 2018. Market shares f_i are set so that each firm's 2018 demand equals its output:
+        state firms  Y_i / Y_s = f_i ((1 - delta) + delta / S),  S = sum of their f
+        others       Y_i / Y_s = f_i (1 - delta),  so  S = (sigma - delta) / (1 - delta)
+    with sigma the state firms' output share; delta is capped at 0.9 sigma. Writes
+    ``ss.defence_share`` and the firms' ``share``."""
+    sec, n = sectors, f.n
+    state = f.owner[:n] <= LOCAL_SOE
+    for s in (sec.index(key) for key in DEFENCE_SECTORS):
+        ix = f.sector[:n] == s
+        y_share = f.Y[:n][ix] / f.Y[:n][ix].sum()
+        sigma = y_share[state[ix]].sum()
+        d = min(delta, 0.9 * sigma)
+        ss.defence_share[s] = d
+        if d <= 0.0:
+            continue
+        big_s = (sigma - d) / (1.0 - d)
+        kk = np.where(state[ix], (1.0 - d) + d / big_s, 1.0 - d)
+        f.share[:n][ix] = y_share / kk
