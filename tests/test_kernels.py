@@ -1,18 +1,22 @@
 """Every kernel equals its plain-Python twin on real model inputs."""
 
 import copy
+import inspect
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from longjiang_abm import LongjiangModel, kernels, load_scenario
-from longjiang_abm.kernels.backend import python_twin
+from longjiang_abm.kernels import Kernels
+from longjiang_abm.twins import python_twin
 
 
 class TwinChecker:
-    """Stands in for the kernel namespace: runs each kernel with numba on the model's arrays
-    and its Python twin on copies, then compares results and every array argument."""
+    """Stands in for the kernel registry (``LongjiangModel(kernels=...)``): runs each kernel
+    with numba on the model's arrays and its Python twin on copies, then compares results
+    and every array argument. Every call must pass every argument by keyword, so a call
+    cannot swap two arguments of the same type unnoticed."""
 
     def __init__(self):
         self.calls: dict[str, int] = {}
@@ -20,15 +24,18 @@ class TwinChecker:
     def __getattr__(self, name):
         jitted = kernels.KERNELS[name]
         twin = python_twin(jitted)
+        params = list(inspect.signature(jitted.py_func).parameters)
 
-        def call(*args):
-            twin_args = copy.deepcopy(args)
-            out = jitted(*args)
-            twin_out = twin(*twin_args)
+        def call(*args, **kwargs):
+            assert not args, f"{name} called with positional arguments"
+            assert list(kwargs) == params, f"{name}: arguments {list(kwargs)} != {params}"
+            twin_kwargs = copy.deepcopy(kwargs)
+            out = jitted(**kwargs)
+            twin_out = twin(**twin_kwargs)
             _assert_same(out, twin_out, name)
-            for k, (a, b) in enumerate(zip(args, twin_args, strict=True)):
+            for key, a in kwargs.items():
                 if isinstance(a, np.ndarray):
-                    _assert_same(a, b, f"{name} argument {k}")
+                    _assert_same(a, twin_kwargs[key], f"{name} argument {key}")
             self.calls[name] = self.calls.get(name, 0) + 1
             return out
 
@@ -52,9 +59,8 @@ def _assert_same(a, b, what):
 def test_every_kernel_matches_its_twin(scenario):
     """With the baseline and with every lever on (all kernel branches)."""
     path = Path(__file__).resolve().parents[1] / "params" / f"{scenario}.toml"
-    model = LongjiangModel(load_scenario(path), seed=11, n_firms=400)
     checker = TwinChecker()
-    model.k = checker
+    model = LongjiangModel(load_scenario(path), seed=11, n_firms=400, kernels=checker)
     for _ in range(6):
         model.step()
     assert set(checker.calls) == set(kernels.KERNELS)
@@ -90,10 +96,10 @@ def _entrants(counts, room, n_pref=3, seed=5):
     park_pref, park_chain = np.array([0, 1]), np.array([0, 1])
     infra, bonus = np.array([0.5, 1.0]), np.array([0.2, 0.0])
     b = dict(b_wage=0.8, b_agg=0.3, b_infra=0.6, b_spec=0.7, b_outside=-0.4)
-    utility = kernels.location_utilities(
+    utility = Kernels.location_utilities(
         np.array([0]), wage, suit, y_loc, park_pref, park_chain, infra, bonus, *b.values()
     )
-    out = kernels.draw_entrants(
+    out = Kernels.draw_entrants(
         np.array([counts]), np.array([0.0, 0.0, 1.0, 0.0]), np.zeros(4), 100.0, 1.0,
         np.array([1.0]), 1.0, 0.4, utility, park_pref, room, seed, 7, 0,
     )  # fmt: skip
@@ -147,7 +153,7 @@ def test_a_full_park_leaves_the_choice_set():
 
 def test_deterred_entrants_take_no_room_and_unsuited_sectors_go_to_prefecture_0():
     utility = np.array([[-np.inf, -np.inf, -np.inf], [0.0, -np.inf, 5.0]])
-    sec, own, pref, park, rev, a, kept = kernels.draw_entrants(
+    sec, own, pref, park, rev, a, kept = Kernels.draw_entrants(
         np.array([3, 400]), np.array([0.0, 0.0, 1.0, 0.0]), np.array([0.0, 0.0, 0.5, 0.0]),
         100.0, 1.0, np.array([1.0, 1.0]), 1.0, 0.4, utility, np.array([1]),
         np.array([2.0]), 3, 7, 0,

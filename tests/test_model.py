@@ -28,8 +28,8 @@ def test_mesa_agents_match_living_rows_and_ids_never_reused(small_model):
     for _ in range(24):
         before = set(m.firms.id[m.firms.alive_rows()].tolist())
         m.step()
-        entries += m.n_entries
-        exits += m.n_exits
+        entries += m.book.entries
+        exits += m.book.exits
         rows = m.firms.alive_rows()
         alive_ids = set(m.firms.id[rows].tolist())
         agents = m.agents_by_type[Firm]
@@ -55,22 +55,22 @@ def test_firm_agent_is_a_view_onto_its_row(small_model):
 def test_accounting_identities_hold_every_quarter(small_model):
     for _ in range(8):
         small_model.step()  # check_accounts=True raises on any failure
-        errors = small_model.accounting_errors
+        errors = small_model.book.accounting_errors
         assert max(errors.values()) < 1e-9
         assert set(errors) >= {"firm_cash", "bank_book", "gdp", "firm_sector_cash"}
 
 
 def test_accounting_check_detects_a_leak(small_model, monkeypatch):
     """A cash flow that is not booked anywhere must be caught."""
-    from longjiang_abm.agents import firm_actions
+    from longjiang_abm.steps import finance
 
-    original = firm_actions.invest
+    original = finance.invest
 
-    def leaky_invest(model):
-        original(model)
-        model.firms.cash[model.firms.alive_rows()[:3]] += 100.0
+    def leaky_invest(k, f, fp):
+        original(k, f, fp)
+        f.cash[f.alive_rows()[:3]] += 100.0
 
-    monkeypatch.setattr("longjiang_abm.model.firms.invest", leaky_invest)
+    monkeypatch.setattr(finance, "invest", leaky_invest)
     with pytest.raises(AccountingError):
         small_model.step()
 

@@ -62,7 +62,7 @@ def test_entry_and_exit_touch_only_the_firms_that_enter_or_exit():
         after = {a.firm_id: a for a in model.agents_by_type[Firm]}
         exited = set(before) - set(after)
         entered = set(after) - set(before)
-        assert len(exited) == model.n_exits and len(entered) == model.n_entries
+        assert len(exited) == model.book.exits and len(entered) == model.book.entries
         for fid, (agent, row) in before.items():
             if fid in after:
                 assert after[fid] is agent and agent.row == row and f.id[row] == fid
@@ -74,8 +74,8 @@ def test_entry_and_exit_touch_only_the_firms_that_enter_or_exit():
             assert f.agent[agent.row] is agent and f.born[agent.row] == model.quarter
             assert f.died[agent.row] == 0 and f.losses[agent.row] == 0  # a reused row is reset
         # entrants first fill the rows freed in earlier quarters
-        reused = min(free_before, model.n_entries)
-        assert f.n - n_before == model.n_entries - reused
+        reused = min(free_before, model.book.entries)
+        assert f.n - n_before == model.book.entries - reused
     rows = f.alive_rows()
     assert sorted(a.row for a in model.agents_by_type[Firm]) == rows.tolist()
 
@@ -94,8 +94,8 @@ def test_the_step_creates_no_firm_agents_until_asked():
     model.step()
     made = [a for a in f.agent[: f.n] if a is not None]
     assert {a.row for a in made} <= set(f.alive_rows().tolist())  # exits cleared theirs
-    assert model.n_entries > 0 and model.n_exits > 0
-    assert len(made) == len(agents) - model.n_exits  # no agent made for entrants
+    assert model.book.entries > 0 and model.book.exits > 0
+    assert len(made) == len(agents) - model.book.exits  # no agent made for entrants
     again = {a.row: a for a in model.agents_by_type[Firm]}
     assert all(again[a.row] is a for a in made)  # survivors keep theirs
 

@@ -100,18 +100,20 @@ def mesa_step_floor(n_firms: int = 10_000, repeats: int = 5) -> dict:
 
 
 class _TimedKernels:
-    """Stands in for ``model.k``: calls each kernel and adds its wall time to ``seconds``."""
+    """Stands in for the kernel registry (``LongjiangModel(kernels=...)``): calls each
+    kernel and, once ``active``, adds its wall time to ``seconds``."""
 
     def __init__(self, kernels):
-        self._kernels, self.seconds = kernels, {}
+        self._kernels, self.seconds, self.active = kernels, {}, False
 
     def __getattr__(self, name):
         kernel = getattr(self._kernels, name)
 
-        def timed(*args):
+        def timed(**kwargs):
             t0 = time.perf_counter()
-            out = kernel(*args)
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
+            out = kernel(**kwargs)
+            if self.active:
+                self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
             return out
 
         return timed
@@ -121,12 +123,16 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     """Where a quarter's time goes: wall time of each numba kernel, and of everything outside
     the kernels (Python, numpy on entrants' and exits' rows, the KPI record), in ns per
     firm-quarter over ``quarters`` quarters after a warm-up year."""
+    from .kernels import load
     from .model import LongjiangModel
 
-    model = LongjiangModel(seed=0, n_firms=n_firms, check_accounts=False, threads=threads)
+    timed = _TimedKernels(load("numba"))
+    model = LongjiangModel(
+        seed=0, n_firms=n_firms, check_accounts=False, threads=threads, kernels=timed
+    )
     for _ in range(4):  # a year, so that every kernel (the year end's too) is compiled or loaded
         model.step()
-    timed = model.k = _TimedKernels(model.k)
+    timed.active = True
     firm_quarters = 0
     t0 = time.perf_counter()
     for _ in range(quarters):

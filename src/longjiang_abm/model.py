@@ -15,13 +15,15 @@ from pathlib import Path
 import mesa
 import numpy as np
 
-from . import accounts, kernels, metrics
+from . import accounts, metrics
 from .agents import Bank, Firm, Government, Park
 from .agents.registry import StrongRegistry
 from .environment import Environment
 from .init.geography import load_parks, load_prefectures, load_sector_prefecture
 from .init.population import build_population
 from .instruments import instruments
+from .kernels import Kernels
+from .kernels import load as load_kernels
 from .macro import Macro
 from .memory import map_large_arrays, pace_full_collections, release_free_heap
 from .params import PolicyParams, Scenario, load_scenario
@@ -64,7 +66,8 @@ class LongjiangModel(StrongRegistry, mesa.Model):
     ``check_accounts`` verifies the accounting identities every quarter (``accounts.py``)
     and raises ``AccountingError`` if one fails. ``threads``: threads of the numba kernels
     (None: one below 200k firms, all cores above; ``threads.py``); results do not depend
-    on it.
+    on it. ``kernels``: the kernel registry the steps call (None: ``run.backend``'s; the
+    benchmark and the twin test pass instrumented ones).
     """
 
     def __init__(
@@ -76,6 +79,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         backend: str | None = None,
         check_accounts: bool = True,
         threads: int | None = None,
+        kernels: Kernels | None = None,
     ):
         super().__init__(seed=seed)
         self._strong_registry()  # model.agents without weak references (agents/registry.py)
@@ -101,7 +105,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.start_year = START_YEAR
         self.quarter = 0
         self.policy_override: PolicyParams | None = None  # levers held by the UI
-        self.k = kernels.load(run.backend)
+        self.k = kernels if kernels is not None else load_kernels(run.backend)
         self.threads = resolve_threads(threads, run.n_firms)  # results do not depend on it
 
         if run.n_firms >= 100_000:  # memory.py
@@ -155,6 +159,11 @@ class LongjiangModel(StrongRegistry, mesa.Model):
             )
         )
         release_free_heap()  # the build's temporaries: give their pages back to the OS
+
+    def hold_levers(self, levers: PolicyParams | None) -> None:
+        """Hold these levers from the next quarter on, whatever the scenario's schedule says
+        (the UI's sliders; None: back to the schedule)."""
+        self.policy_override = levers
 
     @property
     def year(self) -> int:

@@ -157,7 +157,7 @@ class Session:
         """Change levers from the next quarter on (validated: raises ScenarioError)."""
         with self.lock:
             new = with_levers(self.pending_policy(), **values)
-            self.model.policy_override = new
+            self.model.hold_levers(new)
             self.snapshot = dataclasses.replace(self.snapshot, pending=lever_values(new))
             return self.snapshot
 
