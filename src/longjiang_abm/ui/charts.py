@@ -16,8 +16,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..strategy import TARGET_ABOVE_SCALE_FIRMS as TARGET_ABOVE_SCALE
+from ..strategy import TARGET_SECONDARY_SHARE as TARGET_SHARE
 from .maps import CHAIN_COLOURS, records
-from .snapshot import TARGET_ABOVE_SCALE, TARGET_SHARE, Snapshot
+from .snapshot import Snapshot
 
 RUN_COLOURS = ["#d62728", "#7f7f7f"]  # this run, reference
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]

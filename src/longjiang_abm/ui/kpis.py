@@ -6,9 +6,11 @@ import math
 
 import solara
 
+from ..strategy import TARGET_ABOVE_SCALE_FIRMS as TARGET_ABOVE_SCALE
+from ..strategy import TARGET_SECONDARY_SHARE as TARGET_SHARE
 from . import charts
 from .figure import Vega
-from .snapshot import TARGET_ABOVE_SCALE, TARGET_SHARE, Snapshot
+from .snapshot import Snapshot
 
 GOOD, BAD, NEUTRAL = "#2e7d32", "#c62828", "#455a64"
 
