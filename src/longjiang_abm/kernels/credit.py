@@ -44,12 +44,42 @@ def grant_credit(
     Request:     x_i = min(loan_demand_i, max(0, limit_i)).
     The bank lends while equity / loans >= capital_ratio: every request is scaled by
         phi = min(1, (bank_equity / capital_ratio - sum(debt - repay)) / sum(x)).
-    ``guarantee`` g (array by size class) is the share of a loan guaranteed by the
-    government. Guaranteed credit is working capital, as China's SME guarantee schemes lend
-    it: beyond its own limit a guaranteed firm may borrow up to
+    ``guarantee`` g (array by size class) is the working capital the government guarantees,
+    as a share of the firm's assets K + cash. Guaranteed credit is working capital, as
+    China's SME guarantee schemes lend it: beyond its own limit a guaranteed firm may borrow up to
         min(loan_demand_i, need_i) - x_i,  at most g (K_i + cash_i),
     with need_i = repay_i + cash_target rev_year_i - cash_i (debt service and its cash
     buffer); investment and leverage stay within the firm's own limit.
+
+    Parameters
+    ----------
+    base_rate : float
+        benchmark lending rate, per year
+    spreads : (4,) float
+        lending spread spread_o by owner type (central SOE, local SOE, private, foreign),
+        per year
+    spread_small : float
+        extra spread of small and micro firms (size >= 2), per year, net of the guarantee cut
+    spread_neutral : float
+        ownership spread every firm faces under full neutrality, per year
+    collateral : (4,) float
+        loan-to-assets limit collateral_o by owner type, share of K + cash
+    collateral_neutral : float
+        loan-to-assets limit of every firm under full neutrality, share of K + cash
+    neutrality : float
+        ownership-neutrality lever nu in force, 0 (2018 practice) to 1 (equal treatment)
+    amort : float
+        share of debt repaid per quarter
+    bank_equity : float
+        the bank's equity at the start of the quarter, 10k yuan
+    capital_ratio : float
+        minimum ratio of bank equity to loans outstanding
+    guarantee : (4,) float
+        guaranteed working capital g_z by size class (large, medium, small, micro), share of
+        the firm's assets K + cash (0 for large and medium firms)
+    cash_target : float
+        cash buffer firms keep, share of annual revenue (rev_year)
+    Writes: rate, repay, new_loan (living firms).
     """
     for i in prange(n):
         if not alive[i]:

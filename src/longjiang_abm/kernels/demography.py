@@ -61,6 +61,30 @@ def exit_firms(
     A firm not in distress exits for other reasons (owners retire, plants close) with hazard
     z_size (h0 exp(-age_i / tau) + h_floor) per quarter, z = size_hazard by size class (large
     firms are restructured rather than closed: z_large = 0).
+
+    Parameters
+    ----------
+    bail_prob : (4,) float
+        bail_prob_o: probability a distressed firm of owner type o is bailed out in 2018
+        practice (central SOE, local SOE; 0 for private and foreign)
+    neutrality : float
+        ownership-neutrality lever in force, 0 (2018 practice) to 1 (no bail-outs by owner)
+    rescue_large : float
+        probability a distressed large firm of any ownership is rescued
+    u_star : float
+        u*: desired capacity utilisation, share (capital idle beyond it is impaired)
+    max_losses : int
+        consecutive loss-making quarters that put a firm in distress
+    h0 : float
+        extra exogenous exit hazard of a newborn firm, per quarter
+    tau : float
+        age over which that extra hazard falls by a factor e, quarters
+    h_floor : float
+        exogenous exit hazard at any age, per quarter
+    size_hazard : (4,) float
+        z_size: relative exogenous hazard by size class (large, medium, small, micro)
+    Writes: age (+1), losses, bailout, cash, exiting (living firms; exiting and bailout
+    reset on every row).
     """
     for i in prange(n):
         exiting[i] = False
@@ -92,7 +116,21 @@ def exit_firms(
 def entry_counts(n_alive_s, profit_rate_s, rate_q, response, interest_q, seed, t):
     """Potential entrants per sector this quarter: Poisson with mean
         lambda_s = rate_q * N_s * max(0, 1 + response * (profit_rate_s - interest_q)),
-    where profit_rate_s is the sector's quarterly profit over capital."""
+    where profit_rate_s is the sector's quarterly profit over capital.
+
+    Parameters
+    ----------
+    n_alive_s : (n_sec,) float
+        N_s: living firms in each sector (``census`` row 0)
+    profit_rate_s : (n_sec,) float
+        sector profit over capital, per quarter (capped by the caller)
+    rate_q : float
+        entrants per quarter as a share of the sector's living firms, at zero excess profit
+    response : float
+        response of entry to the profit rate over the interest rate
+    interest_q : float
+        benchmark lending rate per quarter (base_rate / 4)
+    """
     n_sec = n_alive_s.size
     out = np.zeros(n_sec, dtype=np.int64)
     for s in range(n_sec):
@@ -123,7 +161,38 @@ def location_utilities(
         U(p, k)    = -b_wage ln w_p + b_agg ln(1 + y_ks) + ln suit_ps + b_infra infra_k
                      + b_spec [chain_k = chain_s] + park_bonus_k
     where suit_ps is the sector's presence in the prefecture (resources for raw sectors) and
-    y the sector's output at the location; -inf where suit_ps = 0 (not an option)."""
+    y the sector's output at the location; -inf where suit_ps = 0 (not an option).
+
+    Parameters
+    ----------
+    chain : (n_sec,) int
+        chain_s: chain index of each sector
+    wage : (n_pref,) float
+        w_p: annual wage by prefecture, 10k yuan per worker per year
+    suit : (n_sec, n_pref) float
+        suit_ps: share of sector s's 2018 activity in prefecture p (rows sum to 1)
+    y_loc_s : (n_parks + n_pref, n_sec) float
+        output by location and sector, real per quarter; rows are parks, then prefectures
+        outside parks (the ``location_stats`` order, unlike the columns of U)
+    park_pref : (n_parks,) int
+        prefecture of each park
+    park_chain : (n_parks,) int
+        chain_k: chain each park specialises in
+    infra : (n_parks,) float
+        infra_k: infrastructure index of each park
+    park_bonus : (n_parks,) float
+        park_bonus_k: logit bonus of each park (co-construction lever x its attraction)
+    b_wage : float
+        logit weight of -ln(wage)
+    b_agg : float
+        logit weight of ln(1 + same-sector output at the location)
+    b_infra : float
+        logit weight of park infrastructure
+    b_spec : float
+        logit bonus of a park whose chain matches the sector's
+    b_outside : float
+        logit utility of a site outside any park (relative to a park)
+    """
     n_sec, n_pref = suit.shape
     n_parks = park_pref.size
     u = np.full((n_sec, n_pref + n_parks), -np.inf)
@@ -187,6 +256,36 @@ def draw_entrants(
     (``location_cdf``) with one uniform. A park that fills up leaves the choice set of later
     entrants. Returns arrays (sector, owner, pref, park, rev, A, kept) for the candidates;
     ``kept`` is False for deterred entrants.
+
+    Parameters
+    ----------
+    counts : (n_sec,) int
+        candidate entrants of each sector this quarter
+    owner_p : (4,) float
+        ownership probabilities of a candidate (central SOE, local SOE, private, foreign),
+        summing to 1
+    barrier : (4,) float
+        barrier_o: probability a candidate of owner type o is deterred, 0-1
+    size_median : float
+        median annual revenue of an entrant, 10k yuan
+    size_sd : float
+        sd of log entrant size (annual revenue)
+    a_mean : (n_sec,) float
+        a_mean_s: output-weighted mean productivity A of the sector's living firms (1 if
+        the sector has no output)
+    a_rel : float
+        entrants' productivity relative to the sector's mean
+    a_sd : float
+        sd of log productivity of entrants
+    utility : (n_sec, n_pref + n_parks) float
+        U_sl: deterministic location utilities, prefectures then parks
+    park_pref : (n_parks,) int
+        prefecture of each park
+    park_room : (n_parks,) float
+        free firm slots in each park (capacity less the firms located there)
+    first_idx : int
+        candidates drawn so far in the run; candidate j uses random-number counter
+        first_idx + j
     """
     total = 0
     for s in range(counts.size):
@@ -246,7 +345,11 @@ def census(n, alive, sector, park, K, profit, Y, A, q, n_sec, n_parks):
     """Totals of the living firms that entry decisions read, in one pass over the rows:
         by sector s   n_s (firms), K_s, profit_s, Y_s, (Y A)_s, (Y q)_s
         by park k     firms located in park k
-    Returned as a (6, n_sec) array (rows in the order above) and an int array by park."""
+    Returned as a (6, n_sec) array (rows in the order above) and an int array by park:
+        by_s[:, s] = sum over living firms i of sector s of (1, K_i, profit_i, Y_i,
+                     Y_i A_i, Y_i q_i)
+        in_park[k] = number of living firms i with park_i = k
+    (K in 10k yuan, profit in 10k yuan per quarter, Y real output per quarter.)"""
     nc = n_chunks(n)
     part = np.zeros((nc, 6, n_sec))
     part_park = np.zeros((nc, n_parks), dtype=np.int64)

@@ -76,6 +76,56 @@ def book_income(
               (c_i cash before dividends, d_i the first term)
               with the cash buffer b_i = cash_target rev_year_i (excess cash is paid out)
     debt_i += new_loan_i - repay_i
+
+    Parameters
+    ----------
+    wage : (n_pref,) float
+        annual wage by prefecture, 10k yuan per worker per year
+    m : (n_sec,) float
+        intermediate inputs per unit of real output at A = 1 and 2018 prices
+    p_in : (n_sec,) float
+        input price index of each sector, 2018 = 1
+    raw_input : (n_sec,) int
+        raw material r each sector buys: a sector index, -2 primary (farm products, fill and
+        price 1) or -1 none
+    input_coef : (n_sec,) float
+        coef_s: units of raw material per unit of real output (at A = 1)
+    local_sourcing : (n_sec,) float
+        local_s: share of the sector's raw material bought in the province, 0-1
+    fill : (n_sec,) float
+        fill_r: share of each sector's demand met this quarter, 0-1
+    p_raw : (n_sec,) float
+        p_r: commodity price index of each raw sector, 2018 = 1
+    rd_intensity : (n_sec,) float
+        rd_s: sector norm of R&D spending over revenue
+    rd_mult : float
+        R&D intensity relative to the sector norm (technology lever)
+    out_sub : (n_sec,) float
+        output subsidy by sector, per yuan of revenue
+    elig : (4,) float
+        e_o: share of subsidy programmes open to each owner type, 0-1
+    rd_sub : float
+        share of R&D spending (excluding digital upgrades) refunded
+    chain_sub : float
+        subsidy per yuan of raw material bought in the province
+    dig_sub : float
+        share of digital upgrade costs paid by the government
+    green_cost : float
+        green: abatement cost, share of intermediate-input cost
+    green_sub : float
+        share of abatement costs paid by the government
+    vat_rate : float
+        value-added tax rate vat on positive value added, share
+    cit_rate : float
+        corporate income tax rate cit on positive pre-tax profit, share
+    payout : float
+        share of positive after-tax profit paid as dividends (within the cash buffer)
+    cash_target : float
+        cash buffer firms keep, share of annual revenue (rev_year)
+    delta : float
+        capital depreciation rate, per quarter
+    Writes: mat, mat_local, va, wages, interest, rd, subsidy, tax, profit, dividend, cash,
+    debt, rev_ytd; resets dig_cost to 0 (living firms).
     """
     for i in prange(n):
         if not alive[i]:
@@ -124,6 +174,15 @@ def invest(n, alive, K, cash, debt, inv_plan, invest_, new_loan, inv_ytd, delta)
         I_i = min(plan_i, max(cash_i, 0)),  cash_i -= I_i,  K_i <- (1 - delta) K_i + I_i
         if cash_i < 0: the bank converts the overdraft into debt (debt += -cash, cash = 0).
     Writes invest_i and inv_ytd_i (investment this quarter and so far this year) in place.
+
+    Parameters
+    ----------
+    invest_ : (n,) float
+        the firm table's ``invest`` column (investment made this quarter, 10k yuan),
+        written; the trailing underscore avoids the kernel's own name
+    delta : float
+        capital depreciation rate, per quarter
+    Writes: invest_, K, cash, inv_ytd; debt and new_loan when cash goes negative.
     """
     for i in prange(n):
         if not alive[i]:

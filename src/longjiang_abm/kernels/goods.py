@@ -60,6 +60,37 @@ def price_and_competitiveness(
     so a high-cost firm earns a thinner margin (theta = cost pass-through); raw sectors take
     the commodity price p_i = p_raw_s.
     Competitiveness: E_i = q_i^omega / p_i * max(0, 1 - iota * unfilled_i).
+
+    Parameters
+    ----------
+    raw : (n_sec,) bool
+        sector is a raw-material sector (takes the commodity price p_raw_s)
+    wage : (n_pref,) float
+        annual wage by prefecture, 10k yuan per worker per year
+    pi : (n_sec,) float
+        real output per paid worker per quarter at A = 1 (``Calibrated.pi_cost``: staffed
+        for the planning buffer), the labour productivity of unit cost
+    m : (n_sec,) float
+        intermediate inputs per unit of real output at A = 1 and 2018 prices
+    mu : (n_sec,) float
+        markup over the blended unit cost (processing sectors), share
+    p_in : (n_sec,) float
+        input price index of each sector, 2018 = 1
+    p_raw : (n_sec,) float
+        commodity price index of each raw sector, 2018 = 1 (per unit of real output)
+    theta : float
+        cost pass-through: weight of the firm's own unit cost (vs its sector's mean), 0-1
+    omega : float
+        weight (exponent) of quality in competitiveness
+    iota : float
+        loss of competitiveness per unit share of demand left unfilled last quarter
+    out_sub : (n_sec,) float
+        output subsidy by sector, per yuan of revenue (passed into prices)
+    elig : (4,) float
+        share of subsidy programmes open to each owner type (elig_o), 0-1
+    green_cost : float
+        abatement cost of the green transition, share of intermediate-input cost
+    Writes: price, E (living firms).
     """
     for i in prange(n):
         if alive[i]:
@@ -138,6 +169,20 @@ def update_shares(
     A firm's shock scale s_i = sd_i sqrt(x_i) (sd_i with normal draws) and 1 / M are fixed
     for the calendar year: kept in shock_sd_i and shock_m_i, set in the year's first quarter
     and in an entrant's first quarter (born_i = t - 1).
+
+    Parameters
+    ----------
+    chi : float
+        replicator speed: response of shares to relative competitiveness, per quarter
+    sd : float
+        sd of the quarterly log share shock of a firm with annual revenue size_ref
+    size_ref : float
+        annual revenue at which the shock's sd is ``sd``, 10k yuan
+    beta : float
+        elasticity of the shock's sd to firm size (annual revenue), sd_i ~ size^-beta
+    laplace : bool
+        Laplace (True) or normal (False) share shocks
+    Writes: share, shock_sd, shock_m (living firms).
     """
     nc = n_chunks(n)  # sector sums by fixed blocks of rows (kernels/chunks.py)
     part = np.zeros((nc, 2, n_sec))
@@ -217,6 +262,20 @@ def produce(
         unfilled_i = (D_i - Y_i) / D_i,   rev_i = p_i Y_i
     Returns the output of each sector (real units) and its input-weighted output
     sum_i Y_i / A_i^gamma (raw materials are saved with productivity like other inputs).
+
+    Parameters
+    ----------
+    active : (n_sec,) bool
+        sectors that produce in this call (processing sectors first, then raw sectors)
+    demand : (n_sec,) float
+        demand addressed to each sector, real output per quarter (read for active sectors)
+    defence : (n_sec,) float
+        defence_s: share of the sector's demand that is defence procurement, 0-1
+    open_o : (4,) float
+        access of each owner type to defence procurement (state firms 1), 0-1
+    pi : (n_sec,) float
+        technical real output per worker per quarter at A = 1 (``Calibrated.pi``)
+    Writes: D, Y, unfilled, rev (living firms of active sectors).
     """
     n_sec = active.size
     nc = n_chunks(n)  # sector sums by fixed blocks of rows (kernels/chunks.py)

@@ -31,6 +31,13 @@ def location_stats(
         lnA_big[p, c] output-weighted mean log productivity of large and medium firms of
                      chain c in prefecture p (the SMEs' potential suppliers' partners)
         y_big[p, c]  their output
+
+    Parameters
+    ----------
+    chain : (n_sec,) int
+        chain index of each sector, 0 .. n_chain - 1
+    n_chain : int
+        number of chains
     """
     n_loc = n_parks + n_pref
     nc = n_chunks(n)
@@ -142,6 +149,61 @@ def innovate(
         ln A_i += digital_gain * 0.1, at a cost digital_cost rev_year_i paid next quarter.
     Emissions intensity: emis_i = emission_s (1 - green_cut) / A_i  (t CO2 per 10k yuan).
     ln A_i and Ag_i = A_i^gamma are kept with A_i.
+
+    Parameters
+    ----------
+    chain : (n_sec,) int
+        chain index of each sector
+    y_loc : (n_parks + n_pref, n_sec) float
+        y_ls: output by location (parks, then prefectures outside parks) and sector, real per
+        quarter (``location_stats``)
+    lna_loc : (n_parks + n_pref, n_sec) float
+        lnA_ls: output-weighted mean ln A by location and sector
+    lna_l : (n_parks + n_pref,) float
+        lnA_l: output-weighted mean ln A by location, all sectors
+    div : (n_parks + n_pref,) float
+        div_l: Jacobs diversity of each location, 1 - Herfindahl of sector output shares
+    y_big : (n_pref, n_chain) float
+        output of large and medium firms by prefecture and chain, real per quarter
+    lna_big : (n_pref, n_chain) float
+        lnA_big_pc: their output-weighted mean ln A
+    infra : (n_parks,) float
+        infra_k: infrastructure index of each park
+    drift : (n_sec,) float
+        drift_s: exogenous drift of ln A by sector, per quarter
+    y_half : (n_sec,) float
+        y_half_s: output scale of Marshall spillovers (10 x the 2018 mean firm output), real
+        per quarter
+    emission : (n_sec,) float
+        emission_s: emissions intensity at A = 1, t CO2 per 10k yuan of output
+    zeta : float
+        innovation success rate per unit of R&D intensity (rd / rev), per quarter
+    step_a : float
+        largest ln A gain of a successful innovation
+    step_q : float
+        largest ln q gain of a successful innovation
+    sd_a : float
+        sd of the quarterly ln A shock
+    beta_m : float
+        Marshall catch-up toward the same-sector local frontier, per quarter
+    beta_j : float
+        Jacobs catch-up from local sectoral diversity, per quarter
+    park_bonus : float
+        extra spillover per unit of park infrastructure for firms inside parks
+    p_digital : float
+        probability per quarter of a digital upgrade step
+    digital_gain : float
+        ln A gain of going from digital level 0 to 1
+    digital_cost : float
+        cost of one digital upgrade step, share of annual revenue (rev_year)
+    large_small : float
+        quarterly catch-up of small and micro firms toward large and medium firms of their
+        chain and prefecture
+    green_cut : float
+        required cut in emissions intensity, share
+    gamma : float
+        elasticity of intermediate-input savings to productivity (Ag = A^gamma)
+    Writes: A, lnA, Ag, q, dig, dig_cost, emis (living firms).
     """
     for i in prange(n):
         if not alive[i]:

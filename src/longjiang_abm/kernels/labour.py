@@ -16,7 +16,14 @@ def labour_demand(n, alive, pref, L_req, n_pref):
 
 @njit(cache=True, parallel=True)
 def hire(n, alive, pref, L_req, fill, L):
-    """Employment after rationing: L_i = L_req_i * fill_p, fill_p = min(1, LS_p / LD_p)."""
+    """Employment after rationing: L_i = L_req_i * fill_p, fill_p = min(1, LS_p / LD_p).
+
+    Parameters
+    ----------
+    fill : (n_pref,) float
+        share of labour demand met in each prefecture, fill_p = min(1, LS_p / LD_p), 0-1
+    Writes: L (living firms), persons.
+    """
     for i in prange(n):
         if alive[i]:
             L[i] = L_req[i] * fill[pref[i]]

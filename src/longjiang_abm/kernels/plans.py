@@ -59,6 +59,34 @@ def plan_firms(
     with buffer = cash_target * annual revenue.
     Opening balances (every row; the accounting checks read them): cash0_i = cash_i,
     debt0_i = debt_i, K0_i = K_i.
+
+    Parameters
+    ----------
+    raw : (n_sec,) bool
+        sector is a raw-material (extraction) sector: resource-bound, K*_i = K_i
+    kappa : (n_sec,) float
+        capital per unit of quarterly capacity at A = 1 (10k yuan per real 10k yuan a quarter)
+    pi : (n_sec,) float
+        technical real output per worker per quarter at A = 1 (``Calibrated.pi``)
+    buffer_out : float
+        planning buffer b: output above expected demand that firms staff for, share
+    lam : float
+        weight of the latest demand in the adaptive expectation, 0-1
+    u_star : float
+        desired capacity utilisation u* that firms size their capital for, share
+    theta : float
+        capital gap (share of capital) beyond which a firm makes a lumpy investment
+    p_rep : float
+        probability per quarter of replacing (or maintaining) capital when not investing
+    delta : float
+        capital depreciation rate, per quarter
+    cash_target : float
+        cash buffer firms keep, share of annual revenue (rev_year)
+    amort : float
+        share of debt repaid per quarter
+    lev : float
+        target leverage, debt over capital
+    Writes: exp_dem, cap, L_req, inv_plan, loan_dem (living firms); cash0, debt0, K0 (all rows).
     """
     for i in prange(n):
         cash0[i] = cash[i]

@@ -80,6 +80,14 @@ def quarter_totals(
     firms, sum of digital levels, small and micro firms, sum of their ln A) are over the firms
     alive at the end of the quarter. ``defence[s]`` flags defence-equipment sectors; owner
     ``private_from`` is private, owners above it foreign.
+
+    Parameters
+    ----------
+    defence : (n_sec,) bool
+        sector is a defence-equipment sector (``SectorState.defence_sector``; not the
+        procurement share that ``produce`` calls defence)
+    private_from : int
+        owner code of private firms (2); higher codes are foreign
     """
     nc = n_chunks(n)
     pfl = np.zeros((nc, 21))

@@ -1,6 +1,6 @@
 """The calendar year: what opens at its first quarter and closes at its fourth.
 
-Kernel: ``kernels/annual.py: close_year`` (reads ``rev_ytd``, ``L``; writes ``age``,
+Kernel: ``kernels/annual.py: close_year`` (reads ``rev_ytd``, ``age``, ``L``; writes
 ``rev_year``, ``size``). ``open_year`` writes the firms' year-to-date columns and the run
 ledger's yearly sums; ``close_year`` also writes the parks' annual revenue.
 """
