@@ -45,6 +45,7 @@ class Kernels:
     # totals.py
     quarter_totals = staticmethod(totals.quarter_totals)
     # annual.py
+    size_classes = staticmethod(annual.size_classes)
     close_year = staticmethod(annual.close_year)
     year_totals = staticmethod(annual.year_totals)
 

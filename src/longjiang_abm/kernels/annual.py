@@ -25,7 +25,16 @@ def size_class_of(L, rev):
 
 @njit(cache=True)
 def size_classes(L, rev):
-    """``size_class_of`` of each firm (arrays of employees and annual revenue)."""
+    """size_i = size_class_of(L_i, rev_i) for each firm of the arrays (entrants, the 2018
+    population): 0 large, 1 medium, 2 small, 3 micro (NBS 2017).
+
+    Parameters
+    ----------
+    L : (m,) float
+        employees, persons
+    rev : (m,) float
+        annual revenue, 10k yuan
+    """
     out = np.empty(L.size, dtype=np.int8)
     for i in range(L.size):
         out[i] = size_class_of(L[i], rev[i])

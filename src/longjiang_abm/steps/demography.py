@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..init.population import size_class
 from ..rng import S_BIG_PROJECTS, poisson_py, uniform_py
 from ..state import FOREIGN, PRIVATE, SMALL
 
@@ -294,7 +293,7 @@ def _create(e: Entry, c: Census, drawn: tuple, incentive: float) -> None:
         park=park,
         age=np.zeros(n_new, np.int64),
         born=np.full(n_new, e.t),
-        size=size_class(L, rev),
+        size=e.k.size_classes(L=L, rev=rev),
         K=K,
         L=L,
         A=A,
