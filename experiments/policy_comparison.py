@@ -22,14 +22,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from longjiang_abm.ensemble import (  # noqa: E402
-    TARGET_ABOVE_SCALE,
-    TARGET_SHARE,
     bands,
     ensemble_arguments,
     fan_chart,
     markdown_table,
     run_ensemble,
 )
+from longjiang_abm.strategy import TARGET_ABOVE_SCALE_FIRMS as TARGET_ABOVE_SCALE  # noqa: E402
+from longjiang_abm.strategy import TARGET_SECONDARY_SHARE as TARGET_SHARE  # noqa: E402
 
 SCENARIOS = [
     "baseline",
