@@ -52,6 +52,14 @@ KPI_COLUMNS = [
     "subsidies",
     "fiscal_balance",
     "emissions",
+    # prices and real quantities (2018 = 1; real values at 2018 prices)
+    "gdp_real",
+    "gdp_real_growth",
+    "industrial_va_real",
+    "industrial_va_real_growth",
+    "above_scale_va_real_growth",
+    "gdp_deflator",
+    "ppi_industry",
 ]
 # quarterly flows (10k yuan) summed into the year and reported in 100m yuan
 FLOW_COLUMNS = [
@@ -73,6 +81,9 @@ FLOW_COLUMNS = [
     "fiscal_balance",
     "wage_bill",
     "revenue",
+    "gdp_real",
+    "industrial_va_real",
+    "output_real",
 ]
 INT_COLUMNS = [
     "year",
@@ -109,6 +120,11 @@ def quarter_record(model) -> dict:
     industrial = fl["va"]
     secondary = industrial + macro.construction
     gdp = macro.primary + secondary + macro.tertiary
+    # at 2018 prices: industry by double deflation; the other sectors have no price of their
+    # own in the model and are valued at constant 2018 prices (docs/ODD.md, "KPIs")
+    industrial_real = fl["va_real"]
+    gdp_real = gdp - industrial + industrial_real
+    output_real = float(model.sector_state.p0 @ t.y_s)  # gross output at 2018 prices
     employment = fl["L"]
     wage_bill = fl["wages"]
     rev = fl["rev"]
@@ -125,6 +141,11 @@ def quarter_record(model) -> dict:
         "secondary_va": secondary,
         "tertiary_va": macro.tertiary,
         "secondary_share": secondary / gdp if gdp > 0 else 0.0,
+        "gdp_real": gdp_real,
+        "industrial_va_real": industrial_real,
+        "output_real": output_real,
+        "gdp_deflator": gdp / gdp_real if gdp_real > 0 else 0.0,
+        "ppi_industry": _ratio(fl["rev"], output_real),
         "firms_total": int(st["firms"]),
         "entries": book.entries,
         "exits": book.exits,
@@ -166,6 +187,9 @@ def quarter_record(model) -> dict:
         rec[f"sector_va__{key}"] = float(va_s[s])
     for p, key in enumerate(model.prefectures.keys):
         rec[f"prefecture_va__{key}"] = float(t.va_p[p])
+    real_s = model.sector_state.p0 * t.y_s
+    for s, key in enumerate(sec.keys):  # producer price index by sector, 2018 = 1
+        rec[f"sector_ppi__{key}"] = _ratio(float(t.rev_s[s]), float(real_s[s]))
     return rec
 
 
@@ -203,6 +227,16 @@ def year_end_record(model) -> dict:
     primary_year = sum(rec["primary_va"] for rec in model.records[-3:]) + model.macro.primary
     agri = primary_year * AGRI_GROSS_PER_VA + chain_rev[sec.chains.index("agrifood")]
     minerals = sum(chain_rev[sec.chains.index(c)] for c in MINERAL_CHAINS)
+    now, before = model.k.comparable_real_va(
+        n=f.n,
+        alive=f.alive,
+        age=f.age,
+        rev_ytd=f.rev_ytd,
+        rev_year=f.rev_year,
+        va_real_ytd=f.va_real_ytd,
+        va_real_year=f.va_real_year,
+        threshold=ABOVE_SCALE_REVENUE,
+    )
     k_start = model.ledger.year_capital  # capital at the start of the year plus entrants' capital
     return {
         "above_scale_firms": int(count[0]),
@@ -220,6 +254,8 @@ def year_end_record(model) -> dict:
         "foreign_output_share": _ratio(rev_o[FOREIGN], total),
         # profit after tax over capital at the start of the year (entrants: at entry)
         "roi": float(model.ledger.year_profits / k_start) if k_start > 0 else 0.0,
+        # real value added growth of the firms above scale in this and the last year (NBS)
+        "above_scale_va_real_growth": now / before - 1.0 if before > 0 else 0.0,
     }
 
 
@@ -230,8 +266,17 @@ def _series_ratio(num: pd.Series, den: pd.Series) -> pd.Series:
     return (num / safe).where(den > 0, 0.0)
 
 
-def annual_kpis(quarterly: pd.DataFrame, base_gdp: float) -> pd.DataFrame:
-    """The KPI table: one row per completed calendar year, columns ``KPI_COLUMNS`` (+ extras)."""
+def _growth(x: pd.Series, base: float) -> pd.Series:
+    """Growth over the previous year; the first year's over ``base`` (2018), 0 where the
+    previous value is not positive."""
+    prev = x.shift(1, fill_value=base)
+    return (_series_ratio(x, prev) - 1.0).where(prev > 0, 0.0)
+
+
+def annual_kpis(quarterly: pd.DataFrame, base_gdp: float, base_industry: float) -> pd.DataFrame:
+    """The KPI table: one row per completed calendar year, columns ``KPI_COLUMNS`` (+ extras).
+    ``base_gdp``, ``base_industry``: GDP and industrial value added of 2018 (10k yuan), the
+    bases of the first year's growth rates (2018 prices = 2018 values)."""
     counts = quarterly.groupby("year")["quarter"].count()
     complete = counts.index[counts == 4]  # a year is reported once its 4th quarter is done
     quarterly = quarterly[quarterly["year"].isin(complete)]
@@ -242,6 +287,10 @@ def annual_kpis(quarterly: pd.DataFrame, base_gdp: float) -> pd.DataFrame:
         _series_ratio(out["gdp"], out["gdp"].shift(1, fill_value=base_gdp / 1e4)) - 1.0
     )
     out.loc[out["gdp"].shift(1, fill_value=base_gdp / 1e4) <= 0, "gdp_growth"] = 0.0
+    out["gdp_real_growth"] = _growth(out["gdp_real"], base_gdp / 1e4)
+    out["industrial_va_real_growth"] = _growth(out["industrial_va_real"], base_industry / 1e4)
+    out["gdp_deflator"] = _series_ratio(out["gdp"], out["gdp_real"])
+    out["ppi_industry"] = _series_ratio(out["revenue"], out["output_real"])
     out["entries"] = g["entries"].sum()
     out["big_projects"] = g["big_projects"].sum()
     out["sme_exit_rate"] = _series_ratio(g["sme_exits"].sum(), g["smes"].mean())

@@ -158,6 +158,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
                 + cal.tertiary_va_2018
             )
         )
+        self.base_industry = self.scale * 1e4 * cal.industrial_va_2018
         release_free_heap()  # the build's temporaries: give their pages back to the OS
 
     def hold_levers(self, levers: PolicyParams | None) -> None:
@@ -261,4 +262,4 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         return pd.DataFrame.from_records(self.records)
 
     def kpis(self):
-        return metrics.annual_kpis(self.quarterly_frame(), self.base_gdp)
+        return metrics.annual_kpis(self.quarterly_frame(), self.base_gdp, self.base_industry)

@@ -197,6 +197,7 @@ def build_population(
     share = Y / np.bincount(sector, weights=Y, minlength=n_sec)[sector]
     age = np.where(np.arange(n) < len(bb), 200, rng.geometric(1.0 / 40.0, n))
 
+    mat = m[sector] * Y / A**gamma
     table = FirmTable(capacity=int(n * 1.25) + 16)
     table.append(
         n,
@@ -222,8 +223,9 @@ def build_population(
         cap=A * K / kappa[sector],
         price=price,
         rev=rev_q,
-        mat=m[sector] * Y / A**gamma,
-        va=rev_q - m[sector] * Y / A**gamma,
+        mat=mat,
+        va=rev_q - mat,
+        va_real_year=4.0 * (rev_q - mat),  # 2018: at 2018 prices, real = nominal
         cash=cash,
         debt=debt,
         rev_year=rev_year,

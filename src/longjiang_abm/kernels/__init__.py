@@ -47,6 +47,7 @@ class Kernels:
     # annual.py
     size_classes = staticmethod(annual.size_classes)
     close_year = staticmethod(annual.close_year)
+    comparable_real_va = staticmethod(annual.comparable_real_va)
     year_totals = staticmethod(annual.year_totals)
 
     @classmethod

@@ -56,6 +56,9 @@ def book_income(
     cash_target,
     delta,
     Ag,
+    p0,
+    va_real,
+    va_real_ytd,
 ):
     """Income statement and cash flow of one quarter (all money in 10k yuan).
 
@@ -63,6 +66,8 @@ def book_income(
     local_i = local_s fill_r coef_s p_r Y_i / A_i^gamma   of which raw material r bought in
               the province (fill_r: share of the province's demand for r that was met)
     va_i    = rev_i - mat_i
+    vr_i    = p0_s Y_i - mat_i / p_in_s   value added at 2018 prices (double deflation: output
+              at the sector's 2018 price, inputs deflated by their price index p_in_s)
     wages_i = w_p L_i / 4,  interest_i = rate_i debt_i / 4
     rd_i    = rd_s rd_mult rev_i + dig_cost_i           R&D and digital upgrades
     sub_i   = e_o (out_sub_s rev_i + rd_sub (rd_i - dig_cost_i) + chain_sub local_i
@@ -124,8 +129,10 @@ def book_income(
         cash buffer firms keep, share of annual revenue (rev_year)
     delta : float
         capital depreciation rate, per quarter
+    p0 : (n_sec,) float
+        the sector's mean output price in 2018 (real output's unit; 1 by construction)
     Writes: mat, mat_local, va, wages, interest, rd, subsidy, tax, profit, dividend, cash,
-    debt, rev_ytd; resets dig_cost to 0 (living firms).
+    debt, rev_ytd, va_real (vr_i), va_real_ytd; resets dig_cost to 0 (living firms).
     """
     for i in prange(n):
         if not alive[i]:
@@ -142,6 +149,8 @@ def book_income(
             pr = 1.0 if r < 0 else p_raw[r]
             mat_local[i] = local_sourcing[s] * f * input_coef[s] * Y[i] / Ag[i] * pr
         va[i] = rev[i] - mat[i]
+        va_real[i] = p0[s] * Y[i] - mat[i] / p_in[s]
+        va_real_ytd[i] += va_real[i]
         wages[i] = wage[pref[i]] * L[i] / 4.0
         interest[i] = rate[i] * debt[i] / 4.0
         rd[i] = rd_intensity[s] * rd_mult * rev[i] + dig_cost[i]

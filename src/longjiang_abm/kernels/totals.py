@@ -29,6 +29,7 @@ FLOW_TOTALS = (
     "rev_defence",  # revenue in the defence-equipment sectors
     "rev_defence_private",  # of which private and foreign firms'
     "smes",  # small and micro firms (count)
+    "va_real",  # value added at 2018 prices (double deflation)
 )
 STOCK_TOTALS = ("firms", "dig", "smes", "sme_lnA")  # over the firms alive at the end
 FLOW = {k: j for j, k in enumerate(FLOW_TOTALS)}
@@ -70,16 +71,17 @@ def quarter_totals(
     n_sec,
     n_pref,
     n_parks,
+    va_real,
 ):
     """Totals of quarter t, summed by fixed blocks of rows (kernels/chunks.py), so they do not
     depend on the thread count.
 
     Flows are summed over the firms that produced in quarter t: those alive at its start,
-    born_i < t and (alive_i or died_i = t); the rows of ``FLOW_TOTALS``, plus value added and
-    output by sector, value added by prefecture and revenue by park. Stocks (``STOCK_TOTALS``:
-    firms, sum of digital levels, small and micro firms, sum of their ln A) are over the firms
-    alive at the end of the quarter. ``defence[s]`` flags defence-equipment sectors; owner
-    ``private_from`` is private, owners above it foreign.
+    born_i < t and (alive_i or died_i = t); the rows of ``FLOW_TOTALS``, plus value added,
+    output and revenue by sector, value added by prefecture and revenue by park. Stocks
+    (``STOCK_TOTALS``: firms, sum of digital levels, small and micro firms, sum of their ln A)
+    are over the firms alive at the end of the quarter. ``defence[s]`` flags defence-equipment
+    sectors; owner ``private_from`` is private, owners above it foreign.
 
     Parameters
     ----------
@@ -90,10 +92,11 @@ def quarter_totals(
         owner code of private firms (2); higher codes are foreign
     """
     nc = n_chunks(n)
-    pfl = np.zeros((nc, 21))
+    pfl = np.zeros((nc, 22))
     pst = np.zeros((nc, 4))
     pva_s = np.zeros((nc, n_sec))
     py_s = np.zeros((nc, n_sec))
+    prev_s = np.zeros((nc, n_sec))
     pva_p = np.zeros((nc, n_pref))
     prev_k = np.zeros((nc, n_parks))
     for c in prange(nc):  # blocks of rows in parallel (kernels/chunks.py)
@@ -136,12 +139,15 @@ def quarter_totals(
             if size[i] >= 2:
                 pfl[c, 20] += 1.0
             pva_s[c, s] += va[i]
+            pfl[c, 21] += va_real[i]
             py_s[c, s] += Y[i]
+            prev_s[c, s] += rev[i]
             pva_p[c, pref[i]] += va[i]
-    fl = np.zeros(21)
+    fl = np.zeros(22)
     st = np.zeros(4)
     va_s = np.zeros(n_sec)
     y_s = np.zeros(n_sec)
+    rev_s = np.zeros(n_sec)
     va_p = np.zeros(n_pref)
     rev_k = np.zeros(n_parks)
     for c in range(nc):
@@ -149,6 +155,7 @@ def quarter_totals(
         st += pst[c]
         va_s += pva_s[c]
         y_s += py_s[c]
+        rev_s += prev_s[c]
         va_p += pva_p[c]
         rev_k += prev_k[c]
-    return fl, st, va_s, y_s, va_p, rev_k
+    return fl, st, va_s, y_s, va_p, rev_k, rev_s

@@ -30,3 +30,4 @@ class SectorState:
     defence_sector: np.ndarray  # bool: a defence-equipment sector
     big_project_sectors: np.ndarray  # bool: sectors big projects go to
     y_loc: np.ndarray  # output by location (parks, then prefectures) and sector, real
+    p0: np.ndarray  # mean output price of 2018 (the unit of real output; 1 by construction)

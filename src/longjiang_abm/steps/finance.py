@@ -66,6 +66,9 @@ def book_income(k, f, ss, sectors, cal, env, inst, wage, fp, fis) -> None:
         cash_target=fp.cash_target,
         delta=fp.depreciation_q,
         Ag=f.Ag,
+        p0=ss.p0,
+        va_real=f.va_real,
+        va_real_ytd=f.va_real_ytd,
     )
 
 

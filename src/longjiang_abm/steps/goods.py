@@ -175,6 +175,7 @@ def open_markets(k, f, sectors, cal, env, inst, prefectures, n_parks: int, param
             ]
         ),
         y_loc=np.zeros((0, len(sec))),
+        p0=ones.copy(),
     )
     set_prices(k, f, ss, sectors, cal, env.p_raw, inst, prefectures.wage, params.firms)
     calibrate_defence_procurement(f, ss, sectors, params.instruments.defence_share)
@@ -183,6 +184,9 @@ def open_markets(k, f, sectors, cal, env, inst, prefectures, n_parks: int, param
     # a sector without firms (tiny populations) has no 2018 mean: 1 (its demand0 is 0)
     ss.e_bar0 = np.divide(w, s_share, out=np.ones(len(sec)), where=s_share > 0)
     ss.y_loc = location_statistics(k, f, sectors, n_parks, len(prefectures))[0]
+    # the 2018 price level of each sector: output-weighted mean price (empty sectors: 1)
+    py = np.bincount(f.sector[:n], weights=f.price[:n] * f.Y[:n], minlength=len(sec))
+    ss.p0 = np.divide(py, y_s, out=np.ones(len(sec)), where=y_s > 0)
     return ss
 
 

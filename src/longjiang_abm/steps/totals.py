@@ -14,12 +14,13 @@ from ..state import PRIVATE
 class Totals:
     """The quarter's totals over the firm table (kernel ``quarter_totals``): ``flow[name]``
     for the names of ``FLOW_TOTALS``, ``stock[name]`` for ``STOCK_TOTALS``, and by sector
-    (``va_s``, ``y_s``), prefecture (``va_p``) and park (``rev_park``)."""
+    (``va_s``, ``y_s``, ``rev_s``), prefecture (``va_p``) and park (``rev_park``)."""
 
-    def __init__(self, fl, st, va_s, y_s, va_p, rev_park):
+    def __init__(self, fl, st, va_s, y_s, va_p, rev_park, rev_s):
         self.flow = dict(zip(FLOW_TOTALS, fl.tolist(), strict=True))
         self.stock = dict(zip(STOCK_TOTALS, st.tolist(), strict=True))
         self.va_s, self.y_s, self.va_p, self.rev_park = va_s, y_s, va_p, rev_park
+        self.rev_s = rev_s
 
 
 def totals(k, f, t: int, sectors, defence_sector, n_pref: int, n_parks: int) -> Totals:
@@ -60,5 +61,6 @@ def totals(k, f, t: int, sectors, defence_sector, n_pref: int, n_parks: int) -> 
             n_sec=len(sec),
             n_pref=n_pref,
             n_parks=n_parks,
+            va_real=f.va_real,
         )
     )

@@ -1,0 +1,77 @@
+"""Prices and real quantities: producer prices by sector, value added at 2018 prices by double
+deflation, the GDP deflator, and NBS's comparable-basis growth of above-scale industry."""
+
+import numpy as np
+import pytest
+
+from longjiang_abm import LongjiangModel
+from longjiang_abm.accounts import quarter_mask
+from longjiang_abm.kernels import Kernels
+from longjiang_abm.metrics import KPI_COLUMNS
+from longjiang_abm.strategy import ABOVE_SCALE_REVENUE
+
+
+@pytest.fixture(scope="module")
+def run():
+    m = LongjiangModel(seed=6, n_firms=3000)
+    for _ in range(12):
+        m.step()
+    return m
+
+
+def test_real_value_added_is_output_at_2018_prices_less_deflated_inputs():
+    m = LongjiangModel(seed=6, n_firms=1500)
+    for _ in range(3):
+        m.step()
+    f, ss, rec = m.firms, m.sector_state, m.records[-1]
+    rows = np.flatnonzero(quarter_mask(m))
+    s = f.sector[rows]
+    real = ss.p0[s] * f.Y[rows] - f.mat[rows] / ss.p_in[s]
+    assert rec["industrial_va_real"] == pytest.approx(real.sum(), rel=1e-12)
+    assert rec["output_real"] == pytest.approx((ss.p0[s] * f.Y[rows]).sum(), rel=1e-12)
+    assert rec["ppi_industry"] * rec["output_real"] == pytest.approx(rec["revenue"], rel=1e-12)
+    # the other sectors are at constant 2018 prices: GDP's real and nominal differ by industry
+    gap = rec["gdp"] - rec["gdp_real"]
+    assert gap == pytest.approx(rec["industrial_va"] - rec["industrial_va_real"], rel=1e-9)
+    assert rec["gdp_deflator"] == pytest.approx(rec["gdp"] / rec["gdp_real"], rel=1e-12)
+
+
+def test_2018_prices_are_the_unit_of_real_output():
+    m = LongjiangModel(seed=2, n_firms=2000)
+    np.testing.assert_allclose(m.sector_state.p0, 1.0, rtol=1e-9)
+    f = m.firms
+    # the 2018 population's value added is its own real value added of 2018
+    np.testing.assert_allclose(f.col("va_real_year"), 4.0 * f.col("va"), rtol=1e-12)
+
+
+def test_annual_real_columns_and_growth_rates(run):
+    k = run.kpis()
+    for col in ("gdp_real", "gdp_real_growth", "industrial_va_real", "gdp_deflator"):
+        assert col in KPI_COLUMNS and col in k.columns
+    real = k["industrial_va_real"].to_numpy()
+    growth = k["industrial_va_real_growth"].to_numpy()
+    np.testing.assert_allclose(growth[1:], real[1:] / real[:-1] - 1.0, rtol=1e-12)
+    assert growth[0] == pytest.approx(real[0] / (run.base_industry / 1e4) - 1.0, rel=1e-12)
+    np.testing.assert_allclose(k["gdp_deflator"], k["gdp"] / k["gdp_real"], rtol=1e-12)
+    q = run.quarterly_frame()
+    annual = q.groupby("year")[["revenue", "output_real"]].sum()
+    np.testing.assert_allclose(k["ppi_industry"], annual["revenue"] / annual["output_real"])
+    ppi = [c for c in q.columns if c.startswith("sector_ppi__")]
+    assert len(ppi) == len(run.sectors) and (q[ppi].to_numpy() > 0).all()
+    assert k["above_scale_va_real_growth"].between(-0.5, 0.5).all()
+
+
+def test_comparable_basis_counts_firms_above_scale_in_both_years_only():
+    t = ABOVE_SCALE_REVENUE
+    alive = np.array([True, True, True, True, False, True])
+    age = np.array([8, 20, 7, 30, 40, 12])
+    rev_ytd = np.array([t, 5 * t, 3 * t, 0.5 * t, 9 * t, 2 * t])
+    rev_year = np.array([t, 4 * t, 3 * t, 2 * t, 9 * t, 0.9 * t])
+    now_va = np.array([10.0, 20.0, 40.0, 80.0, 160.0, 320.0])
+    before_va = np.array([1.0, 2.0, 4.0, 8.0, 16.0, 32.0])
+    now, before = Kernels.comparable_real_va(
+        n=6, alive=alive, age=age, rev_ytd=rev_ytd, rev_year=rev_year,
+        va_real_ytd=now_va, va_real_year=before_va, threshold=t,
+    )  # fmt: skip
+    # firm 2 is too young, 3 fell below scale, 4 has exited, 5 was below scale last year
+    assert (now, before) == (30.0, 3.0)
