@@ -81,12 +81,22 @@ def test_sme_support_pays_guarantees_without_raising_sme_exits(base):
     assert sme["guarantees"].sum() > base3["guarantees"].sum()
 
 
-def test_big_projects_raise_above_scale_firms(base):
+def test_big_projects_must_win_their_orders(base):
+    """By default big projects compete for demand like other entrants; only a scenario that
+    gives them pre-contracted orders adds their planned output to the province's demand."""
     big = ensemble(["policy.big_projects_per_year=40"])
+    contracted = ensemble(
+        ["policy.big_projects_per_year=40", "instruments.big_project_contracted_share=1"]
+    )
     q4 = lambda q: q[q["q"] == 4]  # noqa: E731
     assert big["big_projects"].sum() > 0
-    assert _mean(q4(big), "above_scale_firms") > _mean(q4(base), "above_scale_firms")
     assert big["incentives"].sum() > 0 == base["incentives"].sum()
+    assert big["big_projects"].sum() == contracted["big_projects"].sum()  # the same entrants
+    # with their own orders they add output and above-scale firms ...
+    assert _mean(q4(contracted), "above_scale_firms") > _mean(q4(base), "above_scale_firms")
+    assert contracted["industrial_va_real"].sum() > base["industrial_va_real"].sum()
+    # ... without, they win their sales from the same demand: less output than with orders
+    assert big["industrial_va_real"].sum() < contracted["industrial_va_real"].sum()
 
 
 @pytest.mark.parametrize(

@@ -340,6 +340,14 @@ class InstrumentParams(_Section):
     big_project_incentive: float = _f(
         0.1, 0.0, 1.0, "government incentive paid to a big project, share of its capital"
     )
+    big_project_contracted_share: float = _f(
+        0.0,
+        0.0,
+        1.0,
+        "share of a big project's planned output that arrives with pre-contracted national "
+        "orders (added to its sector's demand); 0: big projects win their orders in the "
+        "market like every other entrant",
+    )
     digital_response: float = _f(
         4.0, 0.0, 50.0, "rise of the digital adoption probability at digital_integration = 1"
     )

@@ -319,10 +319,12 @@ def _create(e: Entry, c: Census, drawn: tuple, incentive: float) -> None:
     e.ledger.year_capital += float(K.sum())
     book.entry_incentives += float(grant.sum())
     book.entry_loan_batches.append(float(debt.sum()))  # the bank books each at the close
-    if incentive > 0.0:
-        # a big project brings its own orders: national demand for its sector grows by its
-        # planned output instead of being taken from incumbents
-        extra = np.bincount(sector, weights=Y, minlength=len(sec))
+    contracted = sc.instruments.big_project_contracted_share
+    if incentive > 0.0 and contracted > 0.0:
+        # a scenario may give big projects pre-contracted national orders: national demand
+        # for the sector grows by that share of their planned output instead of being won
+        # from incumbents (instruments.big_project_contracted_share; default 0)
+        extra = contracted * np.bincount(sector, weights=Y, minlength=len(sec))
         e.ss.demand0 += extra / e.env.demand_index
     book.entries += n_new
     c.add(sector, park, K, np.zeros(n_new), Y, A, q_mean[sector])
