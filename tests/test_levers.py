@@ -173,20 +173,7 @@ def test_leading_firm_support_rescues_large_private_firms():
     """A large private firm in distress exits without support and is rescued with it."""
     out = {}
     for lever in (0.0, 1.0):
-        m = LongjiangModel(
-            load_scenario(overrides=[f"policy.leading_firm_support={lever}"]), seed=4, n_firms=N
-        )
-        f = m.firms
-        large_private = np.flatnonzero((f.col("size") == 0) & (f.col("owner") == 2))
-        if large_private.size == 0:
-            large_private = np.array([int(np.argmax(f.col("rev")))])
-            f.owner[large_private] = 2
-            f.size[large_private] = 0
-        row = int(large_private[0])
-        extra = 10 * f.K[row] - f.debt[row]
-        f.debt[row] += extra  # deep in distress (the bank's book follows)
-        m.bank.loans += extra
-        m.step()
-        out[lever] = (bool(f.alive[row]), m.government.bailouts)
+        m, row = _distressed_large_private_firm(lever)
+        out[lever] = (bool(m.firms.alive[row]), m.government.bailouts)
     assert out[0.0][0] is False and out[1.0][0] is True
     assert out[1.0][1] > out[0.0][1]
