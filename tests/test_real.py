@@ -75,3 +75,29 @@ def test_comparable_basis_counts_firms_above_scale_in_both_years_only():
     )  # fmt: skip
     # firm 2 is too young, 3 fell below scale, 4 has exited, 5 was below scale last year
     assert (now, before) == (30.0, 3.0)
+
+
+def test_competitors_pay_the_same_input_prices():
+    """With no local-sourcing saving, national competitors' input price index is the
+    province's own: a common commodity shock leaves relative competitiveness unchanged."""
+    from dataclasses import replace
+
+    from longjiang_abm.environment import NATIONAL_WAGE_2018
+    from longjiang_abm.steps.goods import competitor_cost, input_prices
+
+    m = LongjiangModel(seed=1, n_firms=1500)
+    sec, cal, ss = m.sectors, m.cal, m.sector_state
+    p_raw = np.ones(len(sec))
+    p_raw[sec.index("oil_gas")] = 0.6  # the crude price falls by 40%
+    inst = replace(m.inst, local_saving=0.0)
+    province = input_prices(sec, cal, p_raw, inst)
+    zero = np.zeros(len(sec))
+    np.testing.assert_allclose(competitor_cost(sec, cal, zero, p_raw, 1.0), province)
+    assert province[sec.index("refining")] < 0.9  # refining's inputs are mostly crude
+    # at 2018 prices and the 2018 national wage competitors' cost is the 2018 cost
+    one = competitor_cost(sec, cal, ss.labour_share0, np.ones(len(sec)), 1.0)
+    np.testing.assert_allclose(one, 1.0)
+    # national wages raise competitors' cost by labour's share of it
+    up = competitor_cost(sec, cal, ss.labour_share0, np.ones(len(sec)), 1.1)
+    np.testing.assert_allclose(up - 1.0, 0.1 * ss.labour_share0)
+    assert NATIONAL_WAGE_2018 == m.env.national_wage  # before the first quarter

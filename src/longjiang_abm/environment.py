@@ -8,6 +8,7 @@ from .rng import S_DEMAND
 from .sectors import SectorTable, read_table
 
 BRENT_2018 = 71.3  # USD per barrel, the 2018 average (national_drivers.csv)
+NATIONAL_WAGE_2018 = 8.2461  # 10k yuan per year, urban non-private units (2018)
 
 
 class Environment:
@@ -19,7 +20,7 @@ class Environment:
     Oil price index: P_oil = (Brent_t / 71.3)^elasticity (the price of oil_gas output and of
     refining's crude input, see markets.goods.input_prices).
     National frontier F_t = (1 + g_A)^(t/4); national wage
-    w_nat = 8.2461 (1 + g_w)^(t/4), 10k yuan per year.
+    w_nat = 8.2461 (1 + g_w)^(t/4), 10k yuan per year (``NATIONAL_WAGE_2018`` in 2018).
     """
 
     def __init__(self, scenario, sectors: SectorTable, start_year: int):
@@ -34,7 +35,7 @@ class Environment:
         self.shock = np.zeros(n)
         self.p_raw = np.ones(n)
         self.frontier = 1.0
-        self.national_wage = 8.2461
+        self.national_wage = NATIONAL_WAGE_2018
         self.growth = 0.0
         self.brent = BRENT_2018
 
@@ -57,7 +58,7 @@ class Environment:
         self.p_raw[:] = 1.0
         self.p_raw[oil] = (self.brent / BRENT_2018) ** p.oil_price_elasticity
         self.frontier = (1.0 + p.national_competitiveness_growth) ** (t / 4.0)
-        self.national_wage = 8.2461 * (1.0 + p.national_wage_growth) ** (t / 4.0)
+        self.national_wage = NATIONAL_WAGE_2018 * (1.0 + p.national_wage_growth) ** (t / 4.0)
 
     def drift(self, year: int) -> np.ndarray:
         """Exogenous drift of log productivity per quarter by sector: oil-field depletion,

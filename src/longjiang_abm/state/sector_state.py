@@ -31,3 +31,5 @@ class SectorState:
     big_project_sectors: np.ndarray  # bool: sectors big projects go to
     y_loc: np.ndarray  # output by location (parks, then prefectures) and sector, real
     p0: np.ndarray  # mean output price of 2018 (the unit of real output; 1 by construction)
+    labour_share0: np.ndarray  # labour's share of the 2018 unit cost (competitors' too)
+    competitor_cost: np.ndarray  # national competitors' unit cost index this quarter, 2018 = 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..environment import NATIONAL_WAGE_2018
 from ..instruments import DEEP_PROCESSING, DEFENCE_SECTORS, NEW_PILLARS
 from ..state import LOCAL_SOE, SectorState
 from .innovation import location_statistics
@@ -31,6 +32,23 @@ def input_prices(sectors, cal, p_raw, inst) -> np.ndarray:
     now = w * p_raw * (1.0 - inst.local_saving * inst.local_sourcing_s) + (1.0 - w)
     base = w * (1.0 - inst.local_saving * sec.local_sourcing) + (1.0 - w)
     return now / base
+
+
+def competitor_cost(sectors, cal, labour_share0, p_raw, wage_index: float) -> np.ndarray:
+    """Unit cost index of the province's national competitors in each sector, 2018 = 1, at
+    their 2018 productivity: they pay the same commodity prices and the national wage,
+        c*_s = lambda_s W_t / W_2018 + (1 - lambda_s) p_in*_s,
+        p_in*_s = w_s p_raw_r + 1 - w_s     (no provincial local-sourcing saving)
+    with lambda_s labour's share of the sector's 2018 unit cost (competitors are assumed to
+    share the province's 2018 technology) and w_s the raw material's share of inputs, as in
+    ``input_prices``. A cost shock common to the province and its competitors (crude oil,
+    national wages) therefore moves both sides of the market together."""
+    sec = sectors
+    buys = sec.raw_input >= 0
+    w = np.where(sec.raw_input != -1, np.minimum(1.0, sec.input_coef / cal.m), 0.0)
+    p_r = np.where(buys, p_raw[np.maximum(sec.raw_input, 0)], 1.0)
+    p_in_star = w * p_r + (1.0 - w)
+    return labour_share0 * wage_index + (1.0 - labour_share0) * p_in_star
 
 
 def set_prices(k, f, ss, sectors, cal, p_raw, inst, wage, fp) -> None:
@@ -72,10 +90,14 @@ def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int) -> Non
     """Prices, market shares, demand and production for all sectors this quarter.
 
     External demand of sector s (real output per quarter):
-        X_s = X_s,2018 * N_s * rho_s^eta,  rho_s = (E_bar_s / E_bar_s,2018) / F_t
-    for processing sectors (their national market share follows their competitiveness
-    relative to the national frontier F_t); raw sectors sell on national commodity markets
-    (rho_s = 1). Processing sectors produce first; their local raw-material purchases
+        X_s = X_s,2018 * N_s * rho_s^eta,
+        rho_s = (E_bar_s / E_bar_s,2018) / (E*_s / E*_s,2018) = (E_bar_s / E_bar_s,2018) c*_s / F_t
+    for processing sectors: the province's national market share follows its competitiveness
+    relative to its national competitors', whose price moves with their unit cost c*_s
+    (``competitor_cost``: the same commodity prices and national wages) and whose quality-
+    adjusted productivity grows by F_t; eta is the trade elasticity. Raw sectors sell on
+    national commodity markets (rho_s = 1). Processing sectors produce first; their local
+    raw-material purchases
         local_r = sum_i local_s coef_s Y_i / A_i^gamma      (firms i of sectors s buying r)
     add to the demand of raw sector r. ``fill_r`` is the share of raw demand that was met.
     """
@@ -102,7 +124,10 @@ def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int) -> Non
         shock_sd=f.shock_sd,
         shock_m=f.shock_m,
     )
-    rho = np.where(sec.raw, 1.0, (e_bar / ss.e_bar0) / env.frontier)
+    ss.competitor_cost = competitor_cost(
+        sectors, cal, ss.labour_share0, env.p_raw, env.national_wage / NATIONAL_WAGE_2018
+    )
+    rho = np.where(sec.raw, 1.0, (e_bar / ss.e_bar0) * ss.competitor_cost / env.frontier)
     rho = np.where(e_bar > 0, rho, 0.0)
     external = ss.demand0 * env.demand_index * rho**fp.provincial_demand_elasticity
     out, out_in = produce(k, f, ss, cal, inst, ~sec.raw, external)
@@ -176,6 +201,8 @@ def open_markets(k, f, sectors, cal, env, inst, prefectures, n_parks: int, param
         ),
         y_loc=np.zeros((0, len(sec))),
         p0=ones.copy(),
+        labour_share0=np.zeros(len(sec)),
+        competitor_cost=ones.copy(),
     )
     set_prices(k, f, ss, sectors, cal, env.p_raw, inst, prefectures.wage, params.firms)
     calibrate_defence_procurement(f, ss, sectors, params.instruments.defence_share)
@@ -187,6 +214,13 @@ def open_markets(k, f, sectors, cal, env, inst, prefectures, n_parks: int, param
     # the 2018 price level of each sector: output-weighted mean price (empty sectors: 1)
     py = np.bincount(f.sector[:n], weights=f.price[:n] * f.Y[:n], minlength=len(sec))
     ss.p0 = np.divide(py, y_s, out=np.ones(len(sec)), where=y_s > 0)
+    # labour's share of the 2018 unit cost, output-weighted (national competitors' too)
+    s, Y = f.sector[:n], f.Y[:n]
+    labour = prefectures.wage[f.pref[:n]] / (4.0 * cal.pi_cost[s] * f.A[:n])
+    inputs = cal.m[s] * ss.p_in[s] * (1.0 + inst.green_cost) / f.Ag[:n]
+    lab = np.bincount(s, weights=Y * labour, minlength=len(sec))
+    tot = np.bincount(s, weights=Y * (labour + inputs), minlength=len(sec))
+    ss.labour_share0 = np.divide(lab, tot, out=np.zeros(len(sec)), where=tot > 0)
     return ss
 
 
