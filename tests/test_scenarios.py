@@ -72,3 +72,15 @@ def test_history_scenario_loads_and_runs_to_2024():
     assert kpis["year"].tolist() == list(range(2019, 2025))
     assert list(kpis.columns[: len(KPI_COLUMNS)]) == KPI_COLUMNS
     assert kpis[KPI_COLUMNS].notna().all().all()
+
+
+def test_real_fit_script_reports_the_record_beside_the_model(tmp_path):
+    p = subprocess.run(
+        [sys.executable, str(ROOT / "experiments" / "real_fit.py"), "--seeds", "1",
+         "--firms", "300", "--workers", "1", "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    text = (tmp_path / "real_fit.md").read_text()
+    assert "record 2015-18" in text and "eta 4, F 4.5%/yr" in text
+    assert "0.0198" in text  # the record's mean real growth of above-scale industry
