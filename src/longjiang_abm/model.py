@@ -172,48 +172,37 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         return START_YEAR + max(self.quarter - 1, 0) // 4
 
     def step(self) -> None:
-        """One quarter of the province's economy (reads -> writes)."""
+        """One quarter of the province's economy. Each line is one step (``steps/``); its
+        comment says what it writes (docs/architecture.md has what each one reads)."""
         self.quarter += 1
         use_threads(self.threads)
         t, year, seed, p, k = self.quarter, self.year, self.seed, self.params, self.k
-        f, ss, sec, cal = self.firms, self.sector_state, self.sectors, self.cal
-        pref, pk, gov, bank, env = (
-            self.prefectures,
-            self.parks,
-            self.government,
-            self.bank,
-            self.env,
-        )
-        book = self.book = QuarterBook(quarter=t)  # -> a new book for the quarter's flows
+        f, ss, sec, cal, env = self.firms, self.sector_state, self.sectors, self.cal, self.env
+        pref, pk, gov, bank = self.prefectures, self.parks, self.government, self.bank
+        ledger = self.ledger
+        book = self.book = QuarterBook(quarter=t)  # -> a new book of the quarter's flows
         if (t - 1) % 4 == 0:
-            annual.open_year(f, self.ledger)  # -> f year-to-date columns, ledger
-        env.update(t, year, seed, normal_py)  # -> env: national demand, prices, frontier
+            annual.open_year(f, ledger)  # -> f year-to-date columns; ledger
+        env.update(t, year, seed, normal_py)  # -> env: national demand, prices, frontier, wage
         inst = self.inst = policy.set_levers(gov, p, year, t, self.policy_override, sec, self.scale)
-        gov.park_funds = parks.fund(pk, gov.policy.park_coconstruction, p.fiscal, self.scale)
+        levers = gov.policy  # set_levers -> gov.policy, gov.policy_log; the instruments
+        coco = levers.park_coconstruction
+        gov.park_funds = parks.fund(pk, coco, p.fiscal, self.scale)  # -> pk.funds, funds_province
         parks.build_infrastructure(pk, p.fiscal, self.scale)  # -> pk.infra, pk.capacity
         plans.plan(k, f, sec, cal, p.firms, p.finance, seed, t)  # -> f plans, opening balances
-        credit.clear(
-            k, f, inst, gov.policy.ownership_neutrality, bank.equity, p.finance, p.firms.cash_target
-        )  # -> f.rate, f.new_loan, f.repay
-        labour.hire(k, f, pref, p.calibration)  # -> f.L, pref labour supply and demand
-        goods.clear(k, f, ss, sec, cal, env, inst, pref.wage, p.firms, seed, t)
-        # -> f price, E, share, D, Y, rev; ss p_in, uc_bar, output, demand, fill
-        finance.book_income(k, f, ss, sec, cal, env, inst, pref.wage, p.firms, p.fiscal)
-        # -> f income statement, cash, debt
+        nu = levers.ownership_neutrality
+        credit.clear(k, f, inst, nu, bank.equity, p.finance, p.firms.cash_target)  # -> f loans
+        labour.hire(k, f, pref, p.calibration)  # -> f.L; pref labour supply, demand, employment
+        goods.clear(k, f, ss, sec, cal, env, inst, pref.wage, p.firms, seed, t)  # -> f sales; ss
+        finance.book_income(k, f, ss, sec, cal, env, inst, pref.wage, p.firms, p.fiscal)  # -> f P&L
         finance.invest(k, f, p.firms)  # -> f.K, f.invest, cash, debt
-        innovation.innovate(
-            k, f, ss, sec, pk, len(pref), env.drift(year), inst, p.firms, p.instruments, seed, t
-        )  # -> f A, q, dig, emis; ss.y_loc
-        neutrality = gov.policy.ownership_neutrality
-        demography.exit_firms(k, f, book, neutrality, inst, p.firms, p.finance, t, seed)
-        # -> f exits killed; book exit flows
-        # -> f entrants; book entry flows; ledger; ss.demand0 (big projects' own orders)
-        demography.enter_firms(
-            demography.Entry(
-                k, f, ss, book, self.ledger, sec, cal, pk, pref, self.suit, env, inst,
-                gov.policy, p, seed, t,
-            )
-        )  # fmt: skip
+        drift, n_pref = env.drift(year), len(pref)  # innovate -> f A, q, dig, emis; ss.y_loc
+        innovation.innovate(k, f, ss, sec, pk, n_pref, drift, inst, p.firms, p.instruments, seed, t)
+        demography.exit_firms(k, f, book, nu, inst, p.firms, p.finance, t, seed)  # -> f; book
+        entry = demography.Entry(
+            k, f, ss, book, ledger, sec, cal, pk, pref, self.suit, env, inst, levers, p, seed, t
+        )
+        demography.enter_firms(entry)  # -> f entrants; book; ledger; ss.demand0 (contracted)
         labour.adjust_wages_and_supply(pref, env.national_wage, p)  # -> pref wage, labour pool
         self.close_quarter(book)  # -> book totals; macro, bank, budget, records, accounts
 
