@@ -132,8 +132,11 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         replacement = p.firms.depreciation_q * float(f.col("K").sum())
         replacement += p.fiscal.park_funds_local * 1e4 * self.scale / 4.0
         self.macro = Macro(p, self.scale, float(wages.sum()), replacement)
+        # the markets of 2018 under 2018 practice: every lever at its neutral value, so that the
+        # 2018 references (competitiveness, prices) do not already contain the 2019 levers
+        practice_2018 = instruments(PolicyParams(), p, self.sectors, self.scale)
         self.sector_state = goods.open_markets(
-            self.k, f, self.sectors, self.cal, self.env, self.inst, self.prefectures,
+            self.k, f, self.sectors, self.cal, self.env, practice_2018, self.prefectures,
             len(self.parks), p,
         )  # fmt: skip
         labour.open_markets(f, self.prefectures, p.calibration)
