@@ -261,8 +261,8 @@ ROWS = [
         "revenue-profit margin of above-scale industry (year 1)",
         "6.93% (2018 H1)",
         0.0693,
-        None,
-        None,
+        0.05,
+        0.09,
         "Heilongjiang Daily",
     ),
     (
@@ -279,8 +279,8 @@ ROWS = [
         "industrial employment, persons",
         "~1.15m (1% of China's 115.2m)",
         1.15e6,
-        None,
-        None,
+        0.9e6,
+        1.4e6,
         "4th census (national), assumption",
     ),
     (
