@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -12,9 +13,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
-from .interrupts import exit_status, interrupt_cause, terminate_as_interrupt
-from .io import OutputExistsError
-from .params import ScenarioError, load_scenario
+from .interrupts import exit_status, interrupt_cause, signals_deferred, terminate_as_interrupt
+from .io import (
+    OutputError,
+    OutputExistsError,
+    check_output,
+    is_run_folder,
+    remove_stale_temporaries,
+    run_meta,
+    verify_problems,
+)
+from .params import SEED_MAX, ScenarioError, load_scenario
 
 TARGET_SHARE = (0.35, 0.40)
 TARGET_ABOVE_SCALE = 5000
@@ -71,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     u.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     u.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free)")
 
+    v = sub.add_parser("verify", help="check a run or sweep folder against its checksums")
+    v.add_argument("folder", help="a run folder (run.json) or a sweep folder (manifest.json)")
+
     from .sweep.commands import add_analyze_arguments, add_sweep_arguments
     from .validate.arguments import add_arguments as add_validate_arguments
 
@@ -110,11 +122,32 @@ def _kpi_table(kpis) -> Table:
 def _same_run(out: Path, scenario, seed: int) -> bool:
     """True if ``out`` holds the results of exactly this scenario and seed (re-running it
     reproduces the same files, so replacing them loses nothing)."""
-    try:
-        meta = json.loads((out / "run.json").read_text())
-    except (OSError, ValueError):
-        return False
-    return meta.get("seed") == seed and meta.get("scenario") == scenario.model_dump(mode="json")
+    meta = run_meta(out)
+    return (
+        meta is not None
+        and is_run_folder(out)
+        and meta.get("seed") == seed
+        and meta.get("scenario") == scenario.model_dump(mode="json")
+    )
+
+
+def check_seed(seed: int, flag: str = "--seed") -> None:
+    if not 0 <= seed <= SEED_MAX:
+        raise UserError(f"{flag} {seed}: allowed range 0 to {SEED_MAX} (2^63 - 1)")
+
+
+def check_writable_file(path: str, flag: str) -> None:
+    """Refuse, before any work, a file path that cannot be written (a folder, a missing
+    folder, a read-only place)."""
+    p = Path(path)
+    if p.is_dir():
+        raise UserError(f"{flag} {path}: is a folder; expected a file name")
+    if not p.parent.is_dir():
+        raise UserError(f"{flag} {path}: folder {p.parent} does not exist")
+    if p.exists() and not p.is_file():
+        raise UserError(f"{flag} {path}: not a regular file")
+    if not os.access(p.parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise UserError(f"{flag} {path}: not writable")
 
 
 def _year_lines(name: str, seed: int):
@@ -133,8 +166,7 @@ def cmd_run(args) -> int:
 
     scenario = load_scenario(args.scenario, args.set)
     seed = args.seed
-    if seed < 0:
-        raise UserError(f"--seed {seed}: must be a non-negative integer")
+    check_seed(seed)
     years = args.years if args.years is not None else scenario.run.years
     out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-{seed}"
     # validate --years / --firms through the schema so errors name the range
@@ -147,11 +179,9 @@ def cmd_run(args) -> int:
         overrides.append(f'run.backend="{args.backend}"')
     scenario = load_scenario(args.scenario, overrides)
     overwrite = args.overwrite or _same_run(out, scenario, seed)
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise UserError(
-            f"{out}: output folder already holds a different run (choose another --out, "
-            "or --overwrite to replace it)"
-        )
+    check_output(out, overwrite, scenario.run.n_firms, option="--overwrite")
+    for stale in remove_stale_temporaries(out):
+        console.print(f"removed {stale}/, the unfinished output of a run that was killed")
     if args.quiet:
         result = run(scenario, seed=seed)
     elif not console.is_terminal:  # a log file or a pipe: one plain line per simulated year
@@ -168,13 +198,35 @@ def cmd_run(args) -> int:
         ) as bar:
             task = bar.add_task("run", total=4 * years)
             result = run(scenario, seed=seed, progress=lambda d, n: bar.update(task, completed=d))
-    result.save(out, overwrite=overwrite)
+    with signals_deferred():  # a signal during the save takes effect after it
+        result.save(out, overwrite=overwrite, option="--overwrite")
+        args.written = out
     if not args.quiet:
         console.print(_kpi_table(result.kpis))
         console.print(
             f"results written to [bold]{out}/[/] (kpis.csv, quarterly.parquet, "
-            "firms.parquet, run.json)"
+            "firms.parquet, run.json, SHA256SUMS)"
         )
+    return 0
+
+
+def cmd_verify(args) -> int:
+    """Check a run folder or a sweep folder; exit 1 if anything is wrong."""
+    from .sweep.verify import is_sweep_folder, sweep_problems, sweep_progress
+
+    folder = Path(args.folder)
+    if not folder.exists():
+        raise UserError(f"{folder}: no such folder")
+    problems = sweep_problems(folder) if is_sweep_folder(folder) else verify_problems(folder)
+    kind = "sweep" if is_sweep_folder(folder) else "run"
+    for line in problems:
+        console.print(f"[bold red]problem:[/] {line}", highlight=False, soft_wrap=True)
+    if problems:
+        console.print(f"{folder}: {len(problems)} problem(s) found in this {kind} folder")
+        return 1
+    if kind == "sweep" and (progress := sweep_progress(folder)) is not None:
+        console.print(f"{folder}: {progress[0]} of {progress[1]} planned runs finished")
+    console.print(f"{folder}: {kind} folder intact (every file matches its checksum)")
     return 0
 
 
@@ -196,6 +248,9 @@ def cmd_bench(args) -> int:
     if min(sizes) < 20:
         raise UserError("--sizes: each population must be at least 20 firms")
     threads = _int_list("--threads", args.threads) if args.threads else None
+    for flag, path in (("--json", args.json), ("--figure", args.figure)):
+        if path:
+            check_writable_file(path, flag)
     if threads and not all(1 <= t <= available() for t in threads):
         raise UserError(f"--threads: each count must be between 1 and {available()}")
     if args.kernels is not None:
@@ -288,6 +343,8 @@ def _dispatch(args) -> int:
             return cmd_run(args)
         if args.command == "bench":
             return cmd_bench(args)
+        if args.command == "verify":
+            return cmd_verify(args)
         if args.command == "ui":
             from .ui.app import serve
 
@@ -297,25 +354,56 @@ def _dispatch(args) -> int:
 
             if args.seeds < 1 or args.years < 7 or (args.firms is not None and args.firms < 20):
                 raise UserError("validate: needs --seeds >= 1, --years >= 7, --firms >= 20")
+            check_validate_args(args)
             return cmd_validate(args, console)
         if args.command in ("sweep", "analyze"):
             from .sweep import commands
 
             cmd = commands.cmd_sweep if args.command == "sweep" else commands.cmd_analyze
             return cmd(args, console)
-    except (ScenarioError, UserError, OutputExistsError) as exc:
+    except (ScenarioError, UserError, OutputExistsError, OutputError) as exc:
         Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {exc}", highlight=False)
         return 2
+    except RecursionError:
+        Console(stderr=True, soft_wrap=True).print(
+            "[bold red]error:[/] an input is nested too deeply to read", highlight=False
+        )
+        return 2
     except KeyboardInterrupt as exc:
-        Console(stderr=True, soft_wrap=True).print("interrupted: no result files were written")
-        return exit_status(exc)
+        return _interrupted(args, exc)
     except SystemError as exc:  # the signal landed inside a numba callback
         interrupt = interrupt_cause(exc)
         if interrupt is None:
             raise
-        Console(stderr=True, soft_wrap=True).print("interrupted: no result files were written")
-        return exit_status(interrupt)
+        return _interrupted(args, interrupt)
     return 1
+
+
+def _interrupted(args, exc: KeyboardInterrupt) -> int:
+    written = getattr(args, "written", None)
+    text = (
+        f"interrupted: the results were already complete in {written}/"
+        if written is not None
+        else "interrupted: no result files were written"
+    )
+    Console(stderr=True, soft_wrap=True).print(text)
+    return exit_status(exc)
+
+
+def check_validate_args(args) -> None:
+    """``longjiang validate``'s --out must be a folder it may write in, its seed in range."""
+    out = getattr(args, "out", None)
+    if out:
+        p = Path(out)
+        if p.exists() and not p.is_dir():
+            raise UserError(f"--out {out}: exists and is not a folder")
+        base = p
+        while not base.exists() and base != base.parent:
+            base = base.parent
+        if not base.is_dir() or not os.access(base, os.W_OK):
+            raise UserError(f"--out {out}: cannot write in {base}")
+    if getattr(args, "seed", None) is not None:
+        check_seed(args.seed)
 
 
 if __name__ == "__main__":
