@@ -62,7 +62,7 @@ class EnvironmentParams(_Section):
         description="year a slump of the oil-and-gas complex starts (0 = no shock)",
     )
     backbone_shock_years: int = Field(
-        3, ge=1, le=10, strict=True, description="years over which the slump unfolds"
+        3, ge=1, le=4, strict=True, description="years over which the slump unfolds"
     )
     backbone_shock_size: float = _f(
         0.3, 0.0, 0.6, "share of the oil-and-gas complex's productive capacity lost in the slump"
@@ -96,7 +96,7 @@ class FirmParams(_Section):
         0.1, 0.0, 0.3, "chi: speed at which market shares follow relative competitiveness"
     )
     materials_efficiency: float = _f(
-        0.3, 0.0, 1.0, "gamma: elasticity of intermediate-input savings to productivity"
+        0.3, 0.0, 0.6, "gamma: elasticity of intermediate-input savings to productivity"
     )
     cost_passthrough: float = _f(
         1.0, 0.3, 1.0, "theta: weight of a firm's own unit cost (vs its sector's mean) in its price"
@@ -121,7 +121,7 @@ class FirmParams(_Section):
     )
     quality_weight: float = _f(0.5, 0.0, 1.5, "omega: weight of quality in competitiveness")
     unfilled_penalty: float = _f(
-        0.5, 0.0, 1.0, "iota: loss of competitiveness per unit share of demand left unfilled"
+        0.5, 0.0, 0.8, "iota: loss of competitiveness per unit share of demand left unfilled"
     )
     provincial_demand_elasticity: float = _f(
         2.0,
@@ -135,7 +135,7 @@ class FirmParams(_Section):
     expectation_weight: float = _f(
         0.5, 0.1, 0.9, "weight of the latest demand in adaptive demand expectations"
     )
-    depreciation_q: float = _f(0.0175, 0.005, 0.035, "capital depreciation per quarter")
+    depreciation_q: float = _f(0.0175, 0.01, 0.03, "capital depreciation per quarter")
     desired_utilization: float = _f(
         0.85, 0.6, 1.0, "capacity utilisation firms plan for when they size their capital"
     )
@@ -171,7 +171,7 @@ class FirmParams(_Section):
         0.05, 0.0, 0.3, "log productivity gain from going from digital level 0 to 1"
     )
     dividend_payout: float = _f(0.3, 0.0, 0.6, "share of positive after-tax profit paid out")
-    cash_target: float = _f(0.08, 0.03, 0.3, "cash buffer firms keep, as a share of annual revenue")
+    cash_target: float = _f(0.08, 0.05, 0.3, "cash buffer firms keep, as a share of annual revenue")
     distress_loss_quarters: int = Field(
         8,
         ge=4,
@@ -215,7 +215,7 @@ class EntryParams(_Section):
     choice_agglomeration: float = _f(
         0.3, 0.0, 2.0, "logit weight of log(same-sector output + 1) in the location"
     )
-    choice_infrastructure: float = _f(1.0, 0.0, 3.0, "logit weight of park infrastructure")
+    choice_infrastructure: float = _f(1.0, 0.3, 3.0, "logit weight of park infrastructure")
     choice_specialisation: float = _f(
         1.0, 0.0, 3.0, "logit bonus of a park whose chain matches the entrant's sector"
     )
@@ -223,22 +223,22 @@ class EntryParams(_Section):
         0.5, -3.0, 3.0, "logit utility of locating outside any park (relative to a park)"
     )
     private_barrier: float = _f(
-        0.3, 0.0, 0.6, "2018 entry barrier: share of private and foreign entrants deterred"
+        0.3, 0.0, 0.5, "2018 entry barrier: share of private and foreign entrants deterred"
     )
 
 
 class CalibrationParams(_Section):
     industrial_va_2018: float = _f(
         2734.0,
-        1500.0,
-        5000.0,
+        2000.0,
+        3500.0,
         "industrial value added 2018, 100m yuan (post-census basis, assumption)",
     )
     construction_va_2018: float = _f(
-        683.0, 200.0, 2000.0, "construction value added 2018, 100m yuan"
+        683.0, 400.0, 1000.0, "construction value added 2018, 100m yuan"
     )
-    primary_va_2018: float = _f(3006.0, 1000.0, 9000.0, "primary value added 2018, 100m yuan")
-    tertiary_va_2018: float = _f(6423.0, 2000.0, 20000.0, "tertiary value added 2018, 100m yuan")
+    primary_va_2018: float = _f(3006.0, 2000.0, 4500.0, "primary value added 2018, 100m yuan")
+    tertiary_va_2018: float = _f(6423.0, 5000.0, 9000.0, "tertiary value added 2018, 100m yuan")
     above_scale_2018: int = Field(
         3700,
         ge=2800,
@@ -255,13 +255,13 @@ class CalibrationParams(_Section):
         0.4, 0.2, 0.8, "sd of log productivity within a sector (2018 firms and entrants)"
     )
     average_wage_2018: float = _f(
-        6.5, 4.0, 10.0, "average industrial wage 2018, 10k yuan per year (Northeast 65,411)"
+        6.5, 5.5, 8.0, "average industrial wage 2018, 10k yuan per year (Northeast 65,411)"
     )
     wage_passthrough: float = _f(
         0.5, 0.0, 1.0, "share of national wage growth passed into local wages each year"
     )
     wage_adjustment: float = _f(
-        0.1, 0.02, 0.3, "quarterly wage response to tightness, LD/LS - 1/(1 + labour_slack)"
+        0.1, 0.05, 0.3, "quarterly wage response to tightness, LD/LS - 1/(1 + labour_slack)"
     )
     labour_supply_elasticity: float = _f(
         1.0,

@@ -11,23 +11,23 @@ class FinanceParams(_Section):
     spread_local_soe: float = _f(0.005, 0.0, 0.05, "lending spread for local SOEs, per year")
     spread_private: float = _f(0.025, 0.0, 0.05, "lending spread for private firms, per year")
     spread_foreign: float = _f(0.015, 0.0, 0.05, "lending spread for foreign-invested firms")
-    spread_small: float = _f(0.01, 0.0, 0.03, "extra spread for small and micro firms, per year")
+    spread_small: float = _f(0.01, 0.0, 0.02, "extra spread for small and micro firms, per year")
     spread_neutral: float = _f(
-        0.01, 0.0, 0.05, "ownership spread every firm faces under full neutrality, per year"
+        0.01, 0.005, 0.05, "ownership spread every firm faces under full neutrality, per year"
     )
-    collateral_central_soe: float = _f(0.8, 0.2, 1.2, "loan-to-assets limit for central SOEs")
-    collateral_local_soe: float = _f(0.75, 0.2, 1.2, "loan-to-assets limit for local SOEs")
-    collateral_private: float = _f(0.45, 0.2, 1.2, "loan-to-assets limit for private firms")
-    collateral_foreign: float = _f(0.55, 0.2, 1.2, "loan-to-assets limit for foreign firms")
+    collateral_central_soe: float = _f(0.8, 0.3, 1.2, "loan-to-assets limit for central SOEs")
+    collateral_local_soe: float = _f(0.75, 0.3, 1.2, "loan-to-assets limit for local SOEs")
+    collateral_private: float = _f(0.45, 0.3, 1.2, "loan-to-assets limit for private firms")
+    collateral_foreign: float = _f(0.55, 0.3, 1.2, "loan-to-assets limit for foreign firms")
     collateral_neutral: float = _f(
-        0.65, 0.2, 1.2, "loan-to-assets limit for every firm under full neutrality"
+        0.65, 0.3, 1.2, "loan-to-assets limit for every firm under full neutrality"
     )
     amortization_q: float = _f(0.05, 0.02, 0.15, "share of debt repaid per quarter")
     target_leverage: float = _f(
-        0.5, 0.2, 0.7, "debt over capital at the end of 2018 and the level firms borrow up to"
+        0.5, 0.3, 0.65, "debt over capital at the end of 2018 and the level firms borrow up to"
     )
     recovery_rate: float = _f(
-        0.4, 0.2, 0.8, "share of an exiting firm's capital recovered by selling its assets"
+        0.4, 0.25, 0.55, "share of an exiting firm's capital recovered by selling its assets"
     )
     bank_capital_ratio: float = _f(
         0.1, 0.05, 0.2, "minimum ratio of bank equity to loans; lending stops below it"
@@ -42,7 +42,7 @@ class FinanceParams(_Section):
 
 
 class FiscalParams(_Section):
-    vat_rate: float = _f(0.13, 0.05, 0.2, "value-added tax on firm value added")
+    vat_rate: float = _f(0.13, 0.08, 0.18, "value-added tax on firm value added")
     cit_rate: float = _f(0.25, 0.1, 0.4, "corporate income tax on positive profit")
     local_tax_share: float = _f(
         0.45, 0.0, 1.0, "share of industrial taxes retained by the province and its localities"
@@ -82,7 +82,7 @@ class InstrumentParams(_Section):
         0.08, 0.0, 0.2, "cost saving on raw material bought in the province instead of shipped in"
     )
     chain_subsidy_max: float = _f(
-        0.05, 0.0, 0.15, "subsidy per yuan of local raw material bought at chain_support = 1"
+        0.05, 0.02, 0.15, "subsidy per yuan of local raw material bought at chain_support = 1"
     )
     guarantee_collateral: float = _f(
         0.3,
@@ -95,10 +95,10 @@ class InstrumentParams(_Section):
         0.5, 0.0, 1.0, "share of small and micro firms' loan losses the guarantee fund pays at 1"
     )
     entry_response: float = _f(
-        0.5, 0.0, 1.0, "rise of the entry rate at business_environment = 1 (share)"
+        0.5, 0.2, 1.0, "rise of the entry rate at business_environment = 1 (share)"
     )
     big_project_revenue: float = _f(
-        2e5, 100000.0, 1000000.0, "median annual revenue of a big project, 10k yuan (2 bn yuan)"
+        2e5, 100000.0, 500000.0, "median annual revenue of a big project, 10k yuan (2 bn yuan)"
     )
     big_project_incentive: float = _f(
         0.1, 0.0, 0.3, "government incentive paid to a big project, share of its capital"

@@ -218,7 +218,8 @@ def local_cluster(workers: int | None):
             processes=True,
             protocol="tcp",
             host="127.0.0.1",
-            dashboard_address=":0",  # any free port: several sweeps may run side by side
+            # any free port (several sweeps may run side by side), on the loopback only
+            dashboard_address="127.0.0.1:0",
             silence_logs=logging.ERROR,
             env=WORKER_ENV,
         )

@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from ..model import LongjiangModel
-from ..params import ScenarioError, load_scenario
+from ..params import SEED_MAX, ScenarioError, load_scenario
+from .guard import max_firms
 from .levers import lever_values, with_levers
 from .scenarios import scenario_files
 from .snapshot import Snapshot, firm_views, frame_row, live_measures, quarter_label, run_frame
@@ -90,10 +91,10 @@ class Session:
                 update={"policy": with_levers(scenario.policy, **settings.levers)}
             )
         n_firms = int(settings.n_firms or scenario.run.n_firms)
-        if not 1 <= n_firms <= 5_000_000:
-            raise ScenarioError(f"population {n_firms}: allowed range 1 to 5000000 firms")
-        if settings.seed < 0:
-            raise ScenarioError(f"seed {settings.seed}: must be a non-negative integer")
+        if not 1 <= n_firms <= max_firms():  # ui/guard.py
+            raise ScenarioError(f"population {n_firms}: allowed range 1 to {max_firms()} firms")
+        if not 0 <= settings.seed <= SEED_MAX:
+            raise ScenarioError(f"seed {settings.seed}: allowed range 0 to {SEED_MAX}")
         with self.lock:
             run = _Run(scenario, settings.seed, n_firms)
             key = (settings.reference, settings.seed, n_firms)
