@@ -102,7 +102,7 @@ class FirmParams(_Section):
         1.0, 0.3, 1.0, "theta: weight of a firm's own unit cost (vs its sector's mean) in its price"
     )
     share_shock_sd: float = _f(
-        0.1, 0.05, 0.15, "sd of the idiosyncratic quarterly shock to a firm's market share (log)"
+        0.1, 0.05, 0.13, "sd of the idiosyncratic quarterly shock to a firm's market share (log)"
     )
     share_shock_size_elasticity: float = _f(
         0.2,
@@ -135,7 +135,7 @@ class FirmParams(_Section):
     expectation_weight: float = _f(
         0.5, 0.1, 0.9, "weight of the latest demand in adaptive demand expectations"
     )
-    depreciation_q: float = _f(0.0175, 0.01, 0.03, "capital depreciation per quarter")
+    depreciation_q: float = _f(0.0175, 0.01, 0.025, "capital depreciation per quarter")
     desired_utilization: float = _f(
         0.85, 0.6, 1.0, "capacity utilisation firms plan for when they size their capital"
     )
@@ -171,7 +171,7 @@ class FirmParams(_Section):
         0.05, 0.0, 0.3, "log productivity gain from going from digital level 0 to 1"
     )
     dividend_payout: float = _f(0.3, 0.0, 0.6, "share of positive after-tax profit paid out")
-    cash_target: float = _f(0.08, 0.05, 0.3, "cash buffer firms keep, as a share of annual revenue")
+    cash_target: float = _f(0.08, 0.06, 0.3, "cash buffer firms keep, as a share of annual revenue")
     distress_loss_quarters: int = Field(
         8,
         ge=4,
@@ -196,7 +196,7 @@ class FirmParams(_Section):
 
 class EntryParams(_Section):
     entry_rate_q: float = _f(
-        0.03, 0.015, 0.045, "entrants per quarter as a share of the sector's living firms"
+        0.03, 0.02, 0.045, "entrants per quarter as a share of the sector's living firms"
     )
     profit_response: float = _f(
         2.0, 0.5, 4.0, "elasticity of sector entry to its profit rate over the interest rate"
@@ -237,7 +237,7 @@ class CalibrationParams(_Section):
     construction_va_2018: float = _f(
         683.0, 400.0, 1000.0, "construction value added 2018, 100m yuan"
     )
-    primary_va_2018: float = _f(3006.0, 2000.0, 4500.0, "primary value added 2018, 100m yuan")
+    primary_va_2018: float = _f(3006.0, 2000.0, 4000.0, "primary value added 2018, 100m yuan")
     tertiary_va_2018: float = _f(6423.0, 5000.0, 9000.0, "tertiary value added 2018, 100m yuan")
     above_scale_2018: int = Field(
         3700,

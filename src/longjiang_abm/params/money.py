@@ -107,7 +107,7 @@ class InstrumentParams(_Section):
         4.0, 0.0, 10.0, "rise of the digital adoption probability at digital_integration = 1"
     )
     digital_cost: float = _f(
-        0.02, 0.0, 0.1, "cost of one digital upgrade step, share of annual revenue"
+        0.02, 0.0, 0.06, "cost of one digital upgrade step, share of annual revenue"
     )
     digital_subsidy_max: float = _f(
         0.5, 0.0, 1.0, "share of digital upgrade costs paid at digital_integration = 1"

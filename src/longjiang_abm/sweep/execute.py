@@ -12,6 +12,7 @@ that have no file.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import math
 import os
@@ -102,6 +103,31 @@ def plan(sweep: Sweep, out: Path, resume: bool) -> dict:
         runs = plan_runs(sweep, design)
         manifest = store.new_manifest(sweep, design, runs)
     return manifest
+
+
+@contextlib.contextmanager
+def folder_lock(out: Path):
+    """Hold an exclusive lock on the sweep folder ``out`` (``.NAME.lock`` beside it, with the
+    holder's PID); a second driver gets a SweepError at once instead of running the same runs.
+    The lock goes with the process (``flock``): a killed driver holds nothing."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    path = out.parent / f".{out.name}.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            raise SweepError(
+                f"{out}: another sweep driver (PID {holder}) is using this sweep folder; "
+                "wait for it to finish, or stop it, then run --resume"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def record_session(out: Path, manifest: dict, executor: str, resume: bool) -> None:
@@ -417,6 +443,18 @@ def run_sweep(
         check_executor(executor, scheduler)
     label = executor if client is None else "client"
     # folder errors (exists without --resume, changed sweep file) before any cluster starts
+    plan(sweep, out, resume)
+    with folder_lock(out):  # one driver per sweep folder; planned again under the lock
+        return _run_locked(
+            sweep, out, executor, workers, scheduler, resume, section, client, progress,
+            console, on_result, plan_only, label,
+        )  # fmt: skip
+
+
+def _run_locked(
+    sweep, out, executor, workers, scheduler, resume, section, client, progress, console,
+    on_result, plan_only, label,
+) -> SweepSummary:  # fmt: skip
     manifest = plan(sweep, out, resume)
     planned = unique_runs(manifest)
     finished, corrupt = store.check_runs(out)

@@ -139,6 +139,10 @@ class SweepSection(_Frozen):
         return v
 
 
+# a value of [cluster] that a shell reads as words: no command substitution, no operators
+SAFE_CLUSTER_VALUE = re.compile(r"(?:[\w .:=,@%+~/-]|\$\w+|\$\{\w+\})*")
+
+
 class ClusterSection(_Frozen):
     """Defaults for --executor slurm | pbs (command-line options take precedence)."""
 
@@ -158,6 +162,23 @@ class ClusterSection(_Frozen):
     local_directory: str | None = Field(None, description="node-local scratch for dask workers")
     interface: str | None = Field(None, description="network interface, e.g. ib0")
     log_directory: str | None = Field(None, description="folder for the job logs")
+
+    @field_validator(
+        "queue", "account", "walltime", "memory", "job_extra", "numba_cache_dir",
+        "local_directory", "interface", "log_directory",
+    )  # fmt: skip
+    @classmethod
+    def _no_shell(cls, v, info: ValidationInfo):
+        """These values go into job scripts: plain words, paths and $VARIABLES only. Shell
+        commands belong in ``prologue`` (run as written: the user's own commands)."""
+        for text in v if isinstance(v, tuple) else (v,):
+            if text is not None and not SAFE_CLUSTER_VALUE.fullmatch(text):
+                raise ValueError(
+                    f"{text!r}: only letters, digits, spaces, _ . / : = , @ % + - ~ and $NAME or "
+                    "${NAME} are allowed here (no ; | & ` ( ) < > quotes, backslashes or "
+                    "newlines); put shell commands in prologue"
+                )
+        return v
 
 
 class SweepFile(_Frozen):
