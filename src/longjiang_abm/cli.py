@@ -146,8 +146,16 @@ def check_writable_file(path: str, flag: str) -> None:
         raise UserError(f"{flag} {path}: folder {p.parent} does not exist")
     if p.exists() and not p.is_file():
         raise UserError(f"{flag} {path}: not a regular file")
-    if not os.access(p.parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
-        raise UserError(f"{flag} {path}: not writable")
+    try:  # a real probe (os.access says yes to root in /proc and on read-only mounts)
+        if p.exists():
+            with open(p, "r+b"):
+                pass
+        else:
+            with open(p, "xb"):
+                pass
+            p.unlink()
+    except OSError as exc:
+        raise UserError(f"{flag} {path}: cannot write there ({exc.strerror})") from None
 
 
 def _year_lines(name: str, seed: int):

@@ -151,7 +151,9 @@ class FirmParams(_Section):
     innovation_step: float = _f(
         0.04, 0.01, 0.08, "maximum log productivity gain of a successful innovation"
     )
-    quality_step: float = _f(0.03, 0.01, 0.06, "maximum log quality gain of a successful innovation")
+    quality_step: float = _f(
+        0.03, 0.01, 0.06, "maximum log quality gain of a successful innovation"
+    )
     productivity_shock_sd: float = _f(
         0.03, 0.01, 0.06, "sd of the idiosyncratic quarterly log productivity shock"
     )
@@ -180,7 +182,10 @@ class FirmParams(_Section):
         description="consecutive loss-making quarters that put a firm in distress",
     )
     exit_hazard_q: float = _f(
-        0.06, 0.03, 0.09, "extra exogenous exit hazard per quarter of a newborn firm (falls with age)"
+        0.06,
+        0.03,
+        0.09,
+        "extra exogenous exit hazard per quarter of a newborn firm (falls with age)",
     )
     exit_hazard_floor_q: float = _f(
         0.01,

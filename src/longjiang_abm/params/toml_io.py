@@ -53,6 +53,8 @@ def read_toml(path: str | Path, kind: str = "scenario") -> dict:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: TOML syntax error: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: nested too deeply to be a {kind} file") from None
     except UnicodeDecodeError as exc:
         raise ScenarioError(f"{path}: not UTF-8 text (byte {exc.start}); expected TOML") from None
     except OSError as exc:

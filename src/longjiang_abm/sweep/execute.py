@@ -68,6 +68,8 @@ def plan(sweep: Sweep, out: Path, resume: bool) -> dict:
     """The manifest of the sweep in ``out``: a new plan, or the recorded one with ``resume``
     (checked against the sweep file). Nothing is written."""
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise SweepError(f"{out}: exists and is not a folder; choose another --out")
     if (out / store.MANIFEST).exists():
         if not resume:
             raise SweepError(

@@ -262,6 +262,8 @@ def read_manifest(out: Path) -> dict:
         raise SweepError(f"{out}: no manifest.json here; is this a sweep folder?") from None
     except (OSError, ValueError) as exc:
         raise SweepError(f"{path}: unreadable ({exc}); it cannot be used") from None
+    except RecursionError:
+        raise SweepError(f"{path}: nested too deeply to be a sweep manifest") from None
     need = ("runs", "design", "sweep", "base_scenario", "version")
     if not isinstance(manifest, dict) or any(k not in manifest for k in need):
         raise SweepError(f"{path}: not a sweep manifest (needs the keys {', '.join(need)})")
