@@ -34,7 +34,7 @@ def test_run_end_to_end_writes_the_four_files(tmp_path):
     assert meta["seed"] == 3 and meta["version"] and "commit" in meta
     assert meta["scenario"]["run"]["n_firms"] == 600 and meta["scenario"]["run"]["years"] == 2
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["kpis.csv", "quarterly.parquet", "firms.parquet", "run.json"]
+        ["kpis.csv", "quarterly.parquet", "firms.parquet", "run.json", "SHA256SUMS"]
     )
 
 

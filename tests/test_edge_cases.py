@@ -113,9 +113,11 @@ def test_every_firm_in_one_park(tmp_path):
     data = {
         "tables": {"dir": d},
         "calibration": {"park_share": 1.0},
-        "entry": {"choice_outside_park": -10.0},
+        "entry": {"choice_outside_park": -10.0},  # beyond the plausible range
     }
-    model = LongjiangModel(validate_scenario(data), seed=3, n_firms=400)
+    sc = outside_bounds({k: v for k, v in data.items() if k != "tables"})
+    sc = sc.model_copy(update={"tables": validate_scenario({"tables": data["tables"]}).tables})
+    model = LongjiangModel(sc, seed=3, n_firms=400)
     assert len(model.parks) == 1 and (model.firms.col("park") == 0).all()
     simulate(model, 40)
     park = model.firms.col("park")[model.firms.alive_rows()]
@@ -154,7 +156,7 @@ def test_every_parameter_at_its_bound(which):
 
 def test_extreme_runs_are_saved_and_reread(tmp_path):
     """The zero-firm end state goes through the result files like any other."""
-    result = run(validate_scenario(ALL_EXIT), seed=1, years=4, n_firms=200)
+    result = run(outside_bounds(ALL_EXIT), seed=1, years=4, n_firms=200)
     result.save(tmp_path / "res")
     firms = pd.read_parquet(tmp_path / "res" / "firms.parquet")
     assert len(firms) == 0

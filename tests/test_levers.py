@@ -82,7 +82,7 @@ def test_sme_support_pays_guarantees_without_raising_sme_exits(base):
 
 
 def test_big_projects_raise_above_scale_firms(base):
-    big = ensemble(["policy.big_projects_per_year=40"])
+    big = ensemble(["policy.big_projects_per_year=20"])
     q4 = lambda q: q[q["q"] == 4]  # noqa: E731
     assert big["big_projects"].sum() > 0
     assert _mean(q4(big), "above_scale_firms") > _mean(q4(base), "above_scale_firms")

@@ -370,8 +370,22 @@ def execute(
         for fut in as_completed(futures):
             r = by_key[fut.key]
             rec = {"run_id": r["run_id"], "point": r["point"], "replicate": r["replicate"]}
+            problem = None
             if fut.status == "finished":
                 meta = fut.result()
+                problem = store.run_problem(out, r["run_id"])
+            if problem is not None:  # the worker wrote where this driver cannot read
+                error = (
+                    f"worker {meta.get('host')}:{meta.get('pid')} reports the run finished, but "
+                    f"{out}/{store.RUNS}/{r['run_id']}.parquet is {problem} here: is {out} on a "
+                    "file system the workers share?"
+                )
+                summary.failed += 1
+                summary.failed_ids.append(r["run_id"])
+                store.record_failure(out, r, error, None, attempts=1)
+                rec.update({"status": "failed", "error": error, "time": store.now_iso()})
+                store.append_log(out, rec)
+            elif fut.status == "finished":
                 summary.done += 1
                 if meta.get("numba_threads") not in (1, None) and not warned:
                     warned = True
@@ -392,8 +406,9 @@ def execute(
                 summary.failed_ids.append(r["run_id"])
                 store.record_failure(out, r, error, tb_text, attempts=1 + RETRIES)
                 rec.update({"status": "failed", "error": error})
-            rec["time"] = store.now_iso()
-            store.append_log(out, rec)
+            if fut.status != "finished":  # finished runs were logged by their worker
+                rec["time"] = store.now_iso()
+                store.append_log(out, rec)
             fut.release()
             bar.update(
                 task,

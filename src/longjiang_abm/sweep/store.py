@@ -305,8 +305,14 @@ def failures(out: Path) -> dict[str, dict]:
 
 
 def append_log(out: Path, rec: dict) -> None:
-    with open(Path(out) / LOG, "a") as fh:
-        fh.write(json.dumps(rec) + "\n")
+    """One line in log.jsonl, in a single O_APPEND write (workers, job-array tasks and the
+    driver append to the same file)."""
+    line = (json.dumps(rec) + "\n").encode()
+    fd = os.open(Path(out) / LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
 
 
 def read_runs(out: Path, manifest: dict | None = None) -> pd.DataFrame:
