@@ -57,6 +57,7 @@ from ..params import (
     resolve_tables_dir,
     validate_scenario,
 )
+from .cluster_section import ClusterSection
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 OUTPUT_CHOICES = tuple(c for c in dict.fromkeys(KPI_COLUMNS + FLOW_COLUMNS) if c != "year")
@@ -147,50 +148,6 @@ class SweepSection(_Frozen):
                 f"sobol designs need a power of 2 (got {v}; e.g. "
                 f"{1 << max(v.bit_length() - 1, 0)} or {1 << v.bit_length()})"
             )
-        return v
-
-
-# a value of [cluster] that a shell reads as words: no command substitution, no operators
-SAFE_CLUSTER_VALUE = re.compile(r"(?:[\w .:=,@%+~/-]|\$\w+|\$\{\w+\})*")
-
-
-class ClusterSection(_Frozen):
-    """Defaults for --executor slurm | pbs (command-line options take precedence)."""
-
-    queue: str | None = Field(None, description="partition (SLURM -p) or queue (PBS -q)")
-    account: str | None = Field(None, description="account charged (-A)")
-    walltime: str | None = Field(None, description="wall time of each worker job, e.g. 02:00:00")
-    cores: int = Field(
-        1, ge=1, le=4096, strict=True, description="cores per job: one 1-thread worker each"
-    )
-    memory: str | None = Field(None, description="memory per job, e.g. 16GB")
-    jobs: int = Field(1, ge=1, le=100_000, strict=True, description="worker jobs kept running")
-    job_extra: tuple[str, ...] = Field((), description="extra #SBATCH / #PBS directives")
-    prologue: tuple[str, ...] = Field(
-        (), description="shell lines run before each worker starts (module load, venv, ...)"
-    )
-    numba_cache_dir: str = Field(
-        "$HOME/.cache/longjiang-numba", description="NUMBA_CACHE_DIR of the workers"
-    )
-    local_directory: str | None = Field(None, description="node-local scratch for dask workers")
-    interface: str | None = Field(None, description="network interface, e.g. ib0")
-    log_directory: str | None = Field(None, description="folder for the job logs")
-
-    @field_validator(
-        "queue", "account", "walltime", "memory", "job_extra", "numba_cache_dir",
-        "local_directory", "interface", "log_directory",
-    )  # fmt: skip
-    @classmethod
-    def _no_shell(cls, v, info: ValidationInfo):
-        """These values go into job scripts: plain words, paths and $VARIABLES only. Shell
-        commands belong in ``prologue`` (run as written: the user's own commands)."""
-        for text in v if isinstance(v, tuple) else (v,):
-            if text is not None and not SAFE_CLUSTER_VALUE.fullmatch(text):
-                raise ValueError(
-                    f"{text!r}: only letters, digits, spaces, _ . / : = , @ % + - ~ and $NAME or "
-                    "${NAME} are allowed here (no ; | & ` ( ) < > quotes, backslashes or "
-                    "newlines); put shell commands in prologue"
-                )
         return v
 
 
