@@ -41,6 +41,14 @@ class ClusterSection(_Frozen):
     local_directory: str | None = Field(None, description="node-local scratch for dask workers")
     interface: str | None = Field(None, description="network interface, e.g. ib0")
     log_directory: str | None = Field(None, description="folder for the job logs")
+    worker_wait: int = Field(
+        600,
+        ge=5,
+        le=7 * 86400,
+        strict=True,
+        description="seconds the driver waits with no worker connected (every worker job lost: "
+        "cancelled, wall time, node failure) before it stops the sweep with a message",
+    )
 
     @field_validator(
         "queue", "account", "walltime", "memory", "job_extra", "numba_cache_dir",

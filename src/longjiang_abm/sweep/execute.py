@@ -11,9 +11,6 @@ that have no file.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import os
 import time
 import traceback
 import uuid
@@ -34,8 +31,10 @@ from .executors import (
     walltime_seconds,
     worker_prologue,
 )
+from .lock import folder_lock
 from .spec import ClusterSection, Sweep, SweepError, load_sweep
 from .task import payload, run_one
+from .worker_watch import WorkerWatch
 
 RETRIES = 1
 
@@ -112,31 +111,6 @@ def plan(sweep: Sweep, out: Path, resume: bool) -> dict:
     return manifest
 
 
-@contextlib.contextmanager
-def folder_lock(out: Path):
-    """Hold an exclusive lock on the sweep folder ``out`` (``.NAME.lock`` beside it, with the
-    holder's PID); a second driver gets a SweepError at once instead of running the same runs.
-    The lock goes with the process (``flock``): a killed driver holds nothing."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    path = out.parent / f".{out.name}.lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-            raise SweepError(
-                f"{out}: another sweep driver (PID {holder}) is using this sweep folder; "
-                "wait for it to finish, or stop it, then run --resume"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
-    finally:
-        os.close(fd)  # releases the lock
-
-
 def record_session(out: Path, manifest: dict, executor: str, resume: bool) -> None:
     """Write the manifest with one more session entry; make runs/; remove stale temporaries."""
     out = Path(out)
@@ -206,10 +180,12 @@ def execute(
     console=None,
     on_result: Callable[[dict], None] | None = None,
     label: str = "sweep",
+    worker_wait: float | None = None,
 ) -> SweepSummary:
-    """Submit every planned run without a file to ``client`` and wait for them all."""
-    from distributed import as_completed
+    """Submit every planned run without a file to ``client`` and wait for them all.
 
+    ``worker_wait``: if no worker is connected for this many seconds (every worker job lost),
+    the unfinished runs are cancelled and a SweepError says so (finished runs are kept)."""
     out = Path(out)
     planned = unique_runs(manifest)
     finished, _ = store.check_runs(out)
@@ -218,7 +194,6 @@ def execute(
     if not todo:
         return summary
     session = uuid.uuid4().hex[:8]
-    warned = False
     by_key = {}
     futures = []
     t0 = time.perf_counter()
@@ -227,15 +202,41 @@ def execute(
         fut = client.submit(run_one, payload(manifest, r, out), key=key, retries=RETRIES)
         by_key[key] = r
         futures.append(fut)
+    watch = WorkerWatch(client, futures, worker_wait) if worker_wait else None
+    try:
+        _collect(client, futures, by_key, out, summary, console, progress, on_result, label,
+                 len(todo), watch)  # fmt: skip
+    finally:
+        if watch is not None:
+            watch.stop()
+    if watch is not None and watch.lost:
+        raise SweepError(
+            f"{out}: no worker connected for {worker_wait:.0f} s (the worker jobs were lost: "
+            "cancelled, wall time or node failure, and not replaced); the sweep stopped with "
+            f"{summary.finished_before + summary.done} of {summary.planned} runs finished, kept "
+            f"in {out}/{store.RUNS}/; continue with --resume"
+        )
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _collect(client, futures, by_key, out, summary, console, progress, on_result, label, n_todo,
+             watch) -> None:  # fmt: skip
+    """Record each run as its future completes (the sweep loop of ``execute``)."""
+    from distributed import as_completed
+
+    warned = False
     with _progress(console, progress) as bar:
         task = bar.add_task(
             label,
-            total=len(todo),
+            total=n_todo,
             done=summary.finished_before,
             failed=0,
-            remaining=len(todo),
+            remaining=n_todo,
         )
         for fut in as_completed(futures):
+            if fut.status == "cancelled" and watch is not None and watch.lost:
+                continue  # stopped for want of workers: unfinished, not failed
             r = by_key[fut.key]
             rec = {"run_id": r["run_id"], "point": r["point"], "replicate": r["replicate"]}
             problem = None
@@ -287,8 +288,6 @@ def execute(
             )
             if on_result is not None:
                 on_result(rec)
-    summary.seconds = time.perf_counter() - t0
-    return summary
 
 
 def run_sweep(
@@ -385,6 +384,7 @@ def _run_locked(
             console=console,
             on_result=on_result,
             label=sweep.name,
+            worker_wait=None if executor == "local" else section.worker_wait,
         )
         summary.workers = len(cl.scheduler_info().get("workers", {}))
     return summary

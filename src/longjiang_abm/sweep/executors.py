@@ -70,7 +70,7 @@ def jobqueue_cluster(kind: str, c: ClusterSection, workers: int | None = None, s
         "local_directory": c.local_directory,
         "interface": c.interface,
         "log_directory": c.log_directory,
-        "scheduler_options": {"dashboard_address": ":0"},
+        "scheduler_options": {"dashboard_address": "127.0.0.1:0"},  # loopback only
     }
     cluster = Cls(**{k: v for k, v in kwargs.items() if v is not None})
     jobs = math.ceil(workers / c.cores) if workers else c.jobs
