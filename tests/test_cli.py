@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from longjiang_abm.metrics import KPI_COLUMNS
 
@@ -82,6 +83,7 @@ def test_existing_results_are_not_overwritten(tmp_path):
     assert (out / "kpis.csv").read_text() == "precious\n"
 
 
+@pytest.mark.slow  # two CLI processes of a 600-firm run
 def test_rerunning_the_same_run_reproduces_it_in_place(tmp_path):
     out = tmp_path / "res"
     args = ("run", "--firms", "300", "--years", "1", "--seed", "2", "--quiet", "--out", str(out))

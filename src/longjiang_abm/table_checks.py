@@ -92,7 +92,7 @@ COLUMNS: dict[str, dict[str, Number | tuple[str, ...] | None]] = {
         "prefecture": None,
         "level": ("national", "provincial"),
         "chain": None,
-        "land_capacity": Number(1.0, 1e5),
+        "land_capacity": Number(1.0, 1e9),  # 1e9: no limit in practice
         "infrastructure": Number(0.0, 100.0),
     },
     "backbone_firms.csv": {
