@@ -120,7 +120,7 @@ def work(tmp_path, monkeypatch):
     res = tmp_path / "out"
     res.mkdir()
     (res / "kpis.csv").write_text("year,gdp\n2019,1\n")
-    (res / "run.json").write_text('{"seed": 99}\n')
+    (res / "run.json").write_text('{"package": "longjiang_abm", "seed": 99}\n')
     return tmp_path
 
 
@@ -313,7 +313,7 @@ def test_sweep_refuses_an_output_folder_holding_something_else(work, capsys):
 def test_python_api_refuses_to_overwrite_results(work):
     result = run(None, years=1, n_firms=100)
     before = snapshot(work)
-    with pytest.raises(OutputExistsError, match="--overwrite"):
+    with pytest.raises(OutputExistsError, match="overwrite=True"):
         result.save(work / "out")
     assert snapshot(work) == before
 

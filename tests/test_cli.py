@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from longjiang_abm.metrics import KPI_COLUMNS
 
@@ -34,7 +35,7 @@ def test_run_end_to_end_writes_the_four_files(tmp_path):
     assert meta["seed"] == 3 and meta["version"] and "commit" in meta
     assert meta["scenario"]["run"]["n_firms"] == 600 and meta["scenario"]["run"]["years"] == 2
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["kpis.csv", "quarterly.parquet", "firms.parquet", "run.json"]
+        ["kpis.csv", "quarterly.parquet", "firms.parquet", "run.json", "SHA256SUMS"]
     )
 
 
@@ -82,6 +83,7 @@ def test_existing_results_are_not_overwritten(tmp_path):
     assert (out / "kpis.csv").read_text() == "precious\n"
 
 
+@pytest.mark.slow  # two CLI processes of a 600-firm run
 def test_rerunning_the_same_run_reproduces_it_in_place(tmp_path):
     out = tmp_path / "res"
     args = ("run", "--firms", "300", "--years", "1", "--seed", "2", "--quiet", "--out", str(out))

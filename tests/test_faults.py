@@ -33,9 +33,10 @@ def _default_sigint():
 def test_an_interrupted_run_writes_nothing_and_says_so(tmp_path, sig, status, existing):
     out = tmp_path / "res"
     args = ["run", "--firms", "3000", "--years", "50", "--seed", "1", "--out", str(out)]
+    before = {}
     if existing:  # --overwrite of an earlier run: the earlier files must survive intact
-        out.mkdir()
-        (out / "kpis.csv").write_text("earlier run\n")
+        run(None, seed=2, years=1, n_firms=100).save(out)
+        before = {p.name: p.read_bytes() for p in out.iterdir()}
         args.append("--overwrite")
     proc = subprocess.Popen(
         [sys.executable, "-m", "longjiang_abm", *args],
@@ -58,8 +59,7 @@ def test_an_interrupted_run_writes_nothing_and_says_so(tmp_path, sig, status, ex
     assert "Traceback" not in err
     if existing:
         assert [p.name for p in tmp_path.iterdir()] == ["res"]
-        assert [p.name for p in out.iterdir()] == ["kpis.csv"]
-        assert (out / "kpis.csv").read_text() == "earlier run\n"
+        assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     else:
         assert list(tmp_path.iterdir()) == []  # no folder, no hidden temporary folder
 

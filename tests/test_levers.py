@@ -84,9 +84,9 @@ def test_sme_support_pays_guarantees_without_raising_sme_exits(base):
 def test_big_projects_must_win_their_orders(base):
     """By default big projects compete for demand like other entrants; only a scenario that
     gives them pre-contracted orders adds their planned output to the province's demand."""
-    big = ensemble(["policy.big_projects_per_year=40"])
+    big = ensemble(["policy.big_projects_per_year=20"])
     contracted = ensemble(
-        ["policy.big_projects_per_year=40", "instruments.big_project_contracted_share=1"]
+        ["policy.big_projects_per_year=20", "instruments.big_project_contracted_share=1"]
     )
     q4 = lambda q: q[q["q"] == 4]  # noqa: E731
     assert big["big_projects"].sum() > 0

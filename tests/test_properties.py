@@ -83,7 +83,8 @@ def test_the_strategy_covers_every_numeric_parameter():
         assert numeric <= set(drawn[name]), f"{name}: {numeric - set(drawn[name])} not drawn"
 
 
-@pytest.mark.timeout(600)
+@pytest.mark.slow  # 200 examples: about 30 s alone, minutes on a busy machine
+@pytest.mark.timeout(1800)
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

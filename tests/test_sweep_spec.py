@@ -51,7 +51,7 @@ firms = 200
 {extra}
 [factors]
 "policy.ownership_neutrality" = {{ min = 0.0, max = 1.0 }}
-"entry.entry_rate_q" = {{ min = 0.01, max = 0.04 }}
+"entry.entry_rate_q" = {{ min = 0.02, max = 0.04 }}
 "firms.distress_loss_quarters" = {{ min = 4, max = 12 }}
 """
 
@@ -97,7 +97,7 @@ def test_salib_designs_have_the_planned_size_and_stay_in_range(
     d = make_design(sweep)
     assert d.points.shape == (rows, 3)
     assert d.points[:, 0].min() >= 0.0 and d.points[:, 0].max() <= 1.0
-    assert d.points[:, 1].min() >= 0.01 and d.points[:, 1].max() <= 0.04
+    assert d.points[:, 1].min() >= 0.02 and d.points[:, 1].max() <= 0.04
     # an integer parameter takes whole values
     assert np.all(d.points[:, 2] == np.round(d.points[:, 2]))
     again = make_design(load_sweep(write(tmp_path, continuous(design, samples, extra), "b.toml")))
@@ -122,7 +122,7 @@ def test_run_id_hashes_resolved_parameters_seed_and_version():
     assert len({run_id(sc, 1), run_id(sc, 2), run_id(other, 1), run_id(sc, 1, "9.9")}) == 4
 
 
-def bad(design="grid", factor='"entry.entry_rate_q" = [0.01]', extra=""):
+def bad(design="grid", factor='"entry.entry_rate_q" = [0.03]', extra=""):
     return f'[sweep]\ndesign = "{design}"\n{extra}\n[factors]\n{factor}\n'
 
 
@@ -134,10 +134,10 @@ BAD = [
     (bad(factor='"policy.no_such_lever" = [0.0]'),
      ["policy.no_such_lever", "no key", "ownership_neutrality"]),
     (bad(factor='"nowhere.x" = [0.0]'), ["nowhere.x", "section.key"]),
-    (bad("lhs", f"{RATE} = [0.01, 0.02]", "samples = 4"), ["entry.entry_rate_q", "range"]),
+    (bad("lhs", f"{RATE} = [0.02, 0.03]", "samples = 4"), ["entry.entry_rate_q", "range"]),
     (bad("grid", f"{RATE} = {{ min = 0.0, max = 0.1 }}"), ["entry.entry_rate_q", "list of levels"]),
-    (bad("lhs", f"{RATE} = {{ min = 0.0, max = 0.9 }}", "samples = 4"),
-     ["entry.entry_rate_q", "0.9", "0.0 to 0.5"]),
+    (bad("lhs", f"{RATE} = {{ min = 0.03, max = 0.9 }}", "samples = 4"),
+     ["entry.entry_rate_q", "0.9", "0.02 to 0.045"]),
     (bad("sobol", f"{RATE} = {{ min = 0.0, max = 0.1 }}", "samples = 10"),
      ["sweep.samples", "power of 2"]),
     (bad("lhs", f"{RATE} = {{ min = 0.1, max = 0.0 }}", "samples = 4"),

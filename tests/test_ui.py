@@ -4,7 +4,6 @@ through their widgets (Solara's recommended way to test components), on the real
 from __future__ import annotations
 
 import socket
-import statistics
 import time
 
 import ipyvuetify as v
@@ -317,20 +316,16 @@ def test_park_classes_follow_the_thresholds(session):
 
 
 # --- speed ------------------------------------------------------------------------------------
-def test_one_quarter_and_redraw_is_fast_at_full_scale():
-    """At 20,000 firms a quarter (this run and its reference) plus the redraw of the page
-    stays well under half a second (median of several steps; the machine may be shared)."""
+def test_quarters_and_redraws_at_full_scale():
+    """At 20,000 firms each click steps this run and its reference one quarter and redraws
+    the page (no wall-clock assertion: docs/performance.md measures the speed)."""
     session = Session(RunSettings(n_firms=20_000))
     box, rc = solara.render(App(session=session), handle_error=False)
     try:
-        _click(rc, "lj-step")  # warm-up (first step loads the cached kernels)
-        times = []
-        for _ in range(7):
-            t = time.perf_counter()
+        for q in range(1, 5):
             _click(rc, "lj-step")
-            times.append(time.perf_counter() - t)
-        assert session.model.quarter == 8
-        assert statistics.median(times) < 0.5, times
+            assert session.model.quarter == q
+            assert session.reference_model.quarter == q
     finally:
         rc.close()
 

@@ -12,16 +12,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
-from .interrupts import exit_status, interrupt_cause, terminate_as_interrupt
-from .io import OutputExistsError
+from .argument_checks import _same_run, check_seed, check_validate_args, check_writable_file
+from .errors import UserError
+from .interrupts import exit_status, interrupt_cause, signals_deferred, terminate_as_interrupt
+from .io import (
+    OutputError,
+    OutputExistsError,
+    check_output,
+    remove_stale_temporaries,
+    verify_problems,
+)
 from .params import ScenarioError, load_scenario
 from .strategy import TARGET_ABOVE_SCALE_FIRMS
 
 console = Console(width=None if sys.stdout.isatty() else 120)
-
-
-class UserError(Exception):
-    """A mistake in the user's input: reported in one line, exit status 2."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     u.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     u.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free)")
 
+    v = sub.add_parser("verify", help="check a run or sweep folder against its checksums")
+    v.add_argument("folder", help="a run folder (run.json) or a sweep folder (manifest.json)")
+
     from .sweep.commands import add_analyze_arguments, add_sweep_arguments
     from .validate.arguments import add_arguments as add_validate_arguments
 
@@ -105,16 +112,6 @@ def _kpi_table(kpis) -> Table:
     return t
 
 
-def _same_run(out: Path, scenario, seed: int) -> bool:
-    """True if ``out`` holds the results of exactly this scenario and seed (re-running it
-    reproduces the same files, so replacing them loses nothing)."""
-    try:
-        meta = json.loads((out / "run.json").read_text())
-    except (OSError, ValueError):
-        return False
-    return meta.get("seed") == seed and meta.get("scenario") == scenario.model_dump(mode="json")
-
-
 def _year_lines(name: str, seed: int):
     """A progress callback printing one line per simulated year (for logs and pipes)."""
 
@@ -131,8 +128,7 @@ def cmd_run(args) -> int:
 
     scenario = load_scenario(args.scenario, args.set)
     seed = args.seed
-    if seed < 0:
-        raise UserError(f"--seed {seed}: must be a non-negative integer")
+    check_seed(seed)
     years = args.years if args.years is not None else scenario.run.years
     out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-{seed}"
     # validate --years / --firms through the schema so errors name the range
@@ -145,11 +141,9 @@ def cmd_run(args) -> int:
         overrides.append(f'run.backend="{args.backend}"')
     scenario = load_scenario(args.scenario, overrides)
     overwrite = args.overwrite or _same_run(out, scenario, seed)
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise UserError(
-            f"{out}: output folder already holds a different run (choose another --out, "
-            "or --overwrite to replace it)"
-        )
+    check_output(out, overwrite, scenario.run.n_firms, option="--overwrite")
+    for stale in remove_stale_temporaries(out):
+        console.print(f"removed {stale}/, the unfinished output of a run that was killed")
     if args.quiet:
         result = run(scenario, seed=seed)
     elif not console.is_terminal:  # a log file or a pipe: one plain line per simulated year
@@ -166,13 +160,35 @@ def cmd_run(args) -> int:
         ) as bar:
             task = bar.add_task("run", total=4 * years)
             result = run(scenario, seed=seed, progress=lambda d, n: bar.update(task, completed=d))
-    result.save(out, overwrite=overwrite)
+    with signals_deferred():  # a signal during the save takes effect after it
+        result.save(out, overwrite=overwrite, option="--overwrite")
+        args.written = out
     if not args.quiet:
         console.print(_kpi_table(result.kpis))
         console.print(
             f"results written to [bold]{out}/[/] (kpis.csv, quarterly.parquet, "
-            "firms.parquet, run.json)"
+            "firms.parquet, run.json, SHA256SUMS)"
         )
+    return 0
+
+
+def cmd_verify(args) -> int:
+    """Check a run folder or a sweep folder; exit 1 if anything is wrong."""
+    from .sweep.verify import is_sweep_folder, sweep_problems, sweep_progress
+
+    folder = Path(args.folder)
+    if not folder.exists():
+        raise UserError(f"{folder}: no such folder")
+    problems = sweep_problems(folder) if is_sweep_folder(folder) else verify_problems(folder)
+    kind = "sweep" if is_sweep_folder(folder) else "run"
+    for line in problems:
+        console.print(f"[bold red]problem:[/] {line}", highlight=False, soft_wrap=True)
+    if problems:
+        console.print(f"{folder}: {len(problems)} problem(s) found in this {kind} folder")
+        return 1
+    if kind == "sweep" and (progress := sweep_progress(folder)) is not None:
+        console.print(f"{folder}: {progress[0]} of {progress[1]} planned runs finished")
+    console.print(f"{folder}: {kind} folder intact (every file matches its checksum)")
     return 0
 
 
@@ -194,6 +210,9 @@ def cmd_bench(args) -> int:
     if min(sizes) < 20:
         raise UserError("--sizes: each population must be at least 20 firms")
     threads = _int_list("--threads", args.threads) if args.threads else None
+    for flag, path in (("--json", args.json), ("--figure", args.figure)):
+        if path:
+            check_writable_file(path, flag)
     if threads and not all(1 <= t <= available() for t in threads):
         raise UserError(f"--threads: each count must be between 1 and {available()}")
     if args.kernels is not None:
@@ -286,6 +305,8 @@ def _dispatch(args) -> int:
             return cmd_run(args)
         if args.command == "bench":
             return cmd_bench(args)
+        if args.command == "verify":
+            return cmd_verify(args)
         if args.command == "ui":
             from .ui.app import serve
 
@@ -295,25 +316,40 @@ def _dispatch(args) -> int:
 
             if args.seeds < 1 or args.years < 7 or (args.firms is not None and args.firms < 20):
                 raise UserError("validate: needs --seeds >= 1, --years >= 7, --firms >= 20")
+            check_validate_args(args)
             return cmd_validate(args, console)
         if args.command in ("sweep", "analyze"):
             from .sweep import commands
 
             cmd = commands.cmd_sweep if args.command == "sweep" else commands.cmd_analyze
             return cmd(args, console)
-    except (ScenarioError, UserError, OutputExistsError) as exc:
+    except (ScenarioError, UserError, OutputExistsError, OutputError) as exc:
         Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {exc}", highlight=False)
         return 2
+    except RecursionError:
+        Console(stderr=True, soft_wrap=True).print(
+            "[bold red]error:[/] an input is nested too deeply to read", highlight=False
+        )
+        return 2
     except KeyboardInterrupt as exc:
-        Console(stderr=True, soft_wrap=True).print("interrupted: no result files were written")
-        return exit_status(exc)
+        return _interrupted(args, exc)
     except SystemError as exc:  # the signal landed inside a numba callback
         interrupt = interrupt_cause(exc)
         if interrupt is None:
             raise
-        Console(stderr=True, soft_wrap=True).print("interrupted: no result files were written")
-        return exit_status(interrupt)
+        return _interrupted(args, interrupt)
     return 1
+
+
+def _interrupted(args, exc: KeyboardInterrupt) -> int:
+    written = getattr(args, "written", None)
+    text = (
+        f"interrupted: the results were already complete in {written}/"
+        if written is not None
+        else "interrupted: no result files were written"
+    )
+    Console(stderr=True, soft_wrap=True).print(text)
+    return exit_status(exc)
 
 
 if __name__ == "__main__":

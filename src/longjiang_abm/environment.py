@@ -18,7 +18,7 @@ class Environment:
     with g_t national industrial growth (per year), eps_s the sector's elasticity and the AR(1)
     shock z_s <- rho z_s + sd e_s.
     Oil price index: P_oil = (Brent_t / 71.3)^elasticity (the price of oil_gas output and of
-    refining's crude input, see markets.goods.input_prices).
+    refining's crude input, see steps/goods.py: input_prices).
     National frontier F_t = (1 + g_A)^(t/4); national wage
     w_nat = 8.2461 (1 + g_w)^(t/4), 10k yuan per year (``NATIONAL_WAGE_2018`` in 2018).
     """

@@ -38,6 +38,27 @@ def terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """SIGINT and SIGTERM held back within the block (a few renames that must not be cut in
+    two) and raised again, with their usual effect, when it ends. A handler that records them
+    rather than a signal mask: a signal sent to the process may be taken by any of its threads
+    (numba's, Arrow's). Main thread only; elsewhere a no-op."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in held}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        for s in dict.fromkeys(pending):
+            signal.raise_signal(s)
+
+
 def interrupt_cause(exc: BaseException) -> KeyboardInterrupt | None:
     """The KeyboardInterrupt behind ``exc``, if any: a signal that lands inside a callback of
     compiled code (numba) reaches Python as a SystemError caused by it."""
@@ -55,4 +76,10 @@ def exit_status(exc: KeyboardInterrupt) -> int:
     return 128 + int(getattr(exc, "signum", signal.SIGINT))
 
 
-__all__ = ["Terminated", "exit_status", "interrupt_cause", "terminate_as_interrupt"]
+__all__ = [
+    "Terminated",
+    "exit_status",
+    "interrupt_cause",
+    "signals_deferred",
+    "terminate_as_interrupt",
+]

@@ -29,10 +29,15 @@ class Result:
     firms: pd.DataFrame
     meta: dict = field(default_factory=dict)
 
-    def save(self, out: str | Path, overwrite: bool = False) -> Path:
-        """Write kpis.csv, quarterly.parquet, firms.parquet and run.json into ``out``."""
+    def save(
+        self, out: str | Path, overwrite: bool = False, option: str = "overwrite=True"
+    ) -> Path:
+        """Write kpis.csv, quarterly.parquet, firms.parquet, run.json and SHA256SUMS into
+        ``out``. An existing run there is replaced only with ``overwrite=True`` (atomically);
+        a folder holding anything else is never replaced (``io.write_results``). ``option``:
+        how the error message tells the user to replace a run."""
         return io.write_results(
-            out, self.kpis, self.quarterly, self.firms, self.meta, overwrite=overwrite
+            out, self.kpis, self.quarterly, self.firms, self.meta, overwrite, option
         )
 
 

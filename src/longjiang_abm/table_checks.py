@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .params import ScenarioError
+from .errors import ScenarioError
 
 TABLE_FILES = (
     "sectors.csv",
@@ -66,8 +66,8 @@ COLUMNS: dict[str, dict[str, Number | tuple[str, ...] | None]] = {
         "va_share_2018": SHARE,
         "firm_share": SHARE,
         "va_ratio": Number(0.0, 1.0, lo_open=True),
-        "rev_per_worker": POSITIVE,
-        "capital_output": POSITIVE,
+        "rev_per_worker": Number(1.0, 1e4),
+        "capital_output": Number(0.05, 20.0),
         "demand_elasticity": Number(0.0, 10.0),
         "rd_intensity": SHARE,
         "emission_intensity": Number(0.0, 1e3),
@@ -82,8 +82,8 @@ COLUMNS: dict[str, dict[str, Number | tuple[str, ...] | None]] = {
         "lat": Number(-90.0, 90.0),
         "lon": Number(-180.0, 180.0),
         "industry_weight": SHARE,
-        "wage_index": POSITIVE,
-        "population_10k": Number(0.0, 1e6),
+        "wage_index": Number(0.1, 10.0),
+        "population_10k": Number(0.0, 1e4),
     },
     "sector_prefecture.csv": {"sector": None},
     "parks.csv": {
@@ -92,7 +92,7 @@ COLUMNS: dict[str, dict[str, Number | tuple[str, ...] | None]] = {
         "prefecture": None,
         "level": ("national", "provincial"),
         "chain": None,
-        "land_capacity": POSITIVE,
+        "land_capacity": Number(1.0, 1e9),  # 1e9: no limit in practice
         "infrastructure": Number(0.0, 100.0),
     },
     "backbone_firms.csv": {
@@ -101,7 +101,7 @@ COLUMNS: dict[str, dict[str, Number | tuple[str, ...] | None]] = {
         "ownership": OWNERSHIP_VALUES,
         "prefecture": None,
         "park": None,
-        "annual_revenue_100m": POSITIVE,
+        "annual_revenue_100m": Number(0.01, 1e5),
         "note": None,
     },
 }
@@ -116,6 +116,8 @@ def table_source(name: str, folder: str | Path | None) -> tuple[str, bytes]:
     """(label, bytes) of table ``name``: ``folder/name`` if that file exists, else packaged."""
     if folder:
         path = Path(folder) / name
+        if path.exists() and not path.is_file():
+            raise TableError(f"{path}: not a regular file; expected a CSV table")
         if path.is_file():
             try:
                 return str(path), path.read_bytes()
@@ -228,9 +230,40 @@ def read_checked(name: str, folder: str | Path | None = None) -> pd.DataFrame:
     return df
 
 
+def _stamp(folder: str | Path | None) -> tuple:
+    """What identifies the tables of ``folder`` (None: the packaged ones): its path and the
+    size, modification time and inode of every CSV file in it."""
+    if not folder:
+        return (None,)
+    f = Path(folder).resolve()
+    try:
+        files = sorted(p for p in f.iterdir() if p.suffix == ".csv")
+        return (str(f), *((p.name, *_stat(p)) for p in files))
+    except OSError:
+        return (str(f), "unreadable")
+
+
+def _stat(p: Path) -> tuple:
+    st = p.stat()
+    return st.st_size, st.st_mtime_ns, st.st_ino, st.st_mode
+
+
+_CHECKED: dict[tuple, dict[str, pd.DataFrame]] = {}
+
+
 def check_tables(folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
     """All five tables checked, and their references to each other. Returns them by file name
-    (numeric columns as float64, the rest as stripped strings)."""
+    (numeric columns as float64, the rest as stripped strings).
+
+    A folder is checked once while its files stay unchanged (size, time, inode): a scenario's
+    tables are checked when it is loaded, not again for every model built from it."""
+    stamp = _stamp(folder)
+    if stamp not in _CHECKED:
+        _CHECKED[stamp] = _check_tables(folder)
+    return {name: df.copy() for name, df in _CHECKED[stamp].items()}
+
+
+def _check_tables(folder: str | Path | None) -> dict[str, pd.DataFrame]:
     if folder:
         f = Path(folder)
         if not f.is_dir():
@@ -241,6 +274,11 @@ def check_tables(folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
         if unknown:
             raise TableError(
                 f"{f}: unknown table(s) {', '.join(unknown)}; allowed: {', '.join(TABLE_FILES)}"
+            )
+        if not any((f / name).exists() for name in TABLE_FILES):
+            raise TableError(
+                f"{f}: holds none of the tables {', '.join(TABLE_FILES)}; give at least one, "
+                "or leave [tables] dir empty for the packaged tables"
             )
     t = {name: read_checked(name, folder) for name in TABLE_FILES}
     lab = {name: table_source(name, folder)[0] for name in TABLE_FILES}

@@ -24,7 +24,7 @@ class SectorState:
     demand: np.ndarray  # demand this quarter (external + local raw-material orders), real
     local_raw_demand: np.ndarray  # raw material ordered by provincial processors, real
     fill: np.ndarray  # share of a sector's demand met this quarter
-    p_in: np.ndarray  # input price index relative to 2018 (markets.goods.input_prices)
+    p_in: np.ndarray  # input price index relative to 2018 (steps/goods.py: input_prices)
     uc_bar: np.ndarray  # share-weighted mean unit cost, 10k yuan per unit of real output
     defence_share: np.ndarray  # share of demand that is defence procurement
     defence_sector: np.ndarray  # bool: a defence-equipment sector

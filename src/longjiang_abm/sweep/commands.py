@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from pathlib import Path
 
 from rich.console import Console
@@ -54,7 +55,7 @@ def cmd_sweep(args, console: Console) -> int:
         "cores": args.cores,
         "memory": args.memory,
     }
-    resume_cmd = f"longjiang sweep {args.sweep_file} --out {out} --resume"
+    resume_cmd = resume_command(args, out)
     try:
         summary = run_sweep(
             args.sweep_file,
@@ -94,6 +95,19 @@ def cmd_sweep(args, console: Console) -> int:
         return 1
     console.print(f"results in {out}/runs/; analyse with: longjiang analyze {out}", highlight=False)
     return 0
+
+
+def resume_command(args, out: Path) -> str:
+    """The command that continues this sweep: the same executor, scheduler, workers and
+    cluster options, with --resume (quoted for a POSIX shell)."""
+    cmd = ["longjiang", "sweep", str(args.sweep_file), "--out", str(out), "--resume"]
+    if args.executor != "local":
+        cmd += ["--executor", args.executor]
+    for flag in ("scheduler", "workers", "queue", "account", "walltime", "cores", "memory"):
+        value = getattr(args, flag, None)
+        if value is not None:
+            cmd += [f"--{flag}", str(value)]
+    return shlex.join(cmd)
 
 
 def cmd_analyze(args, console: Console) -> int:

@@ -11,15 +11,10 @@ that have no file.
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import math
-import os
-import re
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,10 +22,20 @@ from .. import __version__
 from ..provenance import git_commit
 from . import store
 from .design import make_design, plan_runs
+from .executors import (
+    EXECUTORS,
+    check_executor,
+    jobqueue_cluster,
+    local_cluster,
+    open_client,
+    walltime_seconds,
+    worker_prologue,
+)
+from .lock import folder_lock
 from .spec import ClusterSection, Sweep, SweepError, load_sweep
-from .task import WORKER_ENV, payload, run_one
+from .task import payload, run_one
+from .worker_watch import WorkerWatch
 
-EXECUTORS = ("local", "dask", "slurm", "pbs")
 RETRIES = 1
 
 
@@ -67,6 +72,8 @@ def plan(sweep: Sweep, out: Path, resume: bool) -> dict:
     """The manifest of the sweep in ``out``: a new plan, or the recorded one with ``resume``
     (checked against the sweep file). Nothing is written."""
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise SweepError(f"{out}: exists and is not a folder; choose another --out")
     if (out / store.MANIFEST).exists():
         if not resume:
             raise SweepError(
@@ -136,142 +143,6 @@ def unique_runs(manifest: dict) -> list[dict]:
     return list(seen.values())
 
 
-# --- executors ----------------------------------------------------------------------------------
-
-
-def walltime_seconds(text: str | None) -> int | None:
-    """'D-HH:MM:SS', 'HH:MM:SS', 'HH:MM' or 'MM' as seconds (None if unparseable)."""
-    if not text:
-        return None
-    m = re.fullmatch(r"(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?", text.strip())
-    if not m:
-        return None
-    d, a, b, c = (int(x) if x else None for x in m.groups())
-    if b is None:  # minutes only
-        return (d or 0) * 86400 + a * 60
-    if c is None:  # HH:MM
-        return (d or 0) * 86400 + a * 3600 + b * 60
-    return (d or 0) * 86400 + a * 3600 + b * 60 + c
-
-
-def worker_prologue(c: ClusterSection) -> list[str]:
-    """Shell lines run in each worker job before the dask worker starts."""
-    lines = [f'export NUMBA_CACHE_DIR="{c.numba_cache_dir}"', 'mkdir -p "$NUMBA_CACHE_DIR"']
-    lines += [f"export {k}={v}" for k, v in WORKER_ENV.items()]
-    return lines + list(c.prologue)
-
-
-def jobqueue_cluster(kind: str, c: ClusterSection, workers: int | None = None, start: bool = True):
-    """A dask-jobqueue SLURMCluster or PBSCluster: one single-threaded worker per core.
-
-    With ``start`` the cluster keeps ``jobs`` worker jobs queued or running (adapt), so jobs
-    that end at their wall time are replaced."""
-    if kind == "slurm":
-        from dask_jobqueue import SLURMCluster as Cls
-    elif kind == "pbs":
-        from dask_jobqueue import PBSCluster as Cls
-    else:  # pragma: no cover
-        raise ValueError(kind)
-    extra_args = []
-    wall = walltime_seconds(c.walltime)
-    if c.walltime and wall is None:
-        raise SweepError(f"walltime {c.walltime!r}: expected HH:MM:SS or D-HH:MM:SS")
-    if wall and wall > 900:
-        # retire workers before the scheduler kills their job; adapt() submits new jobs
-        extra_args = ["--lifetime", f"{wall - 300}s", "--lifetime-stagger", "120s"]
-    kwargs = {
-        "queue": c.queue,
-        "account": c.account,
-        "walltime": c.walltime,
-        "cores": c.cores,
-        "processes": c.cores,
-        "memory": c.memory or f"{2 * c.cores}GB",
-        "job_name": "longjiang-sweep",
-        "job_script_prologue": worker_prologue(c),
-        "job_extra_directives": list(c.job_extra),
-        "worker_extra_args": extra_args,
-        "local_directory": c.local_directory,
-        "interface": c.interface,
-        "log_directory": c.log_directory,
-        "scheduler_options": {"dashboard_address": ":0"},
-    }
-    cluster = Cls(**{k: v for k, v in kwargs.items() if v is not None})
-    jobs = math.ceil(workers / c.cores) if workers else c.jobs
-    if start:
-        cluster.adapt(minimum_jobs=jobs, maximum_jobs=jobs)
-    return cluster, jobs * c.cores
-
-
-def local_cluster(workers: int | None):
-    """A LocalCluster of single-threaded worker processes over TCP, numba threads set to 1."""
-    import dask
-    from distributed import LocalCluster
-
-    n = workers or os.cpu_count() or 1
-    # numba reads NUMBA_NUM_THREADS when imported, which a spawned worker may do before the
-    # Nanny's env is applied: set it before the processes are spawned
-    spawn_env = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENV}
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": spawn_env}):
-        cluster = LocalCluster(
-            n_workers=n,
-            threads_per_worker=1,
-            processes=True,
-            protocol="tcp",
-            host="127.0.0.1",
-            dashboard_address=":0",  # any free port: several sweeps may run side by side
-            silence_logs=logging.ERROR,
-            env=WORKER_ENV,
-        )
-    return cluster, n
-
-
-def check_executor(executor: str, scheduler: str | None) -> None:
-    if executor not in EXECUTORS:
-        raise SweepError(f"--executor {executor!r}: choose one of {', '.join(EXECUTORS)}")
-    if executor == "dask" and not scheduler:
-        raise SweepError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
-    if executor != "dask" and scheduler:
-        raise SweepError(f"--scheduler is only used with --executor dask (not {executor})")
-
-
-@contextlib.contextmanager
-def open_client(
-    executor: str,
-    *,
-    workers: int | None = None,
-    scheduler: str | None = None,
-    cluster: ClusterSection | None = None,
-) -> Iterator:
-    """A distributed Client for ``executor`` (closed, with its cluster, on exit)."""
-    from distributed import Client
-
-    check_executor(executor, scheduler)
-    if executor == "dask":
-        try:
-            client = Client(scheduler, timeout="20s")
-        except (OSError, TimeoutError) as exc:
-            raise SweepError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
-        try:
-            yield client, f"scheduler {scheduler}"
-        finally:
-            client.close()
-        return
-    if executor == "local":
-        cl, n = local_cluster(workers)
-        desc = f"local cluster of {n} workers"
-    else:
-        cl, n = jobqueue_cluster(executor, cluster or ClusterSection(), workers)
-        desc = f"{executor} cluster of up to {n} workers"
-    try:
-        client = Client(cl)
-        try:
-            yield client, desc
-        finally:
-            client.close()
-    finally:
-        cl.close()
-
-
 # --- the sweep loop -----------------------------------------------------------------------------
 
 
@@ -309,10 +180,12 @@ def execute(
     console=None,
     on_result: Callable[[dict], None] | None = None,
     label: str = "sweep",
+    worker_wait: float | None = None,
 ) -> SweepSummary:
-    """Submit every planned run without a file to ``client`` and wait for them all."""
-    from distributed import as_completed
+    """Submit every planned run without a file to ``client`` and wait for them all.
 
+    ``worker_wait``: if no worker is connected for this many seconds (every worker job lost),
+    the unfinished runs are cancelled and a SweepError says so (finished runs are kept)."""
     out = Path(out)
     planned = unique_runs(manifest)
     finished, _ = store.check_runs(out)
@@ -321,7 +194,6 @@ def execute(
     if not todo:
         return summary
     session = uuid.uuid4().hex[:8]
-    warned = False
     by_key = {}
     futures = []
     t0 = time.perf_counter()
@@ -330,19 +202,59 @@ def execute(
         fut = client.submit(run_one, payload(manifest, r, out), key=key, retries=RETRIES)
         by_key[key] = r
         futures.append(fut)
+    watch = WorkerWatch(client, futures, worker_wait) if worker_wait else None
+    try:
+        _collect(client, futures, by_key, out, summary, console, progress, on_result, label,
+                 len(todo), watch)  # fmt: skip
+    finally:
+        if watch is not None:
+            watch.stop()
+    if watch is not None and watch.lost:
+        raise SweepError(
+            f"{out}: no worker connected for {worker_wait:.0f} s (the worker jobs were lost: "
+            "cancelled, wall time or node failure, and not replaced); the sweep stopped with "
+            f"{summary.finished_before + summary.done} of {summary.planned} runs finished, kept "
+            f"in {out}/{store.RUNS}/; continue with --resume"
+        )
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _collect(client, futures, by_key, out, summary, console, progress, on_result, label, n_todo,
+             watch) -> None:  # fmt: skip
+    """Record each run as its future completes (the sweep loop of ``execute``)."""
+    from distributed import as_completed
+
+    warned = False
     with _progress(console, progress) as bar:
         task = bar.add_task(
             label,
-            total=len(todo),
+            total=n_todo,
             done=summary.finished_before,
             failed=0,
-            remaining=len(todo),
+            remaining=n_todo,
         )
         for fut in as_completed(futures):
+            if fut.status == "cancelled" and watch is not None and watch.lost:
+                continue  # stopped for want of workers: unfinished, not failed
             r = by_key[fut.key]
             rec = {"run_id": r["run_id"], "point": r["point"], "replicate": r["replicate"]}
+            problem = None
             if fut.status == "finished":
                 meta = fut.result()
+                problem = store.run_problem(out, r["run_id"])
+            if problem is not None:  # the worker wrote where this driver cannot read
+                error = (
+                    f"worker {meta.get('host')}:{meta.get('pid')} reports the run finished, but "
+                    f"{out}/{store.RUNS}/{r['run_id']}.parquet is {problem} here: is {out} on a "
+                    "file system the workers share?"
+                )
+                summary.failed += 1
+                summary.failed_ids.append(r["run_id"])
+                store.record_failure(out, r, error, None, attempts=1)
+                rec.update({"status": "failed", "error": error, "time": store.now_iso()})
+                store.append_log(out, rec)
+            elif fut.status == "finished":
                 summary.done += 1
                 if meta.get("numba_threads") not in (1, None) and not warned:
                     warned = True
@@ -363,8 +275,9 @@ def execute(
                 summary.failed_ids.append(r["run_id"])
                 store.record_failure(out, r, error, tb_text, attempts=1 + RETRIES)
                 rec.update({"status": "failed", "error": error})
-            rec["time"] = store.now_iso()
-            store.append_log(out, rec)
+            if fut.status != "finished":  # finished runs were logged by their worker
+                rec["time"] = store.now_iso()
+                store.append_log(out, rec)
             fut.release()
             bar.update(
                 task,
@@ -375,8 +288,6 @@ def execute(
             )
             if on_result is not None:
                 on_result(rec)
-    summary.seconds = time.perf_counter() - t0
-    return summary
 
 
 def run_sweep(
@@ -416,6 +327,18 @@ def run_sweep(
         check_executor(executor, scheduler)
     label = executor if client is None else "client"
     # folder errors (exists without --resume, changed sweep file) before any cluster starts
+    plan(sweep, out, resume)
+    with folder_lock(out):  # one driver per sweep folder; planned again under the lock
+        return _run_locked(
+            sweep, out, executor, workers, scheduler, resume, section, client, progress,
+            console, on_result, plan_only, label,
+        )  # fmt: skip
+
+
+def _run_locked(
+    sweep, out, executor, workers, scheduler, resume, section, client, progress, console,
+    on_result, plan_only, label,
+) -> SweepSummary:  # fmt: skip
     manifest = plan(sweep, out, resume)
     planned = unique_runs(manifest)
     finished, corrupt = store.check_runs(out)
@@ -461,6 +384,7 @@ def run_sweep(
             console=console,
             on_result=on_result,
             label=sweep.name,
+            worker_wait=None if executor == "local" else section.worker_wait,
         )
         summary.workers = len(cl.scheduler_info().get("workers", {}))
     return summary

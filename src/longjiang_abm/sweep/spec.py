@@ -57,6 +57,7 @@ from ..params import (
     resolve_tables_dir,
     validate_scenario,
 )
+from .cluster_section import ClusterSection
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 OUTPUT_CHOICES = tuple(c for c in dict.fromkeys(KPI_COLUMNS + FLOW_COLUMNS) if c != "year")
@@ -96,17 +97,28 @@ class SweepSection(_Frozen):
         0,
         ge=0,
         le=10_000_000,
+        strict=True,
         description="lhs: points; sobol: base N (a power of 2); morris: trajectories; grid: unused",
     )
-    replications: int = Field(1, ge=1, le=100_000, description="seeds per design point")
-    seed: int = Field(0, ge=0, le=2**63 - 1, description="master seed of the sweep")
-    years: int = Field(0, ge=0, le=50, description="simulated years (0 = the scenario's)")
+    replications: int = Field(
+        1, ge=1, le=100_000, strict=True, description="seeds per design point"
+    )
+    seed: int = Field(0, ge=0, le=2**63 - 1, strict=True, description="master seed of the sweep")
+    years: int = Field(
+        0, ge=0, le=50, strict=True, description="simulated years (0 = the scenario's)"
+    )
     firms: int = Field(
-        0, ge=0, le=5_000_000, description="initial firms (0 = the scenario's population)"
+        0,
+        ge=0,
+        le=5_000_000,
+        strict=True,
+        description="initial firms (0 = the scenario's population)",
     )
     outputs: tuple[str, ...] = Field(DEFAULT_OUTPUTS, min_length=1, description="KPI columns")
-    levels: int = Field(4, ge=2, le=100, description="morris: number of grid levels")
-    second_order: bool = Field(False, description="sobol: also plan for second-order indices")
+    levels: int = Field(4, ge=2, le=100, strict=True, description="morris: number of grid levels")
+    second_order: bool = Field(
+        False, strict=True, description="sobol: also plan for second-order indices"
+    )
     common_seeds: bool = Field(
         True,
         description="use the same replication seeds at every design point (common random "
@@ -137,27 +149,6 @@ class SweepSection(_Frozen):
                 f"{1 << max(v.bit_length() - 1, 0)} or {1 << v.bit_length()})"
             )
         return v
-
-
-class ClusterSection(_Frozen):
-    """Defaults for --executor slurm | pbs (command-line options take precedence)."""
-
-    queue: str | None = Field(None, description="partition (SLURM -p) or queue (PBS -q)")
-    account: str | None = Field(None, description="account charged (-A)")
-    walltime: str | None = Field(None, description="wall time of each worker job, e.g. 02:00:00")
-    cores: int = Field(1, ge=1, le=4096, description="cores per job: one 1-thread worker each")
-    memory: str | None = Field(None, description="memory per job, e.g. 16GB")
-    jobs: int = Field(1, ge=1, le=100_000, description="worker jobs kept running")
-    job_extra: tuple[str, ...] = Field((), description="extra #SBATCH / #PBS directives")
-    prologue: tuple[str, ...] = Field(
-        (), description="shell lines run before each worker starts (module load, venv, ...)"
-    )
-    numba_cache_dir: str = Field(
-        "$HOME/.cache/longjiang-numba", description="NUMBA_CACHE_DIR of the workers"
-    )
-    local_directory: str | None = Field(None, description="node-local scratch for dask workers")
-    interface: str | None = Field(None, description="network interface, e.g. ib0")
-    log_directory: str | None = Field(None, description="folder for the job logs")
 
 
 class SweepFile(_Frozen):

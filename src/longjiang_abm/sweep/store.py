@@ -262,6 +262,8 @@ def read_manifest(out: Path) -> dict:
         raise SweepError(f"{out}: no manifest.json here; is this a sweep folder?") from None
     except (OSError, ValueError) as exc:
         raise SweepError(f"{path}: unreadable ({exc}); it cannot be used") from None
+    except RecursionError:
+        raise SweepError(f"{path}: nested too deeply to be a sweep manifest") from None
     need = ("runs", "design", "sweep", "base_scenario", "version")
     if not isinstance(manifest, dict) or any(k not in manifest for k in need):
         raise SweepError(f"{path}: not a sweep manifest (needs the keys {', '.join(need)})")
@@ -303,8 +305,14 @@ def failures(out: Path) -> dict[str, dict]:
 
 
 def append_log(out: Path, rec: dict) -> None:
-    with open(Path(out) / LOG, "a") as fh:
-        fh.write(json.dumps(rec) + "\n")
+    """One line in log.jsonl, in a single O_APPEND write (workers, job-array tasks and the
+    driver append to the same file)."""
+    line = (json.dumps(rec) + "\n").encode()
+    fd = os.open(Path(out) / LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
 
 
 def read_runs(out: Path, manifest: dict | None = None) -> pd.DataFrame:

@@ -51,7 +51,7 @@ def run_one(p: dict) -> dict:
     from ..params import validate_scenario
     from .design import run_id
     from .spec import scenario_with
-    from .store import RUNS, run_problem, run_table, write_run
+    from .store import RUNS, append_log, now_iso, run_problem, run_table, write_run
 
     t0 = time.perf_counter()
     runs_dir = Path(p["out"]) / RUNS
@@ -74,7 +74,12 @@ def run_one(p: dict) -> dict:
     result = simulate(scenario, int(p["seed"]))
     runs_dir.mkdir(parents=True, exist_ok=True)
     write_run(runs_dir, p["run_id"], run_table(p, result.kpis, p["factors"], p["outputs"]))
-    return {**meta, "status": "done", "seconds": time.perf_counter() - t0}
+    meta = {**meta, "status": "done", "seconds": time.perf_counter() - t0}
+    # the log line is written by whoever finished the run (a worker, an array task), so a run
+    # finished after its driver died is logged too
+    rec = {k: p[k] for k in ("run_id", "point", "replicate") if k in p}
+    append_log(p["out"], {**rec, **meta, "time": now_iso()})
+    return meta
 
 
 def _numba_threads() -> int | None:

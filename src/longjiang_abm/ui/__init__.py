@@ -11,5 +11,5 @@ Start it with ``longjiang ui`` (or ``solara run longjiang_abm.ui.app``). The mod
 - ``levers``, ``scenarios``: lever specifications and the scenario files of ``params/``.
 
 Nothing in this package changes the model: levers reach it only through
-``model.policy_override`` (applied by ``Government.set_policy`` from the next quarter).
+``LongjiangModel.hold_levers`` (applied by ``steps/policy.py: set_levers`` from the next quarter).
 """

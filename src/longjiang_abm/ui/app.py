@@ -18,7 +18,7 @@ import solara
 import solara.lab
 
 from ..params import ScenarioError
-from . import assets
+from . import assets, guard
 from .controls import LeverPanel, RunControls, RunSettingsPanel
 from .kpis import KpiPanel, TargetsTab
 from .panels import CompareTab, HistoryTab, MapTab, StructureTab
@@ -28,7 +28,6 @@ from .snapshot import quarter_label
 
 FRAME_SECONDS = 0.25  # shortest time between two frames while playing (browser redraw)
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-CULL_TIMEOUT = "15m"
 
 try:  # no usage statistics sent to a third party (solara's default), whoever starts us
     import solara.server.settings as _server_settings
@@ -287,7 +286,8 @@ def serve(host: str = "127.0.0.1", port: int = 8765) -> int:
         return 2
     try:  # a bad scenario file would only show up when chosen: refuse it now, by name
         check_scenario_files()
-    except ScenarioError as exc:
+        guard.check_settings()  # $LONGJIANG_UI_* values
+    except ValueError as exc:  # ScenarioError included
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if port == 0:
@@ -315,12 +315,8 @@ def serve(host: str = "127.0.0.1", port: int = 8765) -> int:
     shown = f"[{host}]" if ":" in host else host
     print(f"Longjiang UI: open http://{shown}:{port}/ in a browser (Ctrl-C stops it)", flush=True)
     from solara.__main__ import run as solara_run
-    from solara.server import settings as server_settings
 
-    # a closed tab's run (two models, ~135 MB at 35,000 firms) is freed after this long
-    # (Solara's default keeps it for 24 h, for reconnecting); SOLARA_KERNEL_CULL_TIMEOUT wins
-    if "SOLARA_KERNEL_CULL_TIMEOUT" not in os.environ:
-        server_settings.kernel.cull_timeout = CULL_TIMEOUT
+    guard.install(host, port)  # Host/Origin checks, sessions per client, idle sessions freed
 
     args = [
         "longjiang_abm.ui.app",

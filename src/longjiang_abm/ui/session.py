@@ -6,8 +6,8 @@
     s.set_levers(ownership_neutrality=1.0)   # in force from the next quarter
     snap = s.step(4)                           # four quarters; a Snapshot to draw
 
-Levers reach the model only through ``model.policy_override``: ``Government.set_policy``
-puts it in force at the start of the next quarter and records every change in
+Levers reach the model only through ``model.hold_levers``: ``steps/policy.py: set_levers``
+puts them in force at the start of the next quarter and records every change in
 ``model.government.policy_log`` (the run's history, shown in the UI). Once a lever has been
 moved during a run, the levers shown are held from then on (a scenario's ``[[policy.schedule]]``
 no longer applies to this run). ``reset`` rebuilds the model from the scenario file with the
@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from ..model import LongjiangModel
-from ..params import ScenarioError, load_scenario
+from ..params import SEED_MAX, ScenarioError, load_scenario
+from .guard import max_firms
 from .levers import lever_values, with_levers
 from .scenarios import scenario_files
 from .snapshot import Snapshot, firm_views, frame_row, live_measures, quarter_label, run_frame
@@ -90,10 +91,10 @@ class Session:
                 update={"policy": with_levers(scenario.policy, **settings.levers)}
             )
         n_firms = int(settings.n_firms or scenario.run.n_firms)
-        if not 1 <= n_firms <= 5_000_000:
-            raise ScenarioError(f"population {n_firms}: allowed range 1 to 5000000 firms")
-        if settings.seed < 0:
-            raise ScenarioError(f"seed {settings.seed}: must be a non-negative integer")
+        if not 1 <= n_firms <= max_firms():  # ui/guard.py
+            raise ScenarioError(f"population {n_firms}: allowed range 1 to {max_firms()} firms")
+        if not 0 <= settings.seed <= SEED_MAX:
+            raise ScenarioError(f"seed {settings.seed}: allowed range 0 to {SEED_MAX}")
         with self.lock:
             run = _Run(scenario, settings.seed, n_firms)
             key = (settings.reference, settings.seed, n_firms)
