@@ -7,7 +7,7 @@ from pathlib import Path
 import mesa
 import numpy as np
 
-from . import accounts, kernels, metrics
+from . import accounts, kernels, mesa_api, metrics
 from .agents import Bank, Firm, Government, Park
 from .agents import firm_actions as firms
 from .agents.park import build_infrastructure
@@ -22,7 +22,7 @@ from .markets.credit import clear_credit
 from .markets.goods import clear_goods, set_prices
 from .markets.labour import adjust_wages_and_supply, clear_labour
 from .memory import map_large_arrays, pace_full_collections, release_free_heap
-from .params import PolicyParams, Scenario, load_scenario
+from .params import PolicyParams, Scenario
 from .rng import normal_py
 from .sectors import load_sectors
 from .state import LOCAL_SOE
@@ -47,29 +47,26 @@ class LongjiangModel(StrongRegistry, mesa.Model):
     override ``scenario.run``. ``check_accounts`` verifies the accounting identities every
     quarter (``accounts.py``) and raises ``AccountingError`` if one fails. ``threads``: threads
     of the numba kernels (None: one below 200k firms, all cores above; ``threads.py``);
-    results do not depend on it.
+    results do not depend on it. ``seed`` (or Mesa's ``rng``): None draws a fresh seed, kept
+    in ``self.seed``; scenario keys as ``section_key=value`` arguments (``mesa_api.py``).
     """
 
     def __init__(
         self,
         scenario: Scenario | str | Path | None = None,
         *,
-        seed: int = 0,
+        seed: int | None = None,
+        rng: int | None = None,
         n_firms: int | None = None,
         backend: str | None = None,
         check_accounts: bool = True,
         threads: int | None = None,
+        **kwargs,  # scenario keys, section_key=value (Mesa tools need this name)
     ):
-        super().__init__(seed=seed)
+        seed = mesa_api.resolve_seed(seed, rng)  # None: a fresh seed, kept in self.seed
+        super().__init__(rng=seed)
         self._strong_registry()  # model.agents without weak references (agents/registry.py)
-        if isinstance(scenario, str | Path):
-            scenario = load_scenario(scenario)  # a TOML file: checked, ScenarioError if wrong
-        elif scenario is None:
-            scenario = Scenario()
-        elif not isinstance(scenario, Scenario):
-            raise TypeError(
-                f"scenario: expected a Scenario, a TOML file path or None, not {type(scenario)}"
-            )
+        scenario = mesa_api.resolve_scenario(scenario, kwargs)
         run = scenario.run
         if n_firms is not None or backend is not None:
             run = run.model_validate(
@@ -129,6 +126,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
             )
         )
         self.year_profits = self.year_capital = 0.0
+        mesa_api.attach(self)  # model.datacollector, model.running (mesa_api.py)
         release_free_heap()  # the build's temporaries: give their pages back to the OS
 
     def _init_markets(self) -> None:
@@ -269,6 +267,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         if self.check_accounts:
             self.accounting_errors = accounts.check(self, rec)
         self.records.append(rec)
+        mesa_api.collect(self)  # DataCollector reads rec; running until the horizon
         f.release()  # rows of this quarter's exits are free for next quarter's entrants
 
     def end_year(self) -> None:
