@@ -15,7 +15,7 @@ from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema.core import load_schema
 
 from longjiang_abm import cli, params
-from longjiang_abm.ui import charts, geography, levers, maps
+from longjiang_abm.ui import boundaries, charts, levers, maps
 from longjiang_abm.ui.app import App, serve
 from longjiang_abm.ui.kpis import kpi_cards
 from longjiang_abm.ui.session import RunSettings, Session
@@ -244,23 +244,52 @@ def test_lever_controls_follow_the_schema(monkeypatch):
 
 
 # --- the map and the charts -------------------------------------------------------------------
-def test_schematic_map_partitions_the_outline():
-    geo = geography.schematic()
-    model_prefs = Session(RunSettings(n_firms=FIRMS)).model.prefectures
-    assert list(geo.prefectures) == list(model_prefs.keys)
-    seats = np.array([geography.TOWNS[k][0] for k in geo.prefectures])
-    assert np.allclose(seats[:, 0], model_prefs.lat) and np.allclose(seats[:, 1], model_prefs.lon)
+def test_map_has_the_13_real_prefectures_and_parks_in_place():
+    from shapely.geometry import Point, shape
+    from shapely.ops import unary_union
 
-    def area(poly):
-        x, y = poly[:, 0], poly[:, 1]
-        return 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+    geo = boundaries.boundaries()
+    model = Session(RunSettings(n_firms=FIRMS)).model
+    prefs = model.prefectures
+    assert sorted(geo["prefectures"]) == sorted(prefs.keys)  # Daxing'anling included
+    shapes = {k: shape(g) for k, g in geo["prefectures"].items()}
+    for k, g in shapes.items():
+        assert g.is_valid and g.area > 0.1, k
+    # together they make the province (simplified: within a fraction of a percent)
+    province = shape({"type": "Polygon", "coordinates": geo["outline"]["coordinates"][:1]})
+    union = unary_union(list(shapes.values()))
+    assert union.area == pytest.approx(province.area, rel=0.01)
+    assert sum(g.area for g in shapes.values()) == pytest.approx(union.area, rel=0.005)
+    # each seat lies in its own prefecture (Jiagedaqi, Daxing'anling's seat, is on land that
+    # the boundary data give to Inner Mongolia: only near its prefecture)
+    for k, lat, lon in zip(prefs.keys, prefs.lat, prefs.lon, strict=True):
+        x, y = boundaries.project(lon, lat)
+        d = shapes[k].distance(Point(x, y))
+        assert d < (0.5 if k == "Daxing'anling" else 1e-9), k
+    # every park has a place of its own, in (or by) its prefecture
+    locs = boundaries.park_locations()
+    assert set(locs) == set(model.parks.keys)
+    for key, pref in zip(model.parks.keys, model.parks.pref, strict=True):
+        lat, lon = locs[key]
+        x, y = boundaries.project(lon, lat)
+        assert shapes[prefs.keys[pref]].distance(Point(x, y)) < 0.5, key
 
-    total = sum(area(p) for _, p in geo.cells)
-    assert total == pytest.approx(area(geo.outline), rel=1e-6)
-    assert {p for p, _ in geo.cells} == set(range(13))  # every prefecture has land
-    for towns in geography.TOWNS.values():
-        for lat, lon in towns:
-            assert geography._inside(np.array([lon * geography.KX, lat]), geo.outline)
+
+def test_map_labels_are_clear_of_the_bubbles():
+    prefs = Session(RunSettings(n_firms=FIRMS)).model.prefectures
+    locs = boundaries.park_locations()
+    xy = np.array([boundaries.project(lon, lat) for lat, lon in locs.values()])
+    labels = boundaries.label_positions(prefs.keys, xy)
+    need = boundaries.CLEAR_PX / boundaries.UNIT_PX
+    boxes = []
+    for lb in labels:
+        w, h = boundaries._half(lb.name)
+        dx = np.maximum(np.abs(lb.x - xy[:, 0]) - w, 0.0)
+        dy = np.maximum(np.abs(lb.y - xy[:, 1]) - h, 0.0)
+        assert np.hypot(dx, dy).min() >= need * 0.99, lb  # no park centre under a label
+        for x, y, bw, bh in boxes:  # and labels do not overlap
+            assert abs(lb.x - x) > w + bw or abs(lb.y - y) > h + bh, lb
+        boxes.append((lb.x, lb.y, w, h))
 
 
 def _valid(spec: dict) -> None:
@@ -294,7 +323,7 @@ def test_charts_are_valid_vega_lite_and_aggregate_first():
     assert abs(sizes[0][ccdf] - sizes[1][ccdf]) <= 4
     # bubble sizes and fills use scales fixed for the run: growth shows between frames
     spec = maps.map_spec(snap)
-    assert spec["layer"][4]["encoding"]["size"]["scale"]["domain"] == [0, snap.size_max]
+    assert spec["layer"][maps.BUBBLES]["encoding"]["size"]["scale"]["domain"] == [0, snap.size_max]
     assert snap.size_max >= 2 * float(snap.parks["output0"].max())
 
 

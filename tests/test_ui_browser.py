@@ -53,11 +53,8 @@ def _longjiang() -> list[str]:
 
 @pytest.fixture
 def server(tmp_path):
-    """``longjiang ui --port P``; yields (url, log path); stopped afterwards. The page's
-    JavaScript is fetched from npm first when the CDN is unreachable (as ``.ci/run`` does)."""
-    from longjiang_abm.ui import assets
-
-    assert assets.main(["--quiet"]) == 0, "could not fetch the browser assets (docs/ui.md)"
+    """``longjiang ui --port P``, as a user starts it on a fresh clone (no other step: the
+    page's JavaScript comes from solara-assets); yields (url, log path); stopped afterwards."""
     port = _free_port()
     log = tmp_path / "server.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -142,13 +139,17 @@ def test_browser_step_play_and_screenshot(server, tmp_path):
             page = browser.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on(
+                "console",
+                lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None,
+            )
             page.goto(url)
             try:
                 page.wait_for_selector(".lj-quarter", timeout=120_000)
             except Exception as exc:
                 raise AssertionError(
                     "the page did not render; if the server log shows 'Could not load URL', "
-                    "the browser assets are missing: run `python -m longjiang_abm.ui.assets`\n"
+                    "a browser asset is missing from solara-assets (docs/ui.md)\n"
                     + log.read_text()[-3000:]
                 ) from exc
             assert _quarter(page) == 0
@@ -179,6 +180,7 @@ def test_browser_step_play_and_screenshot(server, tmp_path):
             if "LONGJIANG_UI_SCREENSHOTS" in os.environ:
                 _docs_screenshots(page, shots)
             assert not errors, errors
+            assert "Could not load URL" not in log.read_text()  # every asset served locally
             browser.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)

@@ -304,12 +304,11 @@ def serve(host: str = "127.0.0.1", port: int = 8765) -> int:
     if problem:
         print(f"error: cannot listen on {host}:{port}: {problem}", file=sys.stderr)
         return 2
-    missing = assets.missing()
-    if missing and not assets.cdn_reachable():
+    missing = assets.prepare()  # the page's JavaScript, offline from solara-assets
+    if missing:
         print(
-            "warning: the page's JavaScript is not cached here and cdn.jsdelivr.net is "
-            f"unreachable ({', '.join(missing)}): run `python -m longjiang_abm.ui.assets` "
-            "(uses npm) first, or the page will stay blank",
+            "warning: some of the page's JavaScript is neither packaged nor reachable "
+            f"({', '.join(missing)}): parts of the page may stay blank (docs/ui.md)",
             file=sys.stderr,
         )
     shown = f"[{host}]" if ":" in host else host

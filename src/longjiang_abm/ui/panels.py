@@ -13,7 +13,7 @@ from .snapshot import Snapshot
 
 @solara.component
 def MapTab(snap: Snapshot, fill: solara.Reactive[str]):
-    """The schematic map with parks as bubbles, and the parks ranked against 10 / 100 bn."""
+    """The map with parks as bubbles, and the parks ranked against 10 / 100 bn."""
     spec = maps.map_spec(snap, fill.value)
     with solara.Columns([3, 2]):
         with solara.Column():
