@@ -155,9 +155,8 @@ def test_solaraviz_builds_on_the_model():
         },
         name="Longjiang",
     )
-    import solara
-
     import ipyvuetify as v
+    import solara
 
     # SolaraViz puts its controls in the app's sidebar: render it in an AppLayout (as a page)
     box, rc = solara.render(solara.AppLayout(children=[page]), handle_error=False)
