@@ -3,12 +3,13 @@ through their widgets (Solara's recommended way to test components), on the real
 
 from __future__ import annotations
 
+import io
 import socket
-import statistics
 import time
 
 import ipyvuetify as v
 import numpy as np
+import pandas as pd
 import pytest
 import solara
 from altair.utils.schemapi import validate_jsonschema
@@ -73,6 +74,25 @@ def _click(rc, cls: str) -> None:
     rc.find(v.Btn, class_=cls).widget.click()
 
 
+def _step(rc, session) -> None:
+    """Press Step and wait until the quarter it runs (in a task thread) is shown."""
+    q = session.model.quarter
+    _click(rc, "lj-step")
+    deadline = time.time() + 120
+    while not _idle(rc) or not _quarter(rc).endswith(f"quarter {q + 1}"):
+        assert time.time() < deadline, "the step did not finish"
+        time.sleep(0.02)
+    assert session.model.quarter == q + 1
+
+
+def _idle(rc) -> bool:
+    """No step running: the busy bar gone and the Step button enabled again."""
+    return (
+        not rc.find(class_="lj-busy").widgets
+        and not rc.find(v.Btn, class_="lj-step").widget.disabled
+    )
+
+
 def _lever_slider(rc, name: str):
     return rc.find(class_=f"lj-lever lj-lever-{name}").find(v.Slider).widget
 
@@ -88,7 +108,7 @@ def test_page_renders_every_panel(page):
     assert len(rc.find(v.Slider)) == len(params.PolicyLevers.model_fields) + 1
     rc.find(class_="lj-chart lj-map").assert_single()
     tabs = rc.find(v.Tabs).widget
-    _click(rc, "lj-step")  # so that the comparison has something to show
+    _step(rc, session)  # so that the comparison has something to show
     for i in range(5):  # each tab renders (lazily) without error and shows its charts
         tabs.v_model = i
         assert _with_class(rc, "lj-chart") or _tables(rc), f"tab {i} is empty"
@@ -99,7 +119,7 @@ def test_page_renders_every_panel(page):
 def test_step_advances_time_and_updates_the_kpis(page):
     rc, session = page
     before = _kpi_values(rc)
-    _click(rc, "lj-step")
+    _step(rc, session)
     assert session.model.quarter == 1
     assert _quarter(rc) == "2019Q1 · quarter 1"
     after = _kpi_values(rc)
@@ -107,7 +127,7 @@ def test_step_advances_time_and_updates_the_kpis(page):
     share = session.model.records[-1]["secondary_share"]
     assert after[0] == f"{share:.1%}"  # no trailing year yet: the quarter's share
     assert after[6] == f"{session.model.records[-1]['employment']:,.0f}"
-    _click(rc, "lj-step")
+    _step(rc, session)
     assert _quarter(rc) == "2019Q2 · quarter 2"
     assert _kpi_values(rc) != after
 
@@ -115,13 +135,13 @@ def test_step_advances_time_and_updates_the_kpis(page):
 def test_lever_applies_from_the_next_quarter_and_is_recorded(page):
     rc, session = page
     model = session.model
-    _click(rc, "lj-step")
-    _click(rc, "lj-step")
+    _step(rc, session)
+    _step(rc, session)
     _lever_slider(rc, "ownership_neutrality").v_model = 1.0
     assert model.policy_override is not None
     assert model.policy_override.ownership_neutrality == 1.0
     assert model.government.policy.ownership_neutrality == 0.0  # not yet in force
-    _click(rc, "lj-step")
+    _step(rc, session)
     assert model.government.policy.ownership_neutrality == 1.0
     quarter, logged = model.government.policy_log[-1]
     assert quarter == 3 and logged["ownership_neutrality"] == 1.0
@@ -190,16 +210,18 @@ def test_play_stops_at_the_horizon(session):
         deadline = time.time() + 60
         while not session.done and time.time() < deadline:
             time.sleep(0.05)
-        time.sleep(0.5)
+        play = rc.find(v.Btn, class_="lj-play")
+        while not play.widget.disabled:  # the loop notices the horizon at its next frame
+            assert time.time() < deadline, "play did not stop at the horizon"
+            time.sleep(0.05)
         assert session.model.quarter == 4
-        assert rc.find(v.Btn, class_="lj-play").widget.disabled
     finally:
         rc.close()
 
 
 def test_reset_rebuilds_the_model_with_the_new_settings(page):
     rc, session = page
-    _click(rc, "lj-step")
+    _step(rc, session)
     old = session.model
     seed = rc.find(v.TextField, label="seed").widget
     seed.v_model = "11"
@@ -212,7 +234,7 @@ def test_reset_rebuilds_the_model_with_the_new_settings(page):
     assert _quarter(rc) == "2018Q4 · quarter 0"
     # the levers as set become the run's levers from its first quarter
     assert session.scenario.policy.park_coconstruction == 0.5
-    _click(rc, "lj-step")
+    _step(rc, session)
     assert session.model.government.policy.park_coconstruction == 0.5
 
 
@@ -345,23 +367,60 @@ def test_park_classes_follow_the_thresholds(session):
     assert snap.latest["parks_10bn_rr"] == int((parks["output_year"] >= ten).sum())
 
 
-# --- speed ------------------------------------------------------------------------------------
-def test_one_quarter_and_redraw_is_fast_at_full_scale():
-    """At 20,000 firms a quarter (this run and its reference) plus the redraw of the page
-    stays well under half a second (median of several steps; the machine may be shared)."""
-    session = Session(RunSettings(n_firms=20_000))
-    box, rc = solara.render(App(session=session), handle_error=False)
+# --- steps in the background ------------------------------------------------------------------
+def test_step_runs_in_the_background_with_the_controls_disabled(page):
+    """While a Step runs (in a task thread) the page shows it is busy, its buttons are
+    disabled and a second click is dropped rather than queued."""
+    rc, session = page
+    session.lock.acquire()  # hold the session, as a long quarter would
     try:
-        _click(rc, "lj-step")  # warm-up (first step loads the cached kernels)
-        times = []
-        for _ in range(7):
-            t = time.perf_counter()
-            _click(rc, "lj-step")
-            times.append(time.perf_counter() - t)
-        assert session.model.quarter == 8
-        assert statistics.median(times) < 0.5, times
+        _click(rc, "lj-step")
+        assert rc.find(v.Btn, class_="lj-step").widget.disabled
+        assert rc.find(v.Btn, class_="lj-play").widget.disabled
+        assert rc.find(v.Btn, class_="lj-reset").widget.disabled
+        rc.find(class_="lj-busy").assert_single()
+        rc.find(v.Btn, class_="lj-step").widget.click()  # ignored: a step is running
     finally:
-        rc.close()
+        session.lock.release()
+    deadline = time.time() + 120
+    while not _idle(rc):
+        assert time.time() < deadline
+        time.sleep(0.02)
+    assert session.model.quarter == 1 and _quarter(rc) == "2019Q1 · quarter 1"
+
+
+def test_population_and_seed_are_checked_in_the_page(page):
+    rc, session = page
+    firms = rc.find(v.TextField, label="firms (35,000 = whole province)").widget
+    firms.v_model = "10"
+    firms.fire_event("focusout", None)
+    msg = rc.find(class_="lj-settings-error").widget.children[0]
+    assert "firms 10" in msg and "1,000" in msg
+    old = session.model
+    _click(rc, "lj-reset")
+    assert session.model is old  # refused: the run is unchanged
+    assert "firms 10" in rc.find(class_="lj-error").widget.children[0]
+
+
+def test_csv_downloads_hold_the_tables(page):
+    from longjiang_abm.ui import downloads
+
+    rc, session = page
+    for _ in range(4):
+        _step(rc, session)
+    session.set_levers(ownership_neutrality=1.0)
+    _step(rc, session)
+    snap = session.snapshot
+    kpis = pd.read_csv(io.StringIO(downloads.csv_text(downloads.kpi_table(session))))
+    assert list(kpis["year"]) == [2019]
+    assert kpis["gdp"].iloc[0] == pytest.approx(session.model.kpis()["gdp"].iloc[0])
+    comp = pd.read_csv(io.StringIO(downloads.csv_text(charts.comparison_table(snap))))
+    assert "secondary share of GDP" in set(comp["KPI"])
+    assert comp.set_index("KPI").loc["secondary share of GDP", "difference"].endswith("pp")
+    hist = pd.read_csv(io.StringIO(downloads.csv_text(downloads.history_table(snap))))
+    assert ((hist["lever"] == "ownership_neutrality") & (hist["new"] == 1)).any()
+    # the page's download buttons are there
+    rc.find(class_="lj-download-kpis").assert_single()
 
 
 # --- the command ------------------------------------------------------------------------------

@@ -363,7 +363,9 @@ def comparison_table(snap: Snapshot) -> pd.DataFrame:
                 "KPI": name,
                 "this run": format(x, fmt),
                 "reference": format(y, fmt),
-                "difference": format(x - y, "+" + fmt),
+                "difference": f"{(x - y) * 100:+.1f} pp"
+                if fmt.endswith("%")
+                else format(x - y, "+" + fmt),
                 "relative": f"{(x - y) / abs(y):+.1%}" if y else "",
             }
         )
