@@ -134,7 +134,8 @@ def test_browser_step_play_and_screenshot(server, tmp_path):
                 executable_path=str(CHROMIUM),
                 headless=True,
                 args=ARGS,
-                viewport={"width": 1600, "height": 1050},
+                viewport={"width": 1440, "height": 900},  # a common laptop screen
+                accept_downloads=True,
             )
             page = browser.new_page()
             errors: list[str] = []
@@ -177,6 +178,30 @@ def test_browser_step_play_and_screenshot(server, tmp_path):
             page.wait_for_timeout(1500)  # let Vega finish drawing
             page.screenshot(path=str(shots / "ui-map.png"), full_page=True)
             assert (shots / "ui-map.png").stat().st_size > 50_000
+            _fits(page, "Map")
+
+            # move a lever, step, compare and download the comparison as CSV
+            _lever(page, "ownership_neutrality", 0.98)
+            _wait(lambda: "→" in page.inner_text(".lj-lever-ownership_neutrality"), 30, "lever")
+            q = _quarter(page)
+            page.click(".lj-step")
+            _wait(lambda: _quarter(page) == q + 1, 60, "the step after the lever")
+            page.click(".v-tab:has-text('Compare')")
+            page.wait_for_selector(".lj-download-comparison", timeout=30_000)
+            with page.expect_download(timeout=30_000) as dl:
+                page.click(".lj-download-comparison")
+            csv = Path(dl.value.path()).read_text()
+            assert dl.value.suggested_filename.startswith("comparison-baseline-0-")
+            header, *rows = csv.strip().splitlines()
+            assert header == "KPI,this run,reference,difference,relative"
+            share = next(r for r in rows if r.startswith("secondary share of GDP"))
+            assert share.split(",")[3].endswith(" pp")
+            assert any(r.startswith("private share of revenue") for r in rows)
+            for tab in ("Targets", "Structure", "Compare", "History"):
+                page.click(f".v-tab:has-text('{tab}')")
+                page.wait_for_timeout(1500)
+                _fits(page, tab)
+            page.click(".v-tab:has-text('Map')")
             if "LONGJIANG_UI_SCREENSHOTS" in os.environ:
                 _docs_screenshots(page, shots)
             assert not errors, errors
@@ -184,6 +209,27 @@ def test_browser_step_play_and_screenshot(server, tmp_path):
             browser.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+CHARTS_CUT = """() => {
+    const out = [];
+    for (const c of document.querySelectorAll('.lj-chart canvas')) {
+        if (!c.offsetParent) continue;  // a hidden tab
+        const col = c.closest('.col') || document.body;
+        const r = c.getBoundingClientRect(), p = col.getBoundingClientRect();
+        // 6 px: Vega's blank padding (5 px) may overhang; a cut legend is far more
+        if (r.right > p.right + 6) out.push(Math.round(r.right - p.right));
+    }
+    return out;
+}"""
+
+
+def _fits(page, tab: str) -> None:
+    """Nothing of the page is cut off at the right edge of the window (1440 px)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{tab} tab is {width} px wide"
+    cut = page.evaluate(CHARTS_CUT)  # no chart (legend included) wider than its column
+    assert not cut, f"{tab} tab: charts cut off by their column: {cut}"
 
 
 def _lever(page, name: str, fraction: float) -> None:
@@ -198,8 +244,9 @@ def _tab(page, name: str, path: Path) -> None:
 
 
 def _docs_screenshots(page, shots: Path) -> None:
-    """The other panels, after moving two levers mid-run (for docs/ui.md)."""
-    page.set_viewport_size({"width": 1600, "height": 1500})
+    """The other panels, after moving two levers mid-run (for docs/ui.md): 1440 px wide,
+    tall enough to show each tab whole."""
+    page.set_viewport_size({"width": 1440, "height": 1500})
     _lever(page, "ownership_neutrality", 0.98)
     _lever(page, "park_coconstruction", 0.98)
     page.wait_for_timeout(800)

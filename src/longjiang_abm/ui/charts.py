@@ -228,12 +228,12 @@ def _sector_template() -> str:
             color=alt.Color(
                 "sector:N",
                 scale=alt.Scale(scheme="tableau20"),
-                legend=alt.Legend(labelLimit=190, title=None, labelFontSize=10),
+                legend=alt.Legend(labelLimit=210, title=None, labelFontSize=10),
             ),
             order=alt.Order("sector:N", sort="ascending"),
             tooltip=["sector:N", alt.Tooltip("va:Q", title="VA, 100m yuan/q", format=",.1f")],
         )
-        .properties(width=WIDTH - 90, height=HEIGHT + 40, title="Sector composition")
+        .properties(width=WIDTH - 190, height=HEIGHT + 40, title="Sector composition")
     )
     return json.dumps(chart.to_dict())
 
@@ -264,6 +264,7 @@ def _ccdf_template() -> str:
                 "when:N",
                 title=None,
                 scale=alt.Scale(domain=["now", "start"], range=["#d62728", "#7f7f7f"]),
+                legend=alt.Legend(orient="bottom"),  # fits a half-width column at 1440 px
             ),
             tooltip=[
                 alt.Tooltip("revenue:Q", format=",.1f"),
@@ -278,7 +279,7 @@ def _ccdf_template() -> str:
         .encode(x="x:Q", tooltip="t:N")
     )
     chart = alt.layer(lines, rule).properties(
-        width=WIDTH, height=HEIGHT + 40, title="Firm size distribution (CCDF, log-log)"
+        width=WIDTH - 60, height=HEIGHT + 40, title="Firm size distribution (CCDF, log-log)"
     )
     return json.dumps(chart.to_dict())
 

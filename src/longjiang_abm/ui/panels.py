@@ -59,14 +59,15 @@ def StructureTab(snap: Snapshot, sector_names: dict):
                 {
                     "prefecture": prefs["key"] + " " + prefs["name_zh"],
                     "firms": prefs["firms"],
-                    "firms since start": prefs["firms_growth"].map("{:+.1%}".format),
-                    "VA, 100m yuan/yr": prefs["va_year"].round(0),
-                    "VA since start": prefs["va_growth"].map("{:+.1%}".format),
-                    "above-scale (run-rate)": prefs["above_scale_rr"],
-                    "wage, yuan/yr": prefs["wage"].round(0),
+                    "Δ firms": prefs["firms_growth"].map("{:+.1%}".format),
+                    "VA, 100m yuan": prefs["va_year"].round(0),
+                    "Δ VA": prefs["va_growth"].map("{:+.1%}".format),
+                    "above-scale": prefs["above_scale_rr"],
+                    "wage, yuan": prefs["wage"].round(0),
                 }
             )
-            solara.DataFrame(table, items_per_page=13)
+            with solara.Div(style={"overflow-x": "auto", "max-width": "100%"}):
+                solara.DataFrame(table, items_per_page=13)
 
 
 @solara.component
