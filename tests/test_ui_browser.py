@@ -31,6 +31,7 @@ ARGS = [
     "--disable-sync",
 ]
 pytestmark = [
+    pytest.mark.slow,  # about a minute: server start, kernels, a browser
     pytest.mark.timeout(300),
     pytest.mark.skipif(
         not CHROMIUM.exists(),
