@@ -389,6 +389,28 @@ def test_step_runs_in_the_background_with_the_controls_disabled(page):
     assert session.model.quarter == 1 and _quarter(rc) == "2019Q1 · quarter 1"
 
 
+def test_page_says_preparing_until_the_kernels_are_ready(monkeypatch):
+    from longjiang_abm.ui import app, startup
+
+    monkeypatch.setenv("LONGJIANG_UI_FIRMS", str(FIRMS))
+    startup.PREPARED.clear()  # as while serve()'s warm-up compiles the kernels
+    box, rc = solara.render(app.Page(), handle_error=False)
+    try:
+        time.sleep(0.5)  # the page does not wait for the warm-up to render
+        assert len(_with_class(rc, "lj-preparing")) == 1
+        assert not rc.find(class_="lj-quarter").widgets
+        startup.PREPARED.set()
+        deadline = time.time() + 120
+        while not rc.find(class_="lj-quarter").widgets:
+            assert time.time() < deadline, "the page did not appear once prepared"
+            time.sleep(0.05)
+        assert not _with_class(rc, "lj-preparing")
+        assert _quarter(rc) == "2018Q4 · quarter 0"
+    finally:
+        startup.PREPARED.set()
+        rc.close()
+
+
 def test_population_and_seed_are_checked_in_the_page(page):
     rc, session = page
     firms = rc.find(v.TextField, label="firms (35,000 = whole province)").widget
