@@ -411,6 +411,44 @@ def test_page_says_preparing_until_the_kernels_are_ready(monkeypatch):
         rc.close()
 
 
+def test_comparison_over_seeds_replays_the_run_and_gives_a_band(session):
+    from longjiang_abm.ui import seed_band
+
+    session.step(2)
+    session.set_levers(ownership_neutrality=1.0)
+    session.step(3)
+    # the replay of the page's own seed is the page's run, lever change included
+    this, ref = seed_band.replay(session, session.settings.seed)
+    assert this.model.records == session.model.records
+    assert ref.model.records == session.reference_model.records
+    band = seed_band.seed_band(session, seeds=3)
+    share = band[band["metric"] == "secondary share of GDP"]
+    assert len(share) == 5 and (share["n"] == 3).all()
+    assert (share["lo"] <= share["median"]).all() and (share["median"] <= share["hi"]).all()
+    a, b = session.run.frame(5), session._ref.frame(5)
+    own = (a["secondary_share"] - b["secondary_share"]).iloc[-1] * 100
+    assert share["lo"].iloc[-1] <= own <= share["hi"].iloc[-1]  # pp
+    assert (share["hi"] > share["lo"]).any()  # other seeds, other draws
+    table = seed_band.band_table(band)
+    assert table.set_index("KPI").loc["secondary share of GDP", "median difference"].endswith("pp")
+    maps_spec = seed_band.band_spec(band)
+    _valid(maps_spec)
+
+
+def test_compare_tab_runs_the_seeds_in_the_background(page):
+    rc, session = page
+    _step(rc, session)
+    _step(rc, session)
+    rc.find(v.Tabs).widget.v_model = 3  # Compare
+    _click(rc, "lj-seeds")
+    deadline = time.time() + 180
+    button = rc.find(v.Btn, class_="lj-seeds")
+    while not _with_class(rc, "lj-seed-band") or button.widget.disabled:
+        assert time.time() < deadline, "the comparison over seeds did not finish"
+        time.sleep(0.1)
+    assert session.model.quarter == 2  # the page's run did not move
+
+
 def test_population_and_seed_are_checked_in_the_page(page):
     rc, session = page
     firms = rc.find(v.TextField, label="firms (35,000 = whole province)").widget

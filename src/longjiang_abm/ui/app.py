@@ -295,7 +295,7 @@ def App(
                 with solara.lab.Tab("Structure"):
                     StructureTab(s, sector_names)
                 with solara.lab.Tab("Compare"):
-                    CompareTab(s)
+                    CompareTab(s, session)
                 with solara.lab.Tab("History"):
                     HistoryTab(s)
 

@@ -71,8 +71,9 @@ def StructureTab(snap: Snapshot, sector_names: dict):
 
 
 @solara.component
-def CompareTab(snap: Snapshot):
-    """This run against the reference run (same seed and population)."""
+def CompareTab(snap: Snapshot, session=None):
+    """This run against the reference run (same seed and population); with the ``session``,
+    also over several seeds (``seed_band``)."""
     Prose(
         f"This run (**{snap.scenario}** with the levers as set) against the reference "
         f"**{snap.reference_name}** as written, both with seed {snap.seed} and "
@@ -88,6 +89,10 @@ def CompareTab(snap: Snapshot):
             solara.DataFrame(charts.comparison_table(snap), items_per_page=12)
             CsvButton("comparison", snap, lambda: charts.comparison_table(snap), "comparison (CSV)")
         Vega(charts.prefecture_difference_spec(snap))
+    if session is not None:
+        from .seed_band import SeedBand
+
+        SeedBand(session, snap.quarter)
 
 
 @solara.component
