@@ -261,5 +261,8 @@ def _docs_screenshots(page, shots: Path) -> None:
     page.screenshot(path=str(shots / "ui-map-growth.png"), full_page=True)
     _tab(page, "Targets", shots / "ui-targets.png")
     _tab(page, "Structure", shots / "ui-structure.png")
+    page.click(".v-tab:has-text('Compare')")
+    page.click(".lj-seeds")  # the comparison over seeds, for its screenshot
+    page.wait_for_selector(".lj-seed-band canvas.marks", timeout=240_000)
     _tab(page, "Compare", shots / "ui-compare.png")
     _tab(page, "History", shots / "ui-history.png")
