@@ -147,7 +147,7 @@ def test_browser_step_play_and_screenshot(server, tmp_path):
             )
             page.goto(url)
             try:
-                page.wait_for_selector(".lj-quarter", timeout=120_000)
+                page.wait_for_selector(".lj-quarter", timeout=240_000)  # after "preparing"
             except Exception as exc:
                 raise AssertionError(
                     "the page did not render; if the server log shows 'Could not load URL', "
