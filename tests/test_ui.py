@@ -431,8 +431,10 @@ def test_comparison_over_seeds_replays_the_run_and_gives_a_band(session):
     assert (share["hi"] > share["lo"]).any()  # other seeds, other draws
     table = seed_band.band_table(band)
     assert table.set_index("KPI").loc["secondary share of GDP", "median difference"].endswith("pp")
-    maps_spec = seed_band.band_spec(band)
-    _valid(maps_spec)
+    specs = seed_band.band_specs(band)
+    assert len(specs) == len({m for m in band["metric"]})
+    for spec in specs:
+        _valid(spec)
 
 
 def test_compare_tab_runs_the_seeds_in_the_background(page):

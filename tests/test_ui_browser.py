@@ -264,5 +264,6 @@ def _docs_screenshots(page, shots: Path) -> None:
     page.click(".v-tab:has-text('Compare')")
     page.click(".lj-seeds")  # the comparison over seeds, for its screenshot
     page.wait_for_selector(".lj-seed-band canvas.marks", timeout=240_000)
+    page.wait_for_timeout(2000)  # every small chart drawn
     _tab(page, "Compare", shots / "ui-compare.png")
     _tab(page, "History", shots / "ui-history.png")

@@ -94,30 +94,27 @@ def band_table(band: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def band_spec(band: pd.DataFrame) -> dict:
-    """Small multiples: the median difference (line) and the band over seeds (area)."""
-    base = alt.Chart(band).encode(x=alt.X("t:Q", title=None, axis=alt.Axis(format="d")))
-    area = base.mark_area(opacity=0.25, color="#d62728").encode(
-        y=alt.Y("lo:Q", title=None), y2="hi:Q"
-    )
-    line = base.mark_line(color="#d62728").encode(
-        y="median:Q",
-        tooltip=[
-            alt.Tooltip("t:Q", title="year", format=".2f"),
-            alt.Tooltip("median:Q", format="+,.3g"),
-            alt.Tooltip("lo:Q", format="+,.3g"),
-            alt.Tooltip("hi:Q", format="+,.3g"),
-        ],
-    )
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#999").encode(y="y:Q")
-    chart = (
-        alt.layer(area, line, zero, data=band)
-        .properties(width=230, height=110)
-        .facet(facet=alt.Facet("metric:N", title=None), columns=3)
-        .resolve_scale(y="independent")
-        .properties(title="this run − reference: median and range over seeds (shares in pp)")
-    )
-    return chart.to_dict()
+def band_specs(band: pd.DataFrame) -> list[dict]:
+    """One small chart per KPI: the median difference (line) and the band over seeds (area)."""
+    out = []
+    for metric, df in band.groupby("metric", sort=False):
+        base = alt.Chart(df).encode(x=alt.X("t:Q", title=None, axis=alt.Axis(format="d")))
+        area = base.mark_area(opacity=0.25, color="#d62728").encode(
+            y=alt.Y("lo:Q", title=None), y2="hi:Q"
+        )
+        line = base.mark_line(color="#d62728").encode(
+            y="median:Q",
+            tooltip=[
+                alt.Tooltip("t:Q", title="year", format=".2f"),
+                alt.Tooltip("median:Q", format="+,.3g"),
+                alt.Tooltip("lo:Q", format="+,.3g"),
+                alt.Tooltip("hi:Q", format="+,.3g"),
+            ],
+        )
+        zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#999").encode(y="y:Q")
+        chart = alt.layer(area, line, zero).properties(width=230, height=110, title=metric)
+        out.append(chart.to_dict())
+    return out
 
 
 @solara.component
@@ -159,5 +156,11 @@ def SeedBand(session: Session, quarter: int):
                 f"(computed at quarter {q}; press again for quarter {quarter})",
                 style={"font-size": "12px", "color": "#666"},
             )
-        Vega(band_spec(band), classes=["lj-seed-band"])
+        solara.Text(
+            "this run − reference: median and range over seeds (shares in percentage points)",
+            style={"font-weight": "600"},
+        )
+        with solara.Row(style={"flex-wrap": "wrap"}, classes=["lj-seed-band"]):
+            for spec in band_specs(band):
+                Vega(spec)
         solara.DataFrame(band_table(band), items_per_page=12)
