@@ -1,8 +1,9 @@
 """Screen the behavioural parameters (Morris, SALib) and estimate the most influential ones by
 the simulated method of moments against the 2015-2019 record; writes
-docs/estimation/{morris,estimates,fit}.md (included in docs/calibration.md).
+results/estimation/{morris,estimates,fit}.md, or with ``--out docs/estimation`` the tables
+included in docs/calibration.md.
 
-    uv run python experiments/estimate.py [--firms 3000] [--top 4] [--seeds 4]
+    uv run python experiments/estimate.py [--firms 3000] [--top 4] [--seeds 4] [--out DIR]
 
 About 3-5 minutes on 2 cores at the defaults.
 """
@@ -25,7 +26,11 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=4)
     ap.add_argument("--seeds", type=int, default=4)
     ap.add_argument("--trajectories", type=int, default=6)
-    ap.add_argument("--out", default="docs/estimation")
+    ap.add_argument(
+        "--out",
+        default="results/estimation",
+        help="output folder (--out docs/estimation regenerates docs/calibration.md's tables)",
+    )
     a = ap.parse_args()
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,8 @@
 
 Every lever is set, on its own, to its value in params/full_strategy.toml (the value in force
 at the end of its schedule) on top of the baseline, and compared with the baseline over the
-same seeds. Writes to docs/experiments/ (or --out):
+same seeds. Writes to results/experiments/ (or --out DIR; `--out docs/experiments`
+regenerates the documents):
   lever_effects.md    change in secondary share, above-scale firms, industry VA and the
                       cumulative fiscal cost, final year, mean over seeds
   lever_effects.png   the same as bars

@@ -2,7 +2,8 @@
 
     uv run python experiments/policy_comparison.py [--seeds 20] [--years 10] [--firms N]
 
-Writes to docs/experiments/ (or --out):
+Writes to results/experiments/ (or --out DIR; `--out docs/experiments` regenerates the
+documents):
   policy_comparison_runs.csv      every KPI of every run (scenario, seed, year)
   policy_comparison_summary.md    KPIs at years 5 and 10: mean and 90% band
   policy_fiscal_cost.md           fiscal cost per point of secondary share gained

@@ -5,7 +5,8 @@ under the diversified full strategy.
 
 For each seed it runs four scenarios: baseline and full strategy, each without and with the
 shock of params/backbone_shock.toml (same seeds, so the difference is the shock's effect).
-Writes to docs/experiments/ (or --out):
+Writes to results/experiments/ (or --out DIR; `--out docs/experiments` regenerates the
+documents):
   resilience_runs.csv    every KPI of every run
   resilience.md          GDP and industrial value added lost, time to recover, concentration
   resilience_paths.png   industrial value added with and without the shock

@@ -3,18 +3,20 @@ through their widgets (Solara's recommended way to test components), on the real
 
 from __future__ import annotations
 
+import io
 import socket
 import time
 
 import ipyvuetify as v
 import numpy as np
+import pandas as pd
 import pytest
 import solara
 from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema.core import load_schema
 
 from longjiang_abm import cli, params
-from longjiang_abm.ui import charts, geography, levers, maps
+from longjiang_abm.ui import boundaries, charts, levers, maps
 from longjiang_abm.ui.app import App, serve
 from longjiang_abm.ui.kpis import kpi_cards
 from longjiang_abm.ui.session import RunSettings, Session
@@ -72,6 +74,25 @@ def _click(rc, cls: str) -> None:
     rc.find(v.Btn, class_=cls).widget.click()
 
 
+def _step(rc, session) -> None:
+    """Press Step and wait until the quarter it runs (in a task thread) is shown."""
+    q = session.model.quarter
+    _click(rc, "lj-step")
+    deadline = time.time() + 120
+    while not _idle(rc) or not _quarter(rc).endswith(f"quarter {q + 1}"):
+        assert time.time() < deadline, "the step did not finish"
+        time.sleep(0.02)
+    assert session.model.quarter == q + 1
+
+
+def _idle(rc) -> bool:
+    """No step running: the busy bar gone and the Step button enabled again."""
+    return (
+        not rc.find(class_="lj-busy").widgets
+        and not rc.find(v.Btn, class_="lj-step").widget.disabled
+    )
+
+
 def _lever_slider(rc, name: str):
     return rc.find(class_=f"lj-lever lj-lever-{name}").find(v.Slider).widget
 
@@ -87,7 +108,7 @@ def test_page_renders_every_panel(page):
     assert len(rc.find(v.Slider)) == len(params.PolicyLevers.model_fields) + 1
     rc.find(class_="lj-chart lj-map").assert_single()
     tabs = rc.find(v.Tabs).widget
-    _click(rc, "lj-step")  # so that the comparison has something to show
+    _step(rc, session)  # so that the comparison has something to show
     for i in range(5):  # each tab renders (lazily) without error and shows its charts
         tabs.v_model = i
         assert _with_class(rc, "lj-chart") or _tables(rc), f"tab {i} is empty"
@@ -98,7 +119,7 @@ def test_page_renders_every_panel(page):
 def test_step_advances_time_and_updates_the_kpis(page):
     rc, session = page
     before = _kpi_values(rc)
-    _click(rc, "lj-step")
+    _step(rc, session)
     assert session.model.quarter == 1
     assert _quarter(rc) == "2019Q1 · quarter 1"
     after = _kpi_values(rc)
@@ -106,7 +127,7 @@ def test_step_advances_time_and_updates_the_kpis(page):
     share = session.model.records[-1]["secondary_share"]
     assert after[0] == f"{share:.1%}"  # no trailing year yet: the quarter's share
     assert after[6] == f"{session.model.records[-1]['employment']:,.0f}"
-    _click(rc, "lj-step")
+    _step(rc, session)
     assert _quarter(rc) == "2019Q2 · quarter 2"
     assert _kpi_values(rc) != after
 
@@ -114,13 +135,13 @@ def test_step_advances_time_and_updates_the_kpis(page):
 def test_lever_applies_from_the_next_quarter_and_is_recorded(page):
     rc, session = page
     model = session.model
-    _click(rc, "lj-step")
-    _click(rc, "lj-step")
+    _step(rc, session)
+    _step(rc, session)
     _lever_slider(rc, "ownership_neutrality").v_model = 1.0
     assert model.policy_override is not None
     assert model.policy_override.ownership_neutrality == 1.0
     assert model.government.policy.ownership_neutrality == 0.0  # not yet in force
-    _click(rc, "lj-step")
+    _step(rc, session)
     assert model.government.policy.ownership_neutrality == 1.0
     quarter, logged = model.government.policy_log[-1]
     assert quarter == 3 and logged["ownership_neutrality"] == 1.0
@@ -189,16 +210,18 @@ def test_play_stops_at_the_horizon(session):
         deadline = time.time() + 60
         while not session.done and time.time() < deadline:
             time.sleep(0.05)
-        time.sleep(0.5)
+        play = rc.find(v.Btn, class_="lj-play")
+        while not play.widget.disabled:  # the loop notices the horizon at its next frame
+            assert time.time() < deadline, "play did not stop at the horizon"
+            time.sleep(0.05)
         assert session.model.quarter == 4
-        assert rc.find(v.Btn, class_="lj-play").widget.disabled
     finally:
         rc.close()
 
 
 def test_reset_rebuilds_the_model_with_the_new_settings(page):
     rc, session = page
-    _click(rc, "lj-step")
+    _step(rc, session)
     old = session.model
     seed = rc.find(v.TextField, label="seed").widget
     seed.v_model = "11"
@@ -211,7 +234,7 @@ def test_reset_rebuilds_the_model_with_the_new_settings(page):
     assert _quarter(rc) == "2018Q4 · quarter 0"
     # the levers as set become the run's levers from its first quarter
     assert session.scenario.policy.park_coconstruction == 0.5
-    _click(rc, "lj-step")
+    _step(rc, session)
     assert session.model.government.policy.park_coconstruction == 0.5
 
 
@@ -243,23 +266,52 @@ def test_lever_controls_follow_the_schema(monkeypatch):
 
 
 # --- the map and the charts -------------------------------------------------------------------
-def test_schematic_map_partitions_the_outline():
-    geo = geography.schematic()
-    model_prefs = Session(RunSettings(n_firms=FIRMS)).model.prefectures
-    assert list(geo.prefectures) == list(model_prefs.keys)
-    seats = np.array([geography.TOWNS[k][0] for k in geo.prefectures])
-    assert np.allclose(seats[:, 0], model_prefs.lat) and np.allclose(seats[:, 1], model_prefs.lon)
+def test_map_has_the_13_real_prefectures_and_parks_in_place():
+    from shapely.geometry import Point, shape
+    from shapely.ops import unary_union
 
-    def area(poly):
-        x, y = poly[:, 0], poly[:, 1]
-        return 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+    geo = boundaries.boundaries()
+    model = Session(RunSettings(n_firms=FIRMS)).model
+    prefs = model.prefectures
+    assert sorted(geo["prefectures"]) == sorted(prefs.keys)  # Daxing'anling included
+    shapes = {k: shape(g) for k, g in geo["prefectures"].items()}
+    for k, g in shapes.items():
+        assert g.is_valid and g.area > 0.1, k
+    # together they make the province (simplified: within a fraction of a percent)
+    province = shape({"type": "Polygon", "coordinates": geo["outline"]["coordinates"][:1]})
+    union = unary_union(list(shapes.values()))
+    assert union.area == pytest.approx(province.area, rel=0.01)
+    assert sum(g.area for g in shapes.values()) == pytest.approx(union.area, rel=0.005)
+    # each seat lies in its own prefecture (Jiagedaqi, Daxing'anling's seat, is on land that
+    # the boundary data give to Inner Mongolia: only near its prefecture)
+    for k, lat, lon in zip(prefs.keys, prefs.lat, prefs.lon, strict=True):
+        x, y = boundaries.project(lon, lat)
+        d = shapes[k].distance(Point(x, y))
+        assert d < (0.5 if k == "Daxing'anling" else 1e-9), k
+    # every park has a place of its own, in (or by) its prefecture
+    locs = boundaries.park_locations()
+    assert set(locs) == set(model.parks.keys)
+    for key, pref in zip(model.parks.keys, model.parks.pref, strict=True):
+        lat, lon = locs[key]
+        x, y = boundaries.project(lon, lat)
+        assert shapes[prefs.keys[pref]].distance(Point(x, y)) < 0.5, key
 
-    total = sum(area(p) for _, p in geo.cells)
-    assert total == pytest.approx(area(geo.outline), rel=1e-6)
-    assert {p for p, _ in geo.cells} == set(range(13))  # every prefecture has land
-    for towns in geography.TOWNS.values():
-        for lat, lon in towns:
-            assert geography._inside(np.array([lon * geography.KX, lat]), geo.outline)
+
+def test_map_labels_are_clear_of_the_bubbles():
+    prefs = Session(RunSettings(n_firms=FIRMS)).model.prefectures
+    locs = boundaries.park_locations()
+    xy = np.array([boundaries.project(lon, lat) for lat, lon in locs.values()])
+    labels = boundaries.label_positions(prefs.keys, xy)
+    need = boundaries.CLEAR_PX / boundaries.UNIT_PX
+    boxes = []
+    for lb in labels:
+        w, h = boundaries._half(lb.name)
+        dx = np.maximum(np.abs(lb.x - xy[:, 0]) - w, 0.0)
+        dy = np.maximum(np.abs(lb.y - xy[:, 1]) - h, 0.0)
+        assert np.hypot(dx, dy).min() >= need * 0.99, lb  # no park centre under a label
+        for x, y, bw, bh in boxes:  # and labels do not overlap
+            assert abs(lb.x - x) > w + bw or abs(lb.y - y) > h + bh, lb
+        boxes.append((lb.x, lb.y, w, h))
 
 
 def _valid(spec: dict) -> None:
@@ -293,7 +345,7 @@ def test_charts_are_valid_vega_lite_and_aggregate_first():
     assert abs(sizes[0][ccdf] - sizes[1][ccdf]) <= 4
     # bubble sizes and fills use scales fixed for the run: growth shows between frames
     spec = maps.map_spec(snap)
-    assert spec["layer"][4]["encoding"]["size"]["scale"]["domain"] == [0, snap.size_max]
+    assert spec["layer"][maps.BUBBLES]["encoding"]["size"]["scale"]["domain"] == [0, snap.size_max]
     assert snap.size_max >= 2 * float(snap.parks["output0"].max())
 
 
@@ -315,19 +367,122 @@ def test_park_classes_follow_the_thresholds(session):
     assert snap.latest["parks_10bn_rr"] == int((parks["output_year"] >= ten).sum())
 
 
-# --- speed ------------------------------------------------------------------------------------
-def test_quarters_and_redraws_at_full_scale():
-    """At 20,000 firms each click steps this run and its reference one quarter and redraws
-    the page (no wall-clock assertion: docs/performance.md measures the speed)."""
-    session = Session(RunSettings(n_firms=20_000))
-    box, rc = solara.render(App(session=session), handle_error=False)
+# --- steps in the background ------------------------------------------------------------------
+def test_step_runs_in_the_background_with_the_controls_disabled(page):
+    """While a Step runs (in a task thread) the page shows it is busy, its buttons are
+    disabled and a second click is dropped rather than queued."""
+    rc, session = page
+    session.lock.acquire()  # hold the session, as a long quarter would
     try:
-        for q in range(1, 5):
-            _click(rc, "lj-step")
-            assert session.model.quarter == q
-            assert session.reference_model.quarter == q
+        _click(rc, "lj-step")
+        assert rc.find(v.Btn, class_="lj-step").widget.disabled
+        assert rc.find(v.Btn, class_="lj-play").widget.disabled
+        assert rc.find(v.Btn, class_="lj-reset").widget.disabled
+        rc.find(class_="lj-busy").assert_single()
+        rc.find(v.Btn, class_="lj-step").widget.click()  # ignored: a step is running
     finally:
+        session.lock.release()
+    deadline = time.time() + 120
+    while not _idle(rc):
+        assert time.time() < deadline
+        time.sleep(0.02)
+    assert session.model.quarter == 1 and _quarter(rc) == "2019Q1 · quarter 1"
+
+
+def test_page_says_preparing_until_the_kernels_are_ready(monkeypatch):
+    from longjiang_abm.ui import app, startup
+
+    monkeypatch.setenv("LONGJIANG_UI_FIRMS", str(FIRMS))
+    startup.PREPARED.clear()  # as while serve()'s warm-up compiles the kernels
+    box, rc = solara.render(app.Page(), handle_error=False)
+    try:
+        time.sleep(0.5)  # the page does not wait for the warm-up to render
+        assert len(_with_class(rc, "lj-preparing")) == 1
+        assert not rc.find(class_="lj-quarter").widgets
+        startup.PREPARED.set()
+        deadline = time.time() + 120
+        while not rc.find(class_="lj-quarter").widgets:
+            assert time.time() < deadline, "the page did not appear once prepared"
+            time.sleep(0.05)
+        assert not _with_class(rc, "lj-preparing")
+        assert _quarter(rc) == "2018Q4 · quarter 0"
+    finally:
+        startup.PREPARED.set()
         rc.close()
+
+
+def test_comparison_over_seeds_replays_the_run_and_gives_a_band(session):
+    from longjiang_abm.ui import seed_band
+
+    session.step(2)
+    session.set_levers(ownership_neutrality=1.0)
+    session.step(3)
+    # the replay of the page's own seed is the page's run, lever change included
+    this, ref = seed_band.replay(session, session.settings.seed)
+    assert this.model.records == session.model.records
+    assert ref.model.records == session.reference_model.records
+    band = seed_band.seed_band(session, seeds=3)
+    share = band[band["metric"] == "secondary share of GDP"]
+    assert len(share) == 5 and (share["n"] == 3).all()
+    assert (share["lo"] <= share["median"]).all() and (share["median"] <= share["hi"]).all()
+    a, b = session.run.frame(5), session._ref.frame(5)
+    own = (a["secondary_share"] - b["secondary_share"]).iloc[-1] * 100
+    assert share["lo"].iloc[-1] <= own <= share["hi"].iloc[-1]  # pp
+    assert (share["hi"] > share["lo"]).any()  # other seeds, other draws
+    table = seed_band.band_table(band)
+    assert table.set_index("KPI").loc["secondary share of GDP", "median difference"].endswith("pp")
+    specs = seed_band.band_specs(band)
+    assert len(specs) == len({m for m in band["metric"]})
+    for spec in specs:
+        _valid(spec)
+
+
+def test_compare_tab_runs_the_seeds_in_the_background(page):
+    rc, session = page
+    _step(rc, session)
+    _step(rc, session)
+    rc.find(v.Tabs).widget.v_model = 3  # Compare
+    _click(rc, "lj-seeds")
+    deadline = time.time() + 180
+    button = rc.find(v.Btn, class_="lj-seeds")
+    while not _with_class(rc, "lj-seed-band") or button.widget.disabled:
+        assert time.time() < deadline, "the comparison over seeds did not finish"
+        time.sleep(0.1)
+    assert session.model.quarter == 2  # the page's run did not move
+
+
+def test_population_and_seed_are_checked_in_the_page(page):
+    rc, session = page
+    firms = rc.find(v.TextField, label="firms (35,000 = whole province)").widget
+    firms.v_model = "10"
+    firms.fire_event("focusout", None)
+    msg = rc.find(class_="lj-settings-error").widget.children[0]
+    assert "firms 10" in msg and "1,000" in msg
+    old = session.model
+    _click(rc, "lj-reset")
+    assert session.model is old  # refused: the run is unchanged
+    assert "firms 10" in rc.find(class_="lj-error").widget.children[0]
+
+
+def test_csv_downloads_hold_the_tables(page):
+    from longjiang_abm.ui import downloads
+
+    rc, session = page
+    for _ in range(4):
+        _step(rc, session)
+    session.set_levers(ownership_neutrality=1.0)
+    _step(rc, session)
+    snap = session.snapshot
+    kpis = pd.read_csv(io.StringIO(downloads.csv_text(downloads.kpi_table(session))))
+    assert list(kpis["year"]) == [2019]
+    assert kpis["gdp"].iloc[0] == pytest.approx(session.model.kpis()["gdp"].iloc[0])
+    comp = pd.read_csv(io.StringIO(downloads.csv_text(charts.comparison_table(snap))))
+    assert "secondary share of GDP" in set(comp["KPI"])
+    assert comp.set_index("KPI").loc["secondary share of GDP", "difference"].endswith("pp")
+    hist = pd.read_csv(io.StringIO(downloads.csv_text(downloads.history_table(snap))))
+    assert ((hist["lever"] == "ownership_neutrality") & (hist["new"] == 1)).any()
+    # the page's download buttons are there
+    rc.find(class_="lj-download-kpis").assert_single()
 
 
 # --- the command ------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ ARGS = [
     "--disable-sync",
 ]
 pytestmark = [
+    pytest.mark.slow,  # about a minute: server start, kernels, a browser
     pytest.mark.timeout(300),
     pytest.mark.skipif(
         not CHROMIUM.exists(),
@@ -53,11 +54,8 @@ def _longjiang() -> list[str]:
 
 @pytest.fixture
 def server(tmp_path):
-    """``longjiang ui --port P``; yields (url, log path); stopped afterwards. The page's
-    JavaScript is fetched from npm first when the CDN is unreachable (as ``.ci/run`` does)."""
-    from longjiang_abm.ui import assets
-
-    assert assets.main(["--quiet"]) == 0, "could not fetch the browser assets (docs/ui.md)"
+    """``longjiang ui --port P``, as a user starts it on a fresh clone (no other step: the
+    page's JavaScript comes from solara-assets); yields (url, log path); stopped afterwards."""
     port = _free_port()
     log = tmp_path / "server.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -137,18 +135,23 @@ def test_browser_step_play_and_screenshot(server, tmp_path):
                 executable_path=str(CHROMIUM),
                 headless=True,
                 args=ARGS,
-                viewport={"width": 1600, "height": 1050},
+                viewport={"width": 1440, "height": 900},  # a common laptop screen
+                accept_downloads=True,
             )
             page = browser.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on(
+                "console",
+                lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None,
+            )
             page.goto(url)
             try:
-                page.wait_for_selector(".lj-quarter", timeout=120_000)
+                page.wait_for_selector(".lj-quarter", timeout=240_000)  # after "preparing"
             except Exception as exc:
                 raise AssertionError(
                     "the page did not render; if the server log shows 'Could not load URL', "
-                    "the browser assets are missing: run `python -m longjiang_abm.ui.assets`\n"
+                    "a browser asset is missing from solara-assets (docs/ui.md)\n"
                     + log.read_text()[-3000:]
                 ) from exc
             assert _quarter(page) == 0
@@ -176,12 +179,58 @@ def test_browser_step_play_and_screenshot(server, tmp_path):
             page.wait_for_timeout(1500)  # let Vega finish drawing
             page.screenshot(path=str(shots / "ui-map.png"), full_page=True)
             assert (shots / "ui-map.png").stat().st_size > 50_000
+            _fits(page, "Map")
+
+            # move a lever, step, compare and download the comparison as CSV
+            _lever(page, "ownership_neutrality", 0.98)
+            _wait(lambda: "→" in page.inner_text(".lj-lever-ownership_neutrality"), 30, "lever")
+            q = _quarter(page)
+            page.click(".lj-step")
+            _wait(lambda: _quarter(page) == q + 1, 60, "the step after the lever")
+            page.click(".v-tab:has-text('Compare')")
+            page.wait_for_selector(".lj-download-comparison", timeout=30_000)
+            with page.expect_download(timeout=30_000) as dl:
+                page.click(".lj-download-comparison")
+            csv = Path(dl.value.path()).read_text()
+            assert dl.value.suggested_filename.startswith("comparison-baseline-0-")
+            header, *rows = csv.strip().splitlines()
+            assert header == "KPI,this run,reference,difference,relative"
+            share = next(r for r in rows if r.startswith("secondary share of GDP"))
+            assert share.split(",")[3].endswith(" pp")
+            assert any(r.startswith("private share of revenue") for r in rows)
+            for tab in ("Targets", "Structure", "Compare", "History"):
+                page.click(f".v-tab:has-text('{tab}')")
+                page.wait_for_timeout(1500)
+                _fits(page, tab)
+            page.click(".v-tab:has-text('Map')")
             if "LONGJIANG_UI_SCREENSHOTS" in os.environ:
                 _docs_screenshots(page, shots)
             assert not errors, errors
+            assert "Could not load URL" not in log.read_text()  # every asset served locally
             browser.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+CHARTS_CUT = """() => {
+    const out = [];
+    for (const c of document.querySelectorAll('.lj-chart canvas')) {
+        if (!c.offsetParent) continue;  // a hidden tab
+        const col = c.closest('.col') || document.body;
+        const r = c.getBoundingClientRect(), p = col.getBoundingClientRect();
+        // 6 px: Vega's blank padding (5 px) may overhang; a cut legend is far more
+        if (r.right > p.right + 6) out.push(Math.round(r.right - p.right));
+    }
+    return out;
+}"""
+
+
+def _fits(page, tab: str) -> None:
+    """Nothing of the page is cut off at the right edge of the window (1440 px)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{tab} tab is {width} px wide"
+    cut = page.evaluate(CHARTS_CUT)  # no chart (legend included) wider than its column
+    assert not cut, f"{tab} tab: charts cut off by their column: {cut}"
 
 
 def _lever(page, name: str, fraction: float) -> None:
@@ -196,8 +245,9 @@ def _tab(page, name: str, path: Path) -> None:
 
 
 def _docs_screenshots(page, shots: Path) -> None:
-    """The other panels, after moving two levers mid-run (for docs/ui.md)."""
-    page.set_viewport_size({"width": 1600, "height": 1500})
+    """The other panels, after moving two levers mid-run (for docs/ui.md): 1440 px wide,
+    tall enough to show each tab whole."""
+    page.set_viewport_size({"width": 1440, "height": 1500})
     _lever(page, "ownership_neutrality", 0.98)
     _lever(page, "park_coconstruction", 0.98)
     page.wait_for_timeout(800)
@@ -211,5 +261,9 @@ def _docs_screenshots(page, shots: Path) -> None:
     page.screenshot(path=str(shots / "ui-map-growth.png"), full_page=True)
     _tab(page, "Targets", shots / "ui-targets.png")
     _tab(page, "Structure", shots / "ui-structure.png")
+    page.click(".v-tab:has-text('Compare')")
+    page.click(".lj-seeds")  # the comparison over seeds, for its screenshot
+    page.wait_for_selector(".lj-seed-band canvas.marks", timeout=240_000)
+    page.wait_for_timeout(2000)  # every small chart drawn
     _tab(page, "Compare", shots / "ui-compare.png")
     _tab(page, "History", shots / "ui-history.png")

@@ -19,7 +19,11 @@ def ensemble_arguments(parser, seeds: int) -> None:
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--firms", type=int, default=None, help="default: the whole population")
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--out", default="docs/experiments")
+    parser.add_argument(
+        "--out",
+        default="results/experiments",
+        help="output folder (--out docs/experiments regenerates the documents' tables)",
+    )
 
 
 def _one(args: tuple) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from pathlib import Path
 import mesa
 import numpy as np
 
-from . import accounts, metrics
+from . import accounts, mesa_api, metrics
 from .agents import Bank, Firm, Government, Park
 from .agents.registry import StrongRegistry
 from .environment import Environment
@@ -26,7 +26,7 @@ from .kernels import Kernels
 from .kernels import load as load_kernels
 from .macro import Macro
 from .memory import map_large_arrays, pace_full_collections, release_free_heap
-from .params import PolicyParams, Scenario, load_scenario
+from .params import PolicyParams, Scenario
 from .rng import normal_py
 from .sectors import load_sectors
 from .state import QuarterBook, RunLedger
@@ -67,30 +67,28 @@ class LongjiangModel(StrongRegistry, mesa.Model):
     and raises ``AccountingError`` if one fails. ``threads``: threads of the numba kernels
     (None: one below 200k firms, all cores above; ``threads.py``); results do not depend
     on it. ``kernels``: the kernel registry the steps call (None: ``run.backend``'s; the
-    benchmark and the twin test pass instrumented ones).
+    benchmark and the twin test pass instrumented ones). ``seed`` (or Mesa's ``rng``): None
+    draws a fresh seed, kept in ``self.seed``; scenario keys as ``section_key=value``
+    arguments (``mesa_api.py``).
     """
 
     def __init__(
         self,
         scenario: Scenario | str | Path | None = None,
         *,
-        seed: int = 0,
+        seed: int | None = None,
+        rng: int | None = None,
         n_firms: int | None = None,
         backend: str | None = None,
         check_accounts: bool = True,
         threads: int | None = None,
         kernels: Kernels | None = None,
+        **kwargs,  # scenario keys, section_key=value (Mesa tools need this name)
     ):
-        super().__init__(seed=seed)
+        seed = mesa_api.resolve_seed(seed, rng)  # None: a fresh seed, kept in self.seed
+        super().__init__(rng=seed)
         self._strong_registry()  # model.agents without weak references (agents/registry.py)
-        if isinstance(scenario, str | Path):
-            scenario = load_scenario(scenario)  # a TOML file: checked, ScenarioError if wrong
-        elif scenario is None:
-            scenario = Scenario()
-        elif not isinstance(scenario, Scenario):
-            raise TypeError(
-                f"scenario: expected a Scenario, a TOML file path or None, not {type(scenario)}"
-            )
+        scenario = mesa_api.resolve_scenario(scenario, kwargs)
         run = scenario.run
         if n_firms is not None or backend is not None:
             run = run.model_validate(
@@ -162,6 +160,8 @@ class LongjiangModel(StrongRegistry, mesa.Model):
             )
         )
         self.base_industry = self.scale * 1e4 * cal.industrial_va_2018
+        self.datacollector = mesa_api.datacollector()  # the KPIs, from self.records
+        self.running = True  # until the scenario's horizon (mesa_api.running)
         release_free_heap()  # the build's temporaries: give their pages back to the OS
 
     def hold_levers(self, levers: PolicyParams | None) -> None:
@@ -239,6 +239,8 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         if self.check_accounts:
             book.accounting_errors = accounts.check(self, rec)
         self.records.append(rec)
+        self.datacollector.collect(self)  # Mesa's DataCollector reads the record
+        self.running = mesa_api.running(self)
         f.release()  # rows of this quarter's exits are free for next quarter's entrants
 
     def discard_firms(self) -> None:

@@ -40,6 +40,18 @@ class Firm(mesa.Agent):
             raise RuntimeError(f"firm agent {self.unique_id} has exited: its data are gone")
         return self.row
 
+    def step(self) -> None:
+        """Firms do not act one by one: the whole population acts at once, in the numba
+        kernels that ``model.step()`` (one quarter) calls in the order of its schedule.
+        Calling this is always a mistake (e.g. ``agents_by_type[Firm].do("step")``, which
+        would otherwise do nothing silently), so it raises."""
+        raise NotImplementedError(
+            "Firm agents do not step one by one: every firm acts in the numba kernels that "
+            "model.step() runs for one quarter (plans, credit, labour, goods, finance, "
+            "investment, innovation, exit, entry); call model.step(). A Firm is a view onto "
+            "its row of model.firms, for reading and setting its state."
+        )
+
     def remove(self) -> None:
         """Firms leave the model by exiting (``demography.exit_firms`` clears their slots in
         the table's ``agent`` column); the agent of a living firm cannot be removed alone."""

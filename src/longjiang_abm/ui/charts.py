@@ -230,12 +230,12 @@ def _sector_template() -> str:
             color=alt.Color(
                 "sector:N",
                 scale=alt.Scale(scheme="tableau20"),
-                legend=alt.Legend(labelLimit=190, title=None, labelFontSize=10),
+                legend=alt.Legend(labelLimit=210, title=None, labelFontSize=10),
             ),
             order=alt.Order("sector:N", sort="ascending"),
             tooltip=["sector:N", alt.Tooltip("va:Q", title="VA, 100m yuan/q", format=",.1f")],
         )
-        .properties(width=WIDTH - 90, height=HEIGHT + 40, title="Sector composition")
+        .properties(width=WIDTH - 190, height=HEIGHT + 40, title="Sector composition")
     )
     return json.dumps(chart.to_dict())
 
@@ -266,6 +266,7 @@ def _ccdf_template() -> str:
                 "when:N",
                 title=None,
                 scale=alt.Scale(domain=["now", "start"], range=["#d62728", "#7f7f7f"]),
+                legend=alt.Legend(orient="bottom"),  # fits a half-width column at 1440 px
             ),
             tooltip=[
                 alt.Tooltip("revenue:Q", format=",.1f"),
@@ -280,7 +281,7 @@ def _ccdf_template() -> str:
         .encode(x="x:Q", tooltip="t:N")
     )
     chart = alt.layer(lines, rule).properties(
-        width=WIDTH, height=HEIGHT + 40, title="Firm size distribution (CCDF, log-log)"
+        width=WIDTH - 60, height=HEIGHT + 40, title="Firm size distribution (CCDF, log-log)"
     )
     return json.dumps(chart.to_dict())
 
@@ -365,7 +366,9 @@ def comparison_table(snap: Snapshot) -> pd.DataFrame:
                 "KPI": name,
                 "this run": format(x, fmt),
                 "reference": format(y, fmt),
-                "difference": format(x - y, "+" + fmt),
+                "difference": f"{(x - y) * 100:+.1f} pp"
+                if fmt.endswith("%")
+                else format(x - y, "+" + fmt),
                 "relative": f"{(x - y) / abs(y):+.1%}" if y else "",
             }
         )

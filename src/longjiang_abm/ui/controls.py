@@ -23,6 +23,7 @@ def RunControls(
     on_step: Callable[[], None],
     on_reset: Callable[[], None],
     on_horizon: Callable[[int], None],
+    busy: bool = False,
 ):
     with solara.Card("Run", margin=0, style={"margin-bottom": "8px"}):
         solara.Text(
@@ -41,14 +42,14 @@ def RunControls(
                 icon_name="mdi-pause" if playing else "mdi-play",
                 on_click=on_play,
                 color="primary",
-                disabled=done and not playing,
+                disabled=busy or (done and not playing),
                 classes=["lj-play"],
             )
             solara.Button(
                 "Step",
                 icon_name="mdi-step-forward",
                 on_click=on_step,
-                disabled=playing,
+                disabled=playing or busy,
                 color="primary",
                 outlined=True,
                 classes=["lj-step"],
@@ -57,6 +58,7 @@ def RunControls(
                 "Reset",
                 icon_name="mdi-restore",
                 on_click=on_reset,
+                disabled=busy,
                 outlined=True,
                 classes=["lj-reset"],
             )
@@ -135,6 +137,7 @@ def RunSettingsPanel(
     seed: solara.Reactive[int],
     n_firms: solara.Reactive[int],
     pending_reset: bool,
+    problem: str | None = None,
 ):
     with solara.Card("Scenario and population", margin=0, style={"margin-bottom": "8px"}):
         solara.Select(
@@ -143,7 +146,9 @@ def RunSettingsPanel(
         solara.Select("compare against", values=scenarios, value=reference, dense=True)
         solara.InputInt("seed", value=seed)
         solara.InputInt("firms (35,000 = whole province)", value=n_firms)
-        if pending_reset:
+        if problem:
+            solara.Error(problem, dense=True, classes=["lj-settings-error"])
+        elif pending_reset:
             solara.Warning("Press Reset to apply these settings.", dense=True)
         else:
             solara.Text("Applied by Reset, which rebuilds the model.", style=SMALL)

@@ -1,4 +1,5 @@
-"""The map: the schematic province with prefectures filled by a measure and parks as bubbles.
+"""The map: the province's 13 prefectures (real boundaries, ``boundaries.py``) filled by a
+measure, and parks as bubbles at their real places.
 
 ``map_spec`` returns a Vega-Lite spec (a dict). Its structure is built once by Altair per fill
 option (``_map_template``) and each frame only sets the data and the run's fixed scale domains,
@@ -11,10 +12,9 @@ import json
 from functools import cache
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
-from .geography import park_positions, project, schematic
+from .boundaries import boundaries, label_positions, park_positions
 from .snapshot import Snapshot
 
 CHAIN_COLOURS = {
@@ -32,6 +32,7 @@ FILL_OPTIONS = {  # prefecture fill: legend title
     "va_year": "industrial VA, 100m yuan/yr",
     "va_growth": "industrial VA, change since start",
 }
+BUBBLES = 3  # index of the park bubbles among the map's layers
 FILL_BUTTONS = {
     "firms": "firms",
     "firms_growth": "Δ firms",
@@ -49,25 +50,11 @@ def _feature(geometry: dict, props: dict) -> dict:
     return {"type": "Feature", "geometry": geometry, "properties": props}
 
 
-def _ring(poly: np.ndarray) -> list:
-    ring = np.round(poly, 4).tolist()
-    return ring + [ring[0]]
-
-
 @cache
-def _static_geometry() -> tuple[list[tuple[str, dict]], dict, dict]:
-    """GeoJSON geometries of the schematic (cells with their prefecture, borders, outline)."""
-    geo = schematic()
-    cells = [
-        (geo.prefectures[p], {"type": "Polygon", "coordinates": [_ring(poly)]})
-        for p, poly in geo.cells
-    ]
-    borders = _feature(
-        {"type": "MultiLineString", "coordinates": [np.round(s, 4).tolist() for s in geo.borders]},
-        {},
-    )
-    outline = _feature({"type": "LineString", "coordinates": _ring(geo.outline)}, {})
-    return cells, borders, outline
+def _static_geometry() -> tuple[dict, dict]:
+    """GeoJSON geometries of the prefectures (by key) and the province's outline."""
+    geo = boundaries()
+    return geo["prefectures"], _feature(geo["outline"], {})
 
 
 @cache
@@ -90,7 +77,7 @@ def _map_template(fill: str, width: int) -> str:
     ]
     base = (
         alt.Chart(alt.NamedData(name="lj_cells"))
-        .mark_geoshape(strokeWidth=0.5, stroke="#ffffff", strokeOpacity=0.25)
+        .mark_geoshape(strokeWidth=0.7, stroke="#5a5a5a")
         .encode(
             color=alt.Color(
                 f"properties.{fill}:Q",
@@ -100,15 +87,17 @@ def _map_template(fill: str, width: int) -> str:
             tooltip=tooltip,
         )
     )
-    border_layer = alt.Chart(alt.NamedData(name="lj_borders")).mark_geoshape(
-        filled=False, stroke="#5a5a5a", strokeWidth=0.9
-    )
     outline_layer = alt.Chart(alt.NamedData(name="lj_outline")).mark_geoshape(
-        filled=False, stroke="#222222", strokeWidth=1.6
+        filled=False, stroke="#222222", strokeWidth=1.4
+    )
+    leader_layer = (
+        alt.Chart(alt.NamedData(name="lj_leaders"))
+        .mark_rule(color="#333333", strokeWidth=0.8, opacity=0.8)
+        .encode(longitude="x:Q", latitude="y:Q", longitude2="x2:Q", latitude2="y2:Q")
     )
     label_layer = (
         alt.Chart(alt.NamedData(name="lj_labels"))
-        .mark_text(fontSize=10, color="#333333", fontWeight="bold", opacity=0.8)
+        .mark_text(fontSize=10, color="#222222", fontWeight="bold")
         .encode(longitude="x:Q", latitude="y:Q", text="name:N")
     )
     chains = list(CHAIN_COLOURS)
@@ -148,7 +137,7 @@ def _map_template(fill: str, width: int) -> str:
         )
     )
     chart = (
-        alt.layer(base, border_layer, outline_layer, label_layer, bubbles)
+        alt.layer(base, outline_layer, leader_layer, bubbles, label_layer)  # labels on top
         .project(type="identity", reflectY=True)
         .resolve_scale(color="independent", size="independent")
         .properties(width=width, height=int(width * 1.08))
@@ -158,7 +147,7 @@ def _map_template(fill: str, width: int) -> str:
 
 
 def map_spec(snap: Snapshot, fill: str = "firms", width: int = 470) -> dict:
-    """The map as a Vega-Lite spec: prefectures (schematic) filled by ``fill``; parks as
+    """The map as a Vega-Lite spec: prefectures (real boundaries) filled by ``fill``; parks as
     bubbles sized by annualised output (on a scale fixed for the run, so growth shows) and
     coloured by their leading chain; thick rings mark parks of 10 bn and 100 bn yuan a year.
 
@@ -166,7 +155,7 @@ def map_spec(snap: Snapshot, fill: str = "firms", width: int = 470) -> dict:
     the data and the run's fixed scale domains, which keeps a frame at a few milliseconds.
     """
     spec = json.loads(_map_template(fill, width))
-    cell_geometry, borders, outline = _static_geometry()
+    shapes, outline = _static_geometry()
     prefs = snap.prefectures
     props = {}
     for row in records(prefs):
@@ -179,23 +168,22 @@ def map_spec(snap: Snapshot, fill: str = "firms", width: int = 470) -> dict:
             "above_scale": row["above_scale_rr"],
             "employment": round(row["employment"]),
         }
-    cells = [_feature(g, props[key]) for key, g in cell_geometry]
+    cells = [_feature(shapes[key], props[key]) for key in props if key in shapes]
     keys = list(prefs["key"])
-    sx, sy = project(prefs["lon"].to_numpy(), prefs["lat"].to_numpy())
-    labels = [
-        {"x": float(x), "y": float(y) - 0.62, "name": k}
-        for x, y, k in zip(sx, sy, keys, strict=True)
-    ]
+    seats = dict(zip(keys, zip(prefs["lat"], prefs["lon"], strict=True), strict=True))
     park_rows = records(snap.parks)
-    pos = park_positions(
-        [p["key"] for p in park_rows],
-        [keys.index(p["prefecture"]) for p in park_rows],
-        np.column_stack([sx, sy]),
-    )
+    pos = park_positions([p["key"] for p in park_rows], seats, [p["prefecture"] for p in park_rows])
     for p, (x, y) in zip(park_rows, pos, strict=True):
         p["x"], p["y"] = float(x), float(y)
         p["growth"] = p["output_year"] / max(p["output0"], 1e-9) - 1.0
         p["output_year"] = round(p["output_year"], 1)
+    placed = label_positions([k for k in keys if k in shapes], pos)
+    labels = [{"x": lb.x, "y": lb.y, "name": lb.name} for lb in placed]
+    leaders = [
+        {"x": lb.x, "y": lb.y, "x2": lb.leader[0], "y2": lb.leader[1]}
+        for lb in placed
+        if lb.leader is not None
+    ]
     spec["title"] = f"Clusters, {snap.label}"
     layers = spec["layer"]
     if fill == "va_year":
@@ -203,11 +191,11 @@ def map_spec(snap: Snapshot, fill: str = "firms", width: int = 470) -> dict:
         layers[0]["encoding"]["color"]["scale"]["domain"] = [0, top]
     elif fill == "firms":
         layers[0]["encoding"]["color"]["scale"]["domain"] = [0, snap.firms_max]
-    layers[4]["encoding"]["size"]["scale"]["domain"] = [0, snap.size_max]
+    layers[BUBBLES]["encoding"]["size"]["scale"]["domain"] = [0, snap.size_max]
     spec["datasets"] = {
         "lj_cells": cells,
-        "lj_borders": [borders],
         "lj_outline": [outline],
+        "lj_leaders": leaders,
         "lj_labels": labels,
         "lj_parks": park_rows,
     }

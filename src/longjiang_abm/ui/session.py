@@ -122,11 +122,12 @@ class Session:
         return self._ref.model
 
     # --- running -------------------------------------------------------------------------
-    def step(self, n: int = 1) -> Snapshot:
-        """Advance ``n`` quarters (the reference run follows) and take a new snapshot."""
+    def step(self, n: int = 1, stop=None) -> Snapshot:
+        """Advance ``n`` quarters (the reference run follows) and take a new snapshot;
+        ``stop()``, checked before each quarter after the first, ends it early (Pause)."""
         with self.lock:
-            for _ in range(max(int(n), 0)):
-                if self.model.quarter >= MAX_QUARTERS:
+            for i in range(max(int(n), 0)):
+                if self.model.quarter >= MAX_QUARTERS or (i and stop is not None and stop()):
                     break
                 self.run.step()
             assert self._ref is not None

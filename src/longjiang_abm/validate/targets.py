@@ -30,7 +30,7 @@ FOUR_PILLARS = (  # equipment, petrochemical, energy, food (provincial departmen
     "food",
     "dairy",
 )
-# industries named in each prefecture's profile (shared/data/prefectures.csv)
+# industries named in each prefecture's profile (src/longjiang_abm/data/prefectures.csv)
 PROFILE = {
     "Harbin": ("power", "heavy_equipment", "high_end_equipment", "biomedicine", "food"),
     "Qiqihar": ("heavy_equipment", "high_end_equipment", "dairy", "food"),
@@ -254,7 +254,7 @@ ROWS = [
         13,
         12,
         13,
-        "shared/data/prefectures.csv",
+        "src/longjiang_abm/data/prefectures.csv",
     ),
     (
         "margin_2019",
