@@ -128,3 +128,16 @@ def test_every_kernel_and_step_module_is_described():
     for path in sorted((SRC / "steps").glob("*.py")):
         if path.name != "__init__.py":
             assert f"steps/{path.name}" in ODD, f"ODD does not name steps/{path.name}"
+
+
+def test_model_attributes_named_in_the_docs_exist():
+    """Every backticked ``model.<name>`` in docs/ODD.md and docs/architecture.md is an
+    attribute of a built model (a stale ``model.flows`` or ``model.scenario`` fails)."""
+    from longjiang_abm import LongjiangModel
+
+    model = LongjiangModel(seed=1, n_firms=300)
+    text = ODD + (ROOT / "docs" / "architecture.md").read_text()
+    names = set(re.findall(r"`model\.(\w+)", text)) - {"py"}  # `model.py` is the module
+    assert names, "no model attribute named: the check would be vacuous"
+    missing = sorted(n for n in names if not hasattr(model, n))
+    assert not missing, missing

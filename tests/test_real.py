@@ -40,8 +40,12 @@ def test_2018_prices_are_the_unit_of_real_output():
     m = LongjiangModel(seed=2, n_firms=2000)
     np.testing.assert_allclose(m.sector_state.p0, 1.0, rtol=1e-9)
     f = m.firms
-    # the 2018 population's value added is its own real value added of 2018
-    np.testing.assert_allclose(f.col("va_real_year"), 4.0 * f.col("va"), rtol=1e-12)
+    # the 2018 real value added of each firm: output at its sector's 2018 price less inputs,
+    # the base of year 1's comparable-basis growth (same valuation as every later year)
+    s = f.col("sector")
+    real = 4.0 * (m.sector_state.p0[s] * f.col("Y") - f.col("mat"))
+    np.testing.assert_allclose(f.col("va_real_year"), real, rtol=1e-12)
+    assert abs(real.sum() / (4.0 * f.col("va").sum()) - 1.0) < 1e-9  # equal in the sum
 
 
 def test_annual_real_columns_and_growth_rates(run):

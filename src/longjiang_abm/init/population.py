@@ -225,7 +225,6 @@ def build_population(
         rev=rev_q,
         mat=mat,
         va=rev_q - mat,
-        va_real_year=4.0 * (rev_q - mat),  # 2018: at 2018 prices, real = nominal
         cash=cash,
         debt=debt,
         rev_year=rev_year,

@@ -168,7 +168,7 @@ def enter_firms(e: Entry) -> None:
         ep.entrant_size_sd,
         ep.entrant_productivity,
     )
-    _create(e, c, new, incentive=0.0)  # before big projects look for park room
+    _create(e, c, new, incentive=0.0, contracted=0.0)  # before big projects look for room
     n_big = poisson_py(inst.big_projects_q, e.seed, e.t, 0, S_BIG_PROJECTS)
     big_counts = np.zeros(len(sec), dtype=np.int64)
     eligible = np.flatnonzero(e.ss.big_project_sectors)
@@ -185,7 +185,8 @@ def enter_firms(e: Entry) -> None:
         0.5,
         1.2,
     )
-    _create(e, c, big, incentive=sc.instruments.big_project_incentive)
+    ip = sc.instruments
+    _create(e, c, big, ip.big_project_incentive, ip.big_project_contracted_share)
     e.book.big_projects = int(big[0].size)
 
 
@@ -252,9 +253,11 @@ def _draw(e: Entry, c: Census, counts, owner_p, barrier, size_median, size_sd, a
     return tuple(x[kept] for x in out[:-1])
 
 
-def _create(e: Entry, c: Census, drawn: tuple, incentive: float) -> None:
+def _create(e: Entry, c: Census, drawn: tuple, incentive: float, contracted: float) -> None:
     """New rows for drawn entrants; owners put in equity, the bank lends the
-    rest of the capital, and ``incentive`` (share of capital) comes from the government."""
+    rest of the capital, and ``incentive`` (share of capital) comes from the government;
+    ``contracted``: the share of their planned output that comes with pre-contracted national
+    orders (big projects only, where a scenario grants them)."""
     sector, owner, pref, park, rev, A = drawn
     n_new = sector.size
     if n_new == 0:
@@ -319,8 +322,7 @@ def _create(e: Entry, c: Census, drawn: tuple, incentive: float) -> None:
     e.ledger.year_capital += float(K.sum())
     book.entry_incentives += float(grant.sum())
     book.entry_loan_batches.append(float(debt.sum()))  # the bank books each at the close
-    contracted = sc.instruments.big_project_contracted_share
-    if incentive > 0.0 and contracted > 0.0:
+    if contracted > 0.0:
         # a scenario may give big projects pre-contracted national orders: national demand
         # for the sector grows by that share of their planned output instead of being won
         # from incumbents (instruments.big_project_contracted_share; default 0)

@@ -171,7 +171,8 @@ def produce(k, f, ss, cal, inst, active: np.ndarray, demand: np.ndarray) -> tupl
 def open_markets(k, f, sectors, cal, env, inst, prefectures, n_parks: int, params):
     """The sector state of the 2018 population: demand, competitiveness reference, prices,
     location statistics; calibrates defence procurement (writes the firms' ``share``, and
-    ``price`` and ``E`` through ``set_prices``). Returns the ``SectorState``."""
+    ``price`` and ``E`` through ``set_prices``) and the firms' 2018 real value added
+    (``va_real_year``). Returns the ``SectorState``."""
     sec, n = sectors, f.n
     y_s = np.bincount(f.sector[:n], weights=f.Y[:n], minlength=len(sec))
     gamma = params.firms.materials_efficiency
@@ -214,6 +215,9 @@ def open_markets(k, f, sectors, cal, env, inst, prefectures, n_parks: int, param
     # the 2018 price level of each sector: output-weighted mean price (empty sectors: 1)
     py = np.bincount(f.sector[:n], weights=f.price[:n] * f.Y[:n], minlength=len(sec))
     ss.p0 = np.divide(py, y_s, out=np.ones(len(sec)), where=y_s > 0)
+    # 2018's real value added of each firm, the base of the comparable-basis growth of year 1:
+    # output at its sector's 2018 price less its inputs (2018 input prices are 1)
+    f.va_real_year[:n] = 4.0 * (ss.p0[f.sector[:n]] * f.Y[:n] - f.mat[:n])
     # labour's share of the 2018 unit cost, output-weighted (national competitors' too)
     s, Y = f.sector[:n], f.Y[:n]
     labour = prefectures.wage[f.pref[:n]] / (4.0 * cal.pi_cost[s] * f.A[:n])
