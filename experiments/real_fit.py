@@ -36,9 +36,9 @@ SETTINGS = {
         "firms.provincial_demand_elasticity=4",
         "environment.national_competitiveness_growth=0.03",
     ],
-    "eta 4, F 4.5%/yr": [
+    "eta 4, F 4%/yr": [
         "firms.provincial_demand_elasticity=4",
-        "environment.national_competitiveness_growth=0.045",
+        "environment.national_competitiveness_growth=0.04",
     ],
 }
 

@@ -38,7 +38,7 @@ class EnvironmentParams(_Section):
         0.01,
         0.0,
         0.04,
-        "growth of national competitors' competitiveness (quality over price), per year",
+        "F_t: growth of national competitors' quality-adjusted productivity, per year",
     )
     national_wage_growth: float = _f(0.05, 0.0, 0.1, "real growth of the national wage, per year")
     brent_usd: float = _f(64.0, 20.0, 150.0, "Brent oil price on the trend path, USD per barrel")
@@ -167,7 +167,7 @@ class FirmParams(_Section):
         0.5, 0.0, 2.0, "extra spillover per unit of park infrastructure for firms inside parks"
     )
     digital_adoption_q: float = _f(
-        0.01, 0.0, 0.1, "baseline probability per quarter of a digital upgrade step"
+        0.01, 0.0, 0.05, "baseline probability per quarter of a digital upgrade step"
     )
     digital_productivity: float = _f(
         0.05, 0.0, 0.3, "log productivity gain from going from digital level 0 to 1"
