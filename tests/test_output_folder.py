@@ -5,7 +5,6 @@ locations are refused before any simulation."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -14,21 +13,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from file_tree import tree
 
 from longjiang_abm import io, run
 from longjiang_abm.cli import main
 from longjiang_abm.io import OutputExistsError
 
 RUN = ["run", "--firms", "100", "--years", "1", "--quiet"]
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` (hidden ones too) with its SHA-256."""
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")

@@ -3,25 +3,17 @@ sweep folder's run files against their checksums; exit 1 naming each problem, re
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
 import pytest
+from file_tree import tree
 
 from longjiang_abm import run
 from longjiang_abm.cli import main
 from longjiang_abm.sweep import store
 from longjiang_abm.sweep.execute import run_sweep, unique_runs
 from longjiang_abm.sweep.task import payload, run_one
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")
