@@ -7,14 +7,18 @@
 - income approach: sum(va) = sum(wages + depreciation + interest + rd + tax + profit - subsidy)
 - bank: the bank's own loan book equals the debt of living firms
 - GDP by production: gdp = primary + industry + construction + tertiary, industry = sum(va)
-- firm sector: its net flow in the matrix of flows between firms, households, bank,
-  government and the rest of the world (built by double entry, so the matrix sums to zero)
-  equals the change of the firms' cash, entrants and exits included
+- GDP by expenditure (consumption + government + investment + exports - imports) equals
+  GDP by production
+- the closed economy (``sfc.check``): every row and column of the quarter's transaction-flow
+  and balance-sheet matrices sums to zero, and stocks equal opening stocks plus flows (the
+  firms' column is the firm sector's net flow against the change of its cash)
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from . import sfc
 
 
 class AccountingError(AssertionError):
@@ -134,50 +138,6 @@ def gdp(record: dict) -> float:
     return _rel(record["gdp"], parts)
 
 
-def flow_matrix(model, mask: np.ndarray | None = None) -> dict[tuple[str, str], float]:
-    """This quarter's flows (payer, receiver) -> 10k yuan between F(irms), H(ouseholds),
-    B(ank), G(overnment) and R(est of the world, incl. the rest of China)."""
-    f = model.firms
-    mask = quarter_mask(model) if mask is None else mask
-    s = lambda x: _total(x[: f.n], mask)  # noqa: E731
-    source = model.sectors.raw_input[f.sector[: f.n]]
-    local_firm = _total(f.mat_local[: f.n], mask & (source >= 0))
-    local_farm = _total(f.mat_local[: f.n], mask & (source == -2))
-    b = model.book
-    return {
-        ("R", "F"): s(f.rev) - local_firm + b.exit_asset_sales,
-        ("F", "F"): local_firm,
-        ("F", "R"): s(f.mat) - local_firm - local_farm + s(f.rd) + s(f.invest) + b.entry_capital,
-        ("F", "H"): s(f.wages) + local_farm + s(f.dividend) + b.exit_to_owners,
-        ("F", "G"): s(f.tax),
-        ("G", "F"): s(f.subsidy) + s(f.bailout) + b.entry_incentives,
-        ("G", "B"): b.guarantee_payouts,
-        ("G", "R"): model.government.park_funds + model.government.programmes,
-        ("F", "B"): s(f.interest) + s(f.repay) + b.exit_to_bank,
-        ("B", "F"): s(f.new_loan) + b.entry_loans,
-        ("H", "F"): b.entry_equity,
-    }
-
-
-def sector_balances(matrix: dict[tuple[str, str], float]) -> dict[str, float]:
-    """Net inflow of each sector (receipts - payments) in a ``flow_matrix``; they sum to zero."""
-    net = dict.fromkeys("FHBGR", 0.0)
-    for (payer, receiver), x in matrix.items():
-        net[payer] -= x
-        net[receiver] += x
-    return net
-
-
-def firm_sector_cash(model, mask: np.ndarray) -> float:
-    """The firms' net flow equals the change of their cash, exits' and entrants' included."""
-    f = model.firms
-    n = f.n
-    matrix = flow_matrix(model, mask)
-    net = sector_balances(matrix)["F"]
-    change = np.sum(f.cash[:n], where=f.alive[:n]) - _total(f.cash0[:n], mask)
-    return _rel(net, change, sum(matrix.values()) + np.sum(f.cash0[:n]))
-
-
 def check(model, record: dict, tol: float = 1e-9) -> dict[str, float]:
     """Run every identity; raise AccountingError if one is off by more than ``tol``."""
     mask = quarter_mask(model)
@@ -188,8 +148,9 @@ def check(model, record: dict, tol: float = 1e-9) -> dict[str, float]:
         "bank_book": bank_book(model),
         "gdp": gdp(record),
         "industry_va": _rel(record["industrial_va"], _total(model.firms.va, mask)),
-        "firm_sector_cash": firm_sector_cash(model, mask),
+        "gdp_expenditure": _rel(record["gdp"], sfc.gdp_expenditure(model)),
     }
+    errors |= {f"sfc_{k}": v for k, v in sfc.check(model).items()}
     bad = {k: v for k, v in errors.items() if not v <= tol}  # NaN fails too
     if bad:
         raise AccountingError(f"quarter {model.quarter}: identities off: {bad}")

@@ -1,4 +1,5 @@
-"""Result files with provenance: kpis.csv, quarterly.parquet, firms.parquet, run.json.
+"""Result files with provenance: kpis.csv, quarterly.parquet, firms.parquet, sectors.parquet,
+run.json.
 
 Files are written to a temporary folder next to the destination (``.NAME.tmp-PID-xxxx``) and
 moved into place only when all of them are complete, so an interrupted run never leaves
@@ -10,8 +11,8 @@ is ever replaced; anything else is refused. A temporary folder left by a killed 
 PID no longer running, only result files inside) is removed by the next run into the same
 parent folder.
 
-run.json records the SHA-256 of the three data files (``"sha256"``) and SHA256SUMS those of
-all four (``sha256sum -c SHA256SUMS`` checks them too); ``verify_results`` checks both.
+run.json records the SHA-256 of the four data files (``"sha256"``) and SHA256SUMS those of
+all five (``sha256sum -c SHA256SUMS`` checks them too); ``verify_results`` checks both.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ import pandas as pd
 from .checksums import mismatch, sha256_file
 from .interrupts import signals_deferred
 
-RESULT_FILES = ("kpis.csv", "quarterly.parquet", "firms.parquet", "run.json")
-DATA_FILES = RESULT_FILES[:3]
+RESULT_FILES = ("kpis.csv", "quarterly.parquet", "firms.parquet", "sectors.parquet", "run.json")
+DATA_FILES = RESULT_FILES[:4]
+SECTORS_COLUMNS = ("quarter", "year", "matrix", "row", "sector", "value")
 SUMS_FILE = "SHA256SUMS"
 RUN_FOLDER_FILES = (*RESULT_FILES, SUMS_FILE)
 PACKAGE = "longjiang_abm"
@@ -199,8 +201,10 @@ def write_results(
     meta: dict,
     overwrite: bool = False,
     option: str = "overwrite=True",
+    sectors: pd.DataFrame | None = None,
 ) -> Path:
-    """Write the result files atomically into folder ``out`` (see the module's docstring)."""
+    """Write the result files atomically into folder ``out`` (see the module's docstring).
+    ``sectors``: the flow and balance-sheet matrices (None: an empty table of their columns)."""
     out = Path(out)
     check_output(out, overwrite, 0, option)
     remove_stale_temporaries(out)
@@ -211,6 +215,9 @@ def write_results(
             kpis.to_csv(tmp / "kpis.csv", index=False, float_format="%.10g")
             quarterly.to_parquet(tmp / "quarterly.parquet", index=False)
             firms.to_parquet(tmp / "firms.parquet", index=False)
+            if sectors is None:
+                sectors = pd.DataFrame(columns=list(SECTORS_COLUMNS))
+            sectors.to_parquet(tmp / "sectors.parquet", index=False)
             meta = {
                 "package": PACKAGE,
                 **meta,
@@ -294,12 +301,13 @@ def verify_results(folder: str | Path) -> dict:
 
 
 def read_results(folder: str | Path) -> dict:
-    """The four result files of ``folder`` (checked against run.json's checksums first)."""
+    """The five result files of ``folder`` (checked against run.json's checksums first)."""
     folder = Path(folder)
     meta = verify_results(folder)
     return {
         "kpis": pd.read_csv(folder / "kpis.csv"),
         "quarterly": pd.read_parquet(folder / "quarterly.parquet"),
         "firms": pd.read_parquet(folder / "firms.parquet"),
+        "sectors": pd.read_parquet(folder / "sectors.parquet"),
         "run": meta,
     }

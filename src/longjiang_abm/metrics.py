@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from .agents.producers import AGRI_GROSS_PER_VA
 from .instruments import NEW_PILLARS
 from .state import CENTRAL_SOE, FOREIGN, LOCAL_SOE, PRIVATE
 from .strategy import ABOVE_SCALE_REVENUE
@@ -60,6 +61,14 @@ KPI_COLUMNS = [
     "above_scale_va_real_growth",
     "gdp_deflator",
     "ppi_industry",
+    # the closed economy (100m yuan; stocks at the end of the year)
+    "household_consumption",
+    "household_income",
+    "government_consumption",
+    "lever_cost",
+    "government_debt",
+    "household_deposits",
+    "bank_capital_adequacy",
 ]
 # quarterly flows (10k yuan) summed into the year and reported in 100m yuan
 FLOW_COLUMNS = [
@@ -84,7 +93,15 @@ FLOW_COLUMNS = [
     "gdp_real",
     "industrial_va_real",
     "output_real",
+    "lever_cost",
+    "government_consumption",
+    "central_transfers",
+    "household_consumption",
+    "household_income",
+    "local_goods_sales",
 ]
+# stocks (10k yuan) at the end of the year, reported in 100m yuan
+STOCK_COLUMNS = ["government_debt", "household_deposits", "bank_reserves"]
 INT_COLUMNS = [
     "year",
     "above_scale_firms",
@@ -99,7 +116,6 @@ INT_COLUMNS = [
     "parks_10bn",
     "parks_100bn",
 ]
-AGRI_GROSS_PER_VA = 1.0 / 0.6  # primary gross output per unit of value added (assumption)
 MINERAL_CHAINS = ("petrochem", "coal", "graphite")
 
 
@@ -114,7 +130,7 @@ def quarter_record(model) -> dict:
     the end of the quarter. The sums come from the quarter book (``book.totals``,
     ``steps/totals.py``).
     """
-    sec, macro, gov, book = model.sectors, model.macro, model.government, model.book
+    sec, macro, gov, book = model.sectors, model.producers, model.government, model.book
     t = book.totals
     fl, st = t.flow, t.stock
     industrial = fl["va"]
@@ -166,6 +182,16 @@ def quarter_record(model) -> dict:
         "big_projects": book.big_projects,
         "park_funds": gov.park_funds,
         "fiscal_balance": gov.balance,
+        "lever_cost": gov.lever_cost(),
+        "government_debt": gov.debt,
+        "government_consumption": gov.consumption,
+        "central_transfers": gov.central_transfers,
+        "household_consumption": model.households.consumption,
+        "household_income": model.households.disposable_income,
+        "household_deposits": model.households.deposits,
+        "local_goods_sales": book.local_goods,
+        "bank_capital_adequacy": model.bank.capital_adequacy(),
+        "bank_reserves": model.bank.reserves,
         "emissions": fl["emis_Y"] / 1e4,
         "capacity_utilization": fl["Y"] / max(fl["cap"], 1e-9),
         "bank_equity": model.bank.equity,
@@ -224,7 +250,7 @@ def year_end_record(model) -> dict:
     )
     s10, s100, s1000 = 1e6 * model.scale, 1e7 * model.scale, 1e8 * model.scale
     chain_rev = np.bincount(sec.chain, weights=rev_s, minlength=len(sec.chains))
-    primary_year = sum(rec["primary_va"] for rec in model.records[-3:]) + model.macro.primary
+    primary_year = sum(rec["primary_va"] for rec in model.records[-3:]) + model.producers.primary
     agri = primary_year * AGRI_GROSS_PER_VA + chain_rev[sec.chains.index("agrifood")]
     minerals = sum(chain_rev[sec.chains.index(c)] for c in MINERAL_CHAINS)
     now, before = model.k.comparable_real_va(
@@ -297,6 +323,8 @@ def annual_kpis(quarterly: pd.DataFrame, base_gdp: float, base_industry: float) 
     out["exits"] = g["exits"].sum()
     out["capacity_utilization"] = g["capacity_utilization"].mean()
     last = g.last()
+    for col in STOCK_COLUMNS:
+        out[col] = last[col] / 1e4
     out["firms_total"] = last["firms_total"]
     out["employment"] = last["employment"]
     out["emissions"] = g["emissions"].sum()

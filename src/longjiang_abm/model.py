@@ -15,16 +15,18 @@ from pathlib import Path
 import mesa
 import numpy as np
 
-from . import accounts, mesa_api, metrics
+from . import accounts, mesa_api, metrics, sfc
 from .agents import Bank, Firm, Government, Park
+from .agents.households import Households
+from .agents.producers import LocalProducers
 from .agents.registry import StrongRegistry
 from .environment import Environment
+from .init.circuit import circuit_2018
 from .init.geography import load_parks, load_prefectures, load_sector_prefecture
 from .init.population import build_population
 from .instruments import instruments
 from .kernels import Kernels
 from .kernels import load as load_kernels
-from .macro import Macro
 from .memory import map_large_arrays, pace_full_collections, release_free_heap
 from .params import PolicyParams, Scenario
 from .rng import normal_py
@@ -32,6 +34,7 @@ from .sectors import load_sectors
 from .state import QuarterBook, RunLedger
 from .steps import (
     annual,
+    circuit,
     credit,
     demography,
     finance,
@@ -126,10 +129,6 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.env = Environment(p, self.sectors, START_YEAR)
         levers = p.policy.at_year(START_YEAR)
         self.inst = instruments(levers, p, self.sectors, self.scale)
-        wages = self.prefectures.wage[f.col("pref")] * f.col("L") / 4.0
-        replacement = p.firms.depreciation_q * float(f.col("K").sum())
-        replacement += p.fiscal.park_funds_local * 1e4 * self.scale / 4.0
-        self.macro = Macro(p, self.scale, float(wages.sum()), replacement)
         # the markets of 2018 under 2018 practice: every lever at its neutral value, so that the
         # 2018 references (competitiveness, prices) do not already contain the 2019 levers
         practice_2018 = instruments(PolicyParams(), p, self.sectors, self.scale)
@@ -141,13 +140,6 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         # the agents
         self._agents_in_table(Firm, f)  # model.agents_by_type[Firm]: made when asked
         self.park_agents = [Park(self, k) for k in range(len(self.parks))]
-        self.government = Government(self, levers)
-        debt = float(f.col("debt").sum())
-        self.bank = Bank(self, loans=debt, equity=debt * p.finance.bank_capital_ratio * 1.5)
-        # the books: this quarter's, the run's, the KPI records
-        self.book = QuarterBook()
-        self.ledger = RunLedger()
-        self.records: list[dict] = []
         cal = p.calibration
         self.base_gdp = (
             self.scale
@@ -160,6 +152,37 @@ class LongjiangModel(StrongRegistry, mesa.Model):
             )
         )
         self.base_industry = self.scale * 1e4 * cal.industrial_va_2018
+        # the rest of the economy at its 2018 levels (init/circuit.py)
+        c18 = self.circuit_2018 = circuit_2018(
+            p, f, self.sectors, self.prefectures, self.scale, self.base_gdp
+        )
+        self.households = Households(
+            self, income_2018=c18.disposable_income, consumption_2018=c18.consumption,
+            deposits=c18.deposits, mpc=p.households.mpc_income,
+            services_share=p.households.services_share,
+        )  # fmt: skip
+        self.producers = LocalProducers(
+            self, scenario=p, scale=self.scale, investment_2018=c18.investment,
+            services_2018=c18.services_demand,
+        )  # fmt: skip
+        self.government = Government(
+            self, levers, consumption_2018=c18.gov_consumption, transfers_2018=c18.transfers,
+            central_transfers_2018=c18.central_transfers, debt=c18.debt,
+        )  # fmt: skip
+        self.bank = Bank(
+            self, loans=c18.firm_debt, household_deposits=c18.deposits,
+            firm_deposits=c18.firm_deposits, bonds=c18.debt,
+            capital_ratio=p.finance.bank_capital_ratio, risk_weight=p.finance.bond_risk_weight,
+        )  # fmt: skip
+        # the books: this quarter's, the run's, the KPI records
+        self.book = QuarterBook()
+        self.ledger = RunLedger()
+        circuit.carry_stocks(
+            self.ledger, self.households, self.government, self.bank, c18.firm_deposits,
+            c18.firm_debt,
+        )  # fmt: skip
+        self.records: list[dict] = []
+        self.matrices: list[dict] = []  # the flow and balance-sheet matrices (sectors.parquet)
         self.datacollector = mesa_api.datacollector()  # the KPIs, from self.records
         self.running = True  # until the scenario's horizon (mesa_api.running)
         release_free_heap()  # the build's temporaries: give their pages back to the OS
@@ -183,6 +206,9 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         f, ss, sec, cal, env = self.firms, self.sector_state, self.sectors, self.cal, self.env
         pref, pk, gov, bank = self.prefectures, self.parks, self.government, self.bank
         ledger = self.ledger
+        if self.book.totals is not None:  # last quarter's closing stocks open this one
+            st = self.book.totals.stock
+            circuit.carry_stocks(ledger, self.households, gov, bank, st["cash"], st["debt"])
         book = self.book = QuarterBook(quarter=t)  # -> a new book of the quarter's flows
         if (t - 1) % 4 == 0:
             annual.open_year(f, ledger)  # -> f year-to-date columns; ledger
@@ -194,9 +220,12 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         parks.build_infrastructure(pk, p.fiscal, self.scale)  # -> pk.infra, pk.capacity
         plans.plan(k, f, sec, cal, p.firms, p.finance, seed, t)  # -> f plans, opening balances
         nu = levers.ownership_neutrality
-        credit.clear(k, f, inst, nu, bank.equity, p.finance, p.firms.cash_target)  # -> f loans
+        circuit.plan(self.households, gov, t, p.fiscal)  # -> households, gov: spending plans
+        capital = bank.loan_capital()  # equity left for loans under the capital rule
+        credit.clear(k, f, inst, nu, capital, p.finance, p.firms.cash_target)  # -> f loans
         labour.hire(k, f, pref, p.calibration)  # -> f.L; pref labour supply, demand, employment
-        goods.clear(k, f, ss, sec, cal, env, inst, pref.wage, p.firms, seed, t)  # -> f sales; ss
+        budget = self.households.goods_index()  # the households' goods budget, 2018 = 1
+        goods.clear(k, f, ss, sec, cal, env, inst, pref.wage, p.firms, seed, t, budget)  # -> f; ss
         finance.book_income(k, f, ss, sec, cal, env, inst, pref.wage, p.firms, p.fiscal)  # -> f P&L
         finance.invest(k, f, p.firms)  # -> f.K, f.invest, cash, debt
         drift, n_pref = env.drift(year), len(pref)  # innovate -> f A, q, dig, emis; ss.y_loc
@@ -210,8 +239,9 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.close_quarter(book)  # -> book totals; macro, bank, budget, records, accounts
 
     def close_quarter(self, book: QuarterBook) -> None:
-        """The quarter's totals, the rest of the economy, the bank's and the government's
-        books, the KPI record, the year's close and the accounting check."""
+        """The quarter's totals, the rest of the economy (other producers, bank, households,
+        government: ``steps/circuit.py``), the KPI record, the year's close and the
+        accounting checks (``accounts.py``, ``sfc.py``)."""
         f, t, p = self.firms, self.quarter, self.params
         tot = book.totals = totals.totals(
             self.k, f, t, self.sectors, self.sector_state.defence_sector,
@@ -221,15 +251,8 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         # investment: incumbents' capital spending plus the capital entrants bring
         book.investment = tot.flow["invest"] + book.entry_capital
         self.ledger.year_profits += tot.flow["profit"]
-        self.macro.update(t, book.investment, self.government.park_funds, book.wages)
-        self.bank.close_quarter(
-            book, tot.flow["new_loan"], tot.flow["repay"], tot.flow["interest"],
-            p.finance.bank_payout,
-        )  # fmt: skip
-        self.government.close_budget(
-            tot.flow["tax"], tot.flow["subsidy"], tot.flow["bailout"], book.entry_incentives,
-            book.guarantee_payouts, self.inst.lsi_budget_q, p.fiscal.local_tax_share,
-        )  # fmt: skip
+        circuit.close(self, book)  # -> producers, bank, households, government; book flows
+        goods.update_price_index(self.sector_state, tot)  # -> ss.ppi: next quarter's prices
         self.parks.output = tot.rev_park
         self.parks.rev_ytd += tot.rev_park
         rec = metrics.quarter_record(self)
@@ -239,6 +262,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         if self.check_accounts:
             book.accounting_errors = accounts.check(self, rec)
         self.records.append(rec)
+        self.matrices.extend(sfc.records(self))
         self.datacollector.collect(self)  # Mesa's DataCollector reads the record
         self.running = mesa_api.running(self)
         f.release()  # rows of this quarter's exits are free for next quarter's entrants
@@ -254,6 +278,12 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         import pandas as pd
 
         return pd.DataFrame.from_records(self.records)
+
+    def sectors_frame(self):
+        """The flow and balance-sheet matrices of every quarter, long (``sfc.records``)."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.matrices)
 
     def kpis(self):
         return metrics.annual_kpis(self.quarterly_frame(), self.base_gdp, self.base_industry)

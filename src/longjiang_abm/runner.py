@@ -28,17 +28,20 @@ class Result:
     quarterly: pd.DataFrame
     firms: pd.DataFrame
     meta: dict = field(default_factory=dict)
+    sectors: pd.DataFrame | None = None  # the flow and balance-sheet matrices (sfc.py)
 
     def save(
         self, out: str | Path, overwrite: bool = False, option: str = "overwrite=True"
     ) -> Path:
-        """Write kpis.csv, quarterly.parquet, firms.parquet, run.json and SHA256SUMS into
+        """Write kpis.csv, quarterly.parquet, firms.parquet, sectors.parquet, run.json and
+        SHA256SUMS into
         ``out``. An existing run there is replaced only with ``overwrite=True`` (atomically);
         a folder holding anything else is never replaced (``io.write_results``). ``option``:
         how the error message tells the user to replace a run."""
         return io.write_results(
-            out, self.kpis, self.quarterly, self.firms, self.meta, overwrite, option
-        )
+            out, self.kpis, self.quarterly, self.firms, self.meta, overwrite, option,
+            sectors=self.sectors,
+        )  # fmt: skip
 
 
 FIRM_FILE_COLUMNS = (
@@ -131,11 +134,13 @@ def run(
     }
     quarterly = model.quarterly_frame()
     kpis = model.kpis()
+    sectors = model.sectors_frame()
     firms = firm_frame(model, consume=True)
     model.discard_firms()  # frees the table's other columns and the Firm agents now
     return Result(
-        scenario=scenario, seed=seed, kpis=kpis, quarterly=quarterly, firms=firms, meta=meta
-    )
+        scenario=scenario, seed=seed, kpis=kpis, quarterly=quarterly, firms=firms, meta=meta,
+        sectors=sectors,
+    )  # fmt: skip
 
 
 __all__ = ["Result", "run", "firm_frame"]

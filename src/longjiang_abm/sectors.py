@@ -49,6 +49,7 @@ class SectorTable:
     raw_input: np.ndarray  # index of the raw-material sector, PRIMARY or NO_INPUT
     input_coef: np.ndarray  # units of raw material per unit of output
     local_sourcing: np.ndarray  # share of the raw material bought in the province
+    household_share: np.ndarray  # share of 2018 sales bought by the province's households
     utilization: np.ndarray  # capacity utilisation at the end of 2018
 
     def __len__(self) -> int:
@@ -88,4 +89,5 @@ def load_sectors(folder: str | Path | None = None) -> SectorTable:
         input_coef=f("raw_input_coef"),
         local_sourcing=f("local_sourcing"),
         utilization=f("utilization_2018"),
+        household_share=f("household_share"),
     )

@@ -75,6 +75,7 @@ COLUMNS: dict[str, dict[str, Number | tuple[str, ...] | None]] = {
         "raw_input_coef": Number(0.0, 10.0),
         "local_sourcing": SHARE,
         "utilization_2018": Number(0.0, 1.0, lo_open=True),
+        "household_share": SHARE,
     },
     "prefectures.csv": {
         "key": None,

@@ -44,7 +44,6 @@ CANDIDATES = [
     ("firms.provincial_demand_elasticity", 0.5, 4.0),
     ("firms.replicator_speed", 0.02, 0.3),
     ("environment.tertiary_trend_growth", 0.0, 0.12),
-    ("environment.tertiary_income_elasticity", 0.0, 1.0),
     ("environment.primary_growth", 0.0, 0.07),
     ("environment.oil_depletion", 0.0, 0.06),
     ("environment.migration_response", 0.0, 0.5),

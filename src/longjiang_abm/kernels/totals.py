@@ -30,8 +30,14 @@ FLOW_TOTALS = (
     "rev_defence_private",  # of which private and foreign firms'
     "smes",  # small and micro firms (count)
     "va_real",  # value added at 2018 prices (double deflation)
+    "mat",  # intermediate inputs bought
+    "mat_local_firm",  # of which raw material from provincial firms
+    "mat_local_farm",  # of which farm products from the province's primary sector
+    "dividend",  # dividends paid to owners (households)
 )
-STOCK_TOTALS = ("firms", "dig", "smes", "sme_lnA")  # over the firms alive at the end
+# over the firms alive at the end: count, sum of digital levels, small and micro firms, sum
+# of their ln A; their deposits (cash), debt and capital (the balance sheet's firm column)
+STOCK_TOTALS = ("firms", "dig", "smes", "sme_lnA", "cash", "debt", "K")
 FLOW = {k: j for j, k in enumerate(FLOW_TOTALS)}
 STOCK = {k: j for j, k in enumerate(STOCK_TOTALS)}
 
@@ -72,6 +78,13 @@ def quarter_totals(
     n_pref,
     n_parks,
     va_real,
+    mat,
+    mat_local,
+    dividend,
+    cash,
+    debt,
+    K,
+    raw_input,
 ):
     """Totals of quarter t, summed by fixed blocks of rows (kernels/chunks.py), so they do not
     depend on the thread count.
@@ -90,10 +103,13 @@ def quarter_totals(
         procurement share that ``produce`` calls defence)
     private_from : int
         owner code of private firms (2); higher codes are foreign
+    raw_input : (n_sec,) int
+        the sector's raw material: a raw sector's index (bought from provincial firms), -2
+        farm products (from the primary sector), -1 none (``sectors.py``)
     """
     nc = n_chunks(n)
-    pfl = np.zeros((nc, 22))
-    pst = np.zeros((nc, 4))
+    pfl = np.zeros((nc, 26))
+    pst = np.zeros((nc, 7))
     pva_s = np.zeros((nc, n_sec))
     py_s = np.zeros((nc, n_sec))
     prev_s = np.zeros((nc, n_sec))
@@ -108,6 +124,9 @@ def quarter_totals(
                 if size[i] >= 2:
                     pst[c, 2] += 1.0
                     pst[c, 3] += lnA[i]
+                pst[c, 4] += cash[i]
+                pst[c, 5] += debt[i]
+                pst[c, 6] += K[i]
             if born[i] >= t or not (alive[i] or died[i] == t):
                 continue
             s = sector[i]
@@ -140,11 +159,17 @@ def quarter_totals(
                 pfl[c, 20] += 1.0
             pva_s[c, s] += va[i]
             pfl[c, 21] += va_real[i]
+            pfl[c, 22] += mat[i]
+            if raw_input[s] >= 0:
+                pfl[c, 23] += mat_local[i]
+            elif raw_input[s] == -2:
+                pfl[c, 24] += mat_local[i]
+            pfl[c, 25] += dividend[i]
             py_s[c, s] += Y[i]
             prev_s[c, s] += rev[i]
             pva_p[c, pref[i]] += va[i]
-    fl = np.zeros(22)
-    st = np.zeros(4)
+    fl = np.zeros(26)
+    st = np.zeros(7)
     va_s = np.zeros(n_sec)
     y_s = np.zeros(n_sec)
     rev_s = np.zeros(n_sec)

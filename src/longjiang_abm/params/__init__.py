@@ -6,7 +6,8 @@ unless the name ends in ``_q`` (per quarter) or its description says "per quarte
 "quarterly" (docs/units.md lists them). The schema's defaults ARE the packaged baseline
 scenario ("2018 practice continued"); ``params/baseline.toml`` spells the same values out.
 
-The package: ``base`` (strict field helpers), ``economy``, ``money`` and ``policy`` (the
+The package: ``base`` (strict field helpers), ``economy``, ``money``, ``households`` and
+``policy`` (the
 sections), ``schema`` (the whole Scenario, error texts), ``overrides`` (``--set``) and
 ``toml_io`` (reading, validating and writing scenario files).
 """
@@ -14,6 +15,7 @@ sections), ``schema`` (the whole Scenario, error texts), ``overrides`` (``--set`
 from ..errors import ScenarioError
 from .base import SEED_MAX, _Section
 from .economy import CalibrationParams, EntryParams, EnvironmentParams, FirmParams, RunParams
+from .households import HouseholdParams
 from .money import FinanceParams, FiscalParams, InstrumentParams
 from .overrides import apply_overrides, parse_override
 from .policy import ACTIVE_LEVERS, PolicyLevers, PolicyParams, ScheduleEntry
@@ -46,6 +48,7 @@ __all__ = [
     "FinanceParams",
     "FirmParams",
     "FiscalParams",
+    "HouseholdParams",
     "InstrumentParams",
     "PolicyLevers",
     "PolicyParams",

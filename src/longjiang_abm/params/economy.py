@@ -69,16 +69,22 @@ class EnvironmentParams(_Section):
     )
     primary_growth: float = _f(0.035, 0.0, 0.07, "real growth trend of primary value added")
     tertiary_trend_growth: float = _f(
-        0.03, -0.05, 0.15, "real growth of tertiary value added not explained by incomes"
-    )
-    tertiary_income_elasticity: float = _f(
-        0.4, 0.0, 1.0, "elasticity of tertiary value added to the industrial wage bill"
+        0.03, -0.05, 0.15, "real growth of demand for services not modelled (sold outside etc.)"
     )
     construction_trend_growth: float = _f(
-        0.0, -0.05, 0.1, "growth of construction activity not driven by industrial investment"
+        0.0, -0.05, 0.1, "growth of construction not driven by industrial and park investment"
     )
     construction_va_per_investment: float = _f(
         0.25, 0.05, 0.5, "construction value added per yuan of industrial and park investment"
+    )
+    services_va_per_spending: float = _f(
+        0.6, 0.3, 0.9, "services value added per yuan spent on services in the province"
+    )
+    producers_household_share: float = _f(
+        0.65, 0.4, 0.9, "share of other producers' value added after VAT paid to households"
+    )
+    services_input_share: float = _f(
+        0.2, 0.0, 0.4, "share of industry's bought-in inputs that are provincial services"
     )
     natural_increase: float = _f(
         -0.0006, -0.02, 0.02, "natural increase of the population, per year (fraction)"

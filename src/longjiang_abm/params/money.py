@@ -30,9 +30,18 @@ class FinanceParams(_Section):
         0.4, 0.25, 0.55, "share of an exiting firm's capital recovered by selling its assets"
     )
     bank_capital_ratio: float = _f(
-        0.1, 0.05, 0.2, "minimum ratio of bank equity to loans; lending stops below it"
+        0.1, 0.05, 0.2, "minimum ratio of bank equity to risk-weighted assets; lending stops below"
     )
     bank_payout: float = _f(0.3, 0.0, 0.6, "share of positive bank profit paid as dividends")
+    bond_risk_weight: float = _f(
+        0.2, 0.0, 1.0, "risk weight of provincial bonds and interbank claims in the capital rule"
+    )
+    interbank_rate: float = _f(
+        0.0162, 0.0, 0.06, "rate on the bank's net position with the rest of China, per year"
+    )
+    bank_cost_ratio: float = _f(
+        0.3, 0.0, 0.6, "bank operating costs over net interest income (bought as services)"
+    )
     bailout_central_soe: float = _f(
         0.9, 0.0, 1.0, "probability a distressed central SOE is bailed out (2018 practice)"
     )
@@ -58,6 +67,16 @@ class FiscalParams(_Section):
     )
     infrastructure_depreciation_q: float = _f(
         0.01, 0.0, 0.05, "depreciation of park infrastructure per quarter"
+    )
+    gov_consumption_gdp_2018: float = _f(
+        0.16, 0.08, 0.25, "government consumption over GDP in 2018 (national, NBS)"
+    )
+    debt_gdp_2018: float = _f(
+        0.3, 0.0, 0.8, "provincial government debt at the end of 2018 over 2018 GDP (assumption)"
+    )
+    bond_rate: float = _f(0.035, 0.0, 0.08, "interest on provincial government bonds, per year")
+    spending_growth: float = _f(
+        0.03, -0.05, 0.1, "real growth of government consumption, transfers and central transfers"
     )
     coconstruction_attraction: float = _f(
         1.0, 0.0, 10.0, "logit bonus of co-built parks under full co-construction (joint promotion)"

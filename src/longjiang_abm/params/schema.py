@@ -14,6 +14,7 @@ from .economy import (
     FirmParams,
     RunParams,
 )
+from .households import HouseholdParams
 from .money import FinanceParams, FiscalParams, InstrumentParams
 from .policy import PolicyLevers, PolicyParams, ScheduleEntry
 
@@ -42,6 +43,7 @@ class Scenario(_Section):
     entry: EntryParams = EntryParams()
     finance: FinanceParams = FinanceParams()
     fiscal: FiscalParams = FiscalParams()
+    households: HouseholdParams = HouseholdParams()
     instruments: InstrumentParams = InstrumentParams()
     calibration: CalibrationParams = CalibrationParams()
     policy: PolicyParams = PolicyParams()

@@ -38,6 +38,8 @@ class QuarterBook:
     totals: Any = None  # steps.totals.Totals over the firm table
     wages: float = 0.0  # industrial wage bill
     investment: float = 0.0  # incumbents' investment plus entrants' capital
+    local_goods: float = 0.0  # provincial firms' sales to provincial households
+    services_inputs: float = 0.0  # industry's purchases of provincial services
     accounting_errors: dict[str, float] = field(default_factory=dict)
 
 
@@ -48,3 +50,10 @@ class RunLedger:
     year_profits: float = 0.0  # profits after tax so far this calendar year
     year_capital: float = 0.0  # capital at the start of the year plus entrants' capital
     entrants_drawn: int = 0  # candidate entrants drawn so far (their random-number index)
+    # stocks at the start of the quarter (the end of the last), for the stock-flow checks
+    firm_deposits_open: float = 0.0  # firms' cash (the firm table)
+    firm_debt_open: float = 0.0  # firms' debt (the firm table)
+    household_deposits_open: float = 0.0
+    deposits_open: float = 0.0  # the bank's deposits (households' and firms')
+    debt_open: float = 0.0  # the government's
+    reserves_open: float = 0.0  # the bank's interbank position

@@ -33,3 +33,7 @@ class SectorState:
     p0: np.ndarray  # mean output price of 2018 (the unit of real output; 1 by construction)
     labour_share0: np.ndarray  # labour's share of the 2018 unit cost (competitors' too)
     competitor_cost: np.ndarray  # national competitors' unit cost index this quarter, 2018 = 1
+    household_share: np.ndarray  # share of 2018 demand that was the province's households'
+    household_part: np.ndarray  # the households' share of demand this quarter
+    ppi: np.ndarray  # producer price index of the last quarter, 2018 = 1 (households' prices)
+    demand_mix: np.ndarray  # (1 - h_s) N_s + h_s B_t / P_s,t-1: demand0's multiplier

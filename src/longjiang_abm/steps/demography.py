@@ -327,7 +327,7 @@ def _create(e: Entry, c: Census, drawn: tuple, incentive: float, contracted: flo
         # for the sector grows by that share of their planned output instead of being won
         # from incumbents (instruments.big_project_contracted_share; default 0)
         extra = contracted * np.bincount(sector, weights=Y, minlength=len(sec))
-        e.ss.demand0 += extra / e.env.demand_index
+        e.ss.demand0 += extra / e.ss.demand_mix
     book.entries += n_new
     c.add(sector, park, K, np.zeros(n_new), Y, A, q_mean[sector])
     # no Firm agents here: model.agents_by_type[Firm] makes them when first asked for

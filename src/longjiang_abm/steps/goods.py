@@ -86,13 +86,18 @@ def set_prices(k, f, ss, sectors, cal, p_raw, inst, wage, fp) -> None:
     )
 
 
-def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int) -> None:
+def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int, goods_index: float):
     """Prices, market shares, demand and production for all sectors this quarter.
 
-    External demand of sector s (real output per quarter):
-        X_s = X_s,2018 * N_s * rho_s^eta,
+    Final demand of sector s (real output per quarter), from the rest of China and the world
+    and from the province's households:
+        X_s = X_s,2018 * rho_s^eta * ((1 - h_s) N_s + h_s B_t / P_s,t-1),
         rho_s = (E_bar_s / E_bar_s,2018) / (E*_s / E*_s,2018) = (E_bar_s / E_bar_s,2018) c*_s / F_t
-    for processing sectors: the province's national market share follows its competitiveness
+    h_s is the households' share of the sector's 2018 demand (``household_share``), B_t the
+    households' goods budget relative to 2018 (``goods_index``, ``Households.goods_index``)
+    and P_s,t-1 the sector's price index last quarter (unit-elastic household demand);
+    N_s is national demand. For processing sectors the province's market share (at home too)
+    follows its competitiveness
     relative to its national competitors', whose price moves with their unit cost c*_s
     (``competitor_cost``: the same commodity prices and national wages) and whose quality-
     adjusted productivity grows by F_t; eta is the trade elasticity. Raw sectors sell on
@@ -129,7 +134,11 @@ def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int) -> Non
     )
     rho = np.where(sec.raw, 1.0, (e_bar / ss.e_bar0) * ss.competitor_cost / env.frontier)
     rho = np.where(e_bar > 0, rho, 0.0)
-    external = ss.demand0 * env.demand_index * rho**fp.provincial_demand_elasticity
+    home = ss.household_share * goods_index / ss.ppi
+    mix = (1.0 - ss.household_share) * env.demand_index + home
+    ss.household_part = np.divide(home, mix, out=np.zeros(len(sec)), where=mix > 0)
+    ss.demand_mix = mix
+    external = ss.demand0 * mix * rho**fp.provincial_demand_elasticity
     out, out_in = produce(k, f, ss, cal, inst, ~sec.raw, external)
     local = np.zeros(len(sec))  # raw material bought in the province, real units
     buys = sec.raw_input >= 0
@@ -141,6 +150,14 @@ def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int) -> Non
     ss.demand = demand
     ss.local_raw_demand = local
     ss.fill = np.where(demand > 0, (out + out_raw) / np.maximum(demand, 1e-300), 1.0)
+
+
+def update_price_index(ss, totals) -> None:
+    """Each sector's producer price index of the quarter, revenue over output at 2018 prices
+    (2018 = 1; a sector without output keeps its index): the prices households face next
+    quarter (``ss.ppi``)."""
+    real = ss.p0 * totals.y_s
+    ss.ppi = np.divide(totals.rev_s, real, out=ss.ppi.copy(), where=real > 0)
 
 
 def produce(k, f, ss, cal, inst, active: np.ndarray, demand: np.ndarray) -> tuple:
@@ -204,6 +221,10 @@ def open_markets(k, f, sectors, cal, env, inst, prefectures, n_parks: int, param
         p0=ones.copy(),
         labour_share0=np.zeros(len(sec)),
         competitor_cost=ones.copy(),
+        household_share=sec.household_share.copy(),
+        household_part=sec.household_share.copy(),
+        ppi=ones.copy(),
+        demand_mix=ones.copy(),
     )
     set_prices(k, f, ss, sectors, cal, env.p_raw, inst, prefectures.wage, params.firms)
     calibrate_defence_procurement(f, ss, sectors, params.instruments.defence_share)

@@ -62,5 +62,12 @@ def totals(k, f, t: int, sectors, defence_sector, n_pref: int, n_parks: int) -> 
             n_pref=n_pref,
             n_parks=n_parks,
             va_real=f.va_real,
+            mat=f.mat,
+            mat_local=f.mat_local,
+            dividend=f.dividend,
+            cash=f.cash,
+            debt=f.debt,
+            K=f.K,
+            raw_input=sec.raw_input,
         )
     )
