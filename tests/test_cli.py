@@ -18,7 +18,7 @@ def longjiang(*args, cwd=None):
     )
 
 
-def test_run_end_to_end_writes_the_four_files(tmp_path):
+def test_run_end_to_end_writes_the_result_files(tmp_path):
     out = tmp_path / "res"
     p = longjiang("run", "--firms", "600", "--years", "2", "--seed", "3", "--out", str(out))
     assert p.returncode == 0, p.stderr
@@ -35,7 +35,14 @@ def test_run_end_to_end_writes_the_four_files(tmp_path):
     assert meta["seed"] == 3 and meta["version"] and "commit" in meta
     assert meta["scenario"]["run"]["n_firms"] == 600 and meta["scenario"]["run"]["years"] == 2
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["kpis.csv", "quarterly.parquet", "firms.parquet", "run.json", "SHA256SUMS"]
+        [
+            "kpis.csv",
+            "quarterly.parquet",
+            "firms.parquet",
+            "sectors.parquet",
+            "run.json",
+            "SHA256SUMS",
+        ]
     )
 
 

@@ -73,7 +73,12 @@ def saved(tmp_path_factory):
 
 def test_results_carry_checksums_that_are_verified_on_read(saved):
     meta = json.loads((saved / "run.json").read_text())
-    assert set(meta["sha256"]) == {"kpis.csv", "quarterly.parquet", "firms.parquet"}
+    assert set(meta["sha256"]) == {
+        "kpis.csv",
+        "quarterly.parquet",
+        "firms.parquet",
+        "sectors.parquet",
+    }
     assert verify_results(saved)["seed"] == 4
     assert len(read_results(saved)["kpis"]) == 1
 
