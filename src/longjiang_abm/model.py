@@ -236,13 +236,13 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         )
         demography.enter_firms(entry)  # -> f entrants; book; ledger; ss.demand0 (contracted)
         labour.adjust_wages_and_supply(pref, env.national_wage, p)  # -> pref wage, labour pool
-        self.close_quarter(book)  # -> book totals; macro, bank, budget, records, accounts
+        self.close_quarter(book)  # -> book totals; the circuit; records, matrices, accounts
 
     def close_quarter(self, book: QuarterBook) -> None:
         """The quarter's totals, the rest of the economy (other producers, bank, households,
         government: ``steps/circuit.py``), the KPI record, the year's close and the
         accounting checks (``accounts.py``, ``sfc.py``)."""
-        f, t, p = self.firms, self.quarter, self.params
+        f, t = self.firms, self.quarter
         tot = book.totals = totals.totals(
             self.k, f, t, self.sectors, self.sector_state.defence_sector,
             len(self.prefectures), len(self.parks),
