@@ -88,7 +88,6 @@ def test_big_projects_must_win_their_orders(base):
     contracted = ensemble(
         ["policy.big_projects_per_year=20", "instruments.big_project_contracted_share=1"]
     )
-    q4 = lambda q: q[q["q"] == 4]  # noqa: E731
     assert big["big_projects"].sum() > 0
     assert big["incentives"].sum() > 0 == base["incentives"].sum()
     assert big["big_projects"].sum() == contracted["big_projects"].sum()  # the same entrants
