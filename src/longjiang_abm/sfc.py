@@ -23,8 +23,7 @@ def flow_matrix(model) -> dict[str, dict[str, float]]:
     b, tot = model.book, model.book.totals
     fl, st = tot.flow, tot.stock
     h, g, bank, p = model.households, model.government, model.bank, model.producers
-    bought_in = fl["mat"] - fl["mat_local_firm"] - fl["mat_local_farm"]
-    outside = fl["rev"] - fl["mat_local_firm"] - b.local_goods
+    bought_in, outside = b.bought_in, b.sales_outside
     invest = b.investment
     lever = fl["subsidy"] + fl["bailout"] + b.entry_incentives
     return {
@@ -186,8 +185,7 @@ def gdp_expenditure(model) -> float:
     GDP by production."""
     b, fl = model.book, model.book.totals.flow
     h, g, bank, p = model.households, model.government, model.bank, model.producers
-    bought_in = fl["mat"] - fl["mat_local_firm"] - fl["mat_local_farm"]
-    outside = fl["rev"] - fl["mat_local_firm"] - b.local_goods
+    bought_in, outside = b.bought_in, b.sales_outside
     consumption = h.consumption + bank.costs
     government = g.consumption + g.programmes
     investment = b.investment + g.park_funds + fl["rd"] - b.exit_asset_sales

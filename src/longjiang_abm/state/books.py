@@ -40,6 +40,8 @@ class QuarterBook:
     investment: float = 0.0  # incumbents' investment plus entrants' capital
     local_goods: float = 0.0  # provincial firms' sales to provincial households
     services_inputs: float = 0.0  # industry's purchases of provincial services
+    bought_in: float = 0.0  # inputs not from provincial firms or farms (services included)
+    sales_outside: float = 0.0  # industrial sales outside the province
     accounting_errors: dict[str, float] = field(default_factory=dict)
 
 

@@ -33,9 +33,12 @@ def close(m, book) -> None:
     p, t = m.params, m.quarter
     fl, st = book.totals.flow, book.totals.stock
     h, gov, bank, prod = m.households, m.government, m.bank, m.producers
-    bought_in = fl["mat"] - fl["mat_local_firm"] - fl["mat_local_farm"]
-    book.services_inputs = p.environment.services_input_share * bought_in
+    # inputs not bought from provincial firms and farms; sales not to provincial firms or
+    # households (the matrices read both from the book)
+    book.bought_in = fl["mat"] - fl["mat_local_firm"] - fl["mat_local_farm"]
+    book.services_inputs = p.environment.services_input_share * book.bought_in
     book.local_goods = local_goods(m.sector_state, book.totals.rev_s)
+    book.sales_outside = fl["rev"] - fl["mat_local_firm"] - book.local_goods
     bond_interest = p.fiscal.bond_rate / 4.0 * gov.debt
     deposits_open = h.deposits
     bank.close_quarter(
