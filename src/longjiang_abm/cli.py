@@ -167,7 +167,7 @@ def cmd_run(args) -> int:
         console.print(_kpi_table(result.kpis))
         console.print(
             f"results written to [bold]{out}/[/] (kpis.csv, quarterly.parquet, "
-            "firms.parquet, run.json, SHA256SUMS)"
+            "firms.parquet, sectors.parquet, run.json, SHA256SUMS)"
         )
     return 0
 
