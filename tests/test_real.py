@@ -96,12 +96,12 @@ def test_competitors_pay_the_same_input_prices():
     inst = replace(m.inst, local_saving=0.0)
     province = input_prices(sec, cal, p_raw, inst)
     zero = np.zeros(len(sec))
-    np.testing.assert_allclose(competitor_cost(sec, cal, zero, p_raw, 1.0), province)
+    np.testing.assert_allclose(competitor_cost(sec, cal, zero, zero, p_raw, 1.0), province)
     assert province[sec.index("refining")] < 0.9  # refining's inputs are mostly crude
     # at 2018 prices and the 2018 national wage competitors' cost is the 2018 cost
-    one = competitor_cost(sec, cal, ss.labour_share0, np.ones(len(sec)), 1.0)
+    one = competitor_cost(sec, cal, ss.labour_share0, ss.capital_share0, np.ones(len(sec)), 1.0)
     np.testing.assert_allclose(one, 1.0)
     # national wages raise competitors' cost by labour's share of it
-    up = competitor_cost(sec, cal, ss.labour_share0, np.ones(len(sec)), 1.1)
+    up = competitor_cost(sec, cal, ss.labour_share0, ss.capital_share0, np.ones(len(sec)), 1.1)
     np.testing.assert_allclose(up - 1.0, 0.1 * ss.labour_share0)
     assert NATIONAL_WAGE_2018 == m.env.national_wage  # before the first quarter

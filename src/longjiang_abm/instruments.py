@@ -51,6 +51,9 @@ class Instruments:
     green_cost: float  # abatement cost per yuan of intermediate inputs
     green_subsidy: float  # share of abatement cost paid by government
     lsi_budget_q: float  # programme cost of large-small integration, 10k yuan per quarter
+    bailout_o: np.ndarray  # probability a distressed firm of each owner type is bailed out
+    utilization_o: np.ndarray  # capacity utilisation each owner type sizes its capital for
+    capital_cost_o: np.ndarray  # user cost of capital per unit of capacity, by owner type
 
 
 def instruments(
@@ -73,6 +76,10 @@ def instruments(
 
     guarantee = np.zeros(4)
     guarantee[2:] = ip.guarantee_collateral * policy.sme_support  # small and micro
+
+    # soft budget: the bail-out a distressed state firm can count on, and the idle capacity
+    # that this expectation lets it plan for (it does not bear the cost of over-building)
+    utilization, kcost = capital_cost(scenario, nu)
 
     defence_open = np.ones(4)
     defence_open[[PRIVATE, FOREIGN]] = policy.civil_military_integration
@@ -99,4 +106,39 @@ def instruments(
         green_cost=policy.green_transition * ip.green_cost_max,
         green_subsidy=policy.green_transition * ip.green_subsidy_max,
         lsi_budget_q=policy.large_small_integration * ip.large_small_budget * 1e4 * scale / 4.0,
+        bailout_o=(1.0 - nu) * soft_budget(scenario),
+        utilization_o=utilization,
+        capital_cost_o=kcost,
     )
+
+
+def owner_spreads(fin) -> np.ndarray:
+    """Lending spread over the base rate by owner type in 2018 practice, per year (``fin``:
+    the scenario's finance section)."""
+    return np.array(
+        [fin.spread_central_soe, fin.spread_local_soe, fin.spread_private, fin.spread_foreign]
+    )
+
+
+def capital_cost(scenario: Scenario, nu: float) -> tuple[np.ndarray, np.ndarray]:
+    """The utilisation each owner type plans its capital for and the user cost of that
+    capital per unit of capacity, under neutrality ``nu``:
+
+        u*_o    = u* / (1 + xi (1 - nu) b_o)          (b_o: ``soft_budget``)
+        kcost_o = (r_o / 4 + delta) / u*_o,  r_o = base + (1 - nu) spread_o + nu spread_neutral
+
+    A soft budget lets a state firm over-build (it does not bear the cost of idle capacity),
+    and its cheaper credit lowers the cost of what it holds."""
+    fin, fp = scenario.finance, scenario.firms
+    utilization = fp.desired_utilization / (
+        1.0 + fin.soft_budget_overcapacity * (1.0 - nu) * soft_budget(scenario)
+    )
+    rate = fin.base_rate + (1.0 - nu) * owner_spreads(fin) + nu * fin.spread_neutral
+    return utilization, (rate / 4.0 + fp.depreciation_q) / utilization
+
+
+def soft_budget(scenario: Scenario) -> np.ndarray:
+    """Bail-out probability of a distressed firm by owner type in 2018 practice (central SOE,
+    local SOE, private, foreign); the neutrality lever scales it by ``1 - nu``."""
+    fin = scenario.finance
+    return np.array([fin.bailout_central_soe, fin.bailout_local_soe, 0.0, 0.0])

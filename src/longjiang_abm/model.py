@@ -218,7 +218,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         coco = levers.park_coconstruction
         gov.park_funds = parks.fund(pk, coco, p.fiscal, self.scale)  # -> pk.funds, funds_province
         parks.build_infrastructure(pk, p.fiscal, self.scale)  # -> pk.infra, pk.capacity
-        plans.plan(k, f, sec, cal, p.firms, p.finance, seed, t)  # -> f plans, opening balances
+        plans.plan(k, f, sec, cal, inst, p.firms, p.finance, seed, t)  # -> f plans, balances
         nu = levers.ownership_neutrality
         circuit.plan(self.households, gov, t, p.fiscal)  # -> households, gov: spending plans
         capital = bank.loan_capital()  # equity left for loans under the capital rule

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
+from ..instruments import capital_cost, soft_budget
 from ..kernels.annual import size_classes
 from ..params import Scenario
 from ..sectors import SectorTable, read_table
@@ -158,9 +159,13 @@ def build_population(
     pi_cost = sectors.rev_per_worker / 4.0
     pi = pi_cost * (1.0 + sc.firms.planning_buffer)
     c = wage / (4.0 * pi_cost[sector])  # wage cost per unit of real output at A = 1
+    kappa = 4.0 * sectors.utilization * sectors.capital_output
+    # user cost of the capital held per unit of output at A = 1 (2018 practice: nu = 0)
+    kc = capital_cost(sc, 0.0)[1][owner] * kappa[sector]
     # Materials m_s and markups mu_s such that, at 2018 prices, each sector's value added is
     # va_ratio_s of its revenue and its firms' output-weighted mean price is 1 (fixed point):
-    #   uc_i = c_i / A_i + m_s / A_i^gamma,   p_i = (1 + mu_s)(theta uc_i + (1 - theta) uc_bar_s)
+    #   uc_i = c_i / A_i + m_s / A_i^gamma + kc_i / A_i   (normal unit cost, kernels/goods.py)
+    #   p_i = (1 + mu_s)(theta uc_i + (1 - theta) uc_bar_s)
     #   1 + mu_s = sum(r_i / (theta uc_i + (1 - theta) uc_bar_s)) / sum(r_i)
     #   m_s = (1 - va_ratio_s) sum(r_i) / sum(Y_i / A_i^gamma),   Y_i = r_i / p_i
     gamma, theta = sc.firms.materials_efficiency, sc.firms.cost_passthrough
@@ -171,14 +176,14 @@ def build_population(
         ix = sector == s
         if not ix.any():  # a sector without firms (tiny populations): m = 1 - va_ratio, mu = 0
             continue
-        r, a, cc, R = rev_q[ix], A[ix], c[ix], rev_q[ix].sum()
+        r, a, cc, kk, R = rev_q[ix], A[ix], c[ix], kc[ix], rev_q[ix].sum()
         y = r.copy()
         for _ in range(100):
             m_new = (1.0 - sectors.va_ratio[s]) * R / np.sum(y / a**gamma)
             if sectors.raw[s]:
                 m[s] = m_new
                 break
-            uc = cc / a + m_new / a**gamma
+            uc = cc / a + m_new / a**gamma + kk / a
             blend = theta * uc + (1.0 - theta) * np.sum(y * uc) / y.sum()
             mu_new = np.sum(r / blend) / R - 1.0
             y = r / ((1.0 + mu_new) * blend)
@@ -189,8 +194,15 @@ def build_population(
         price[ix] = r / y
     Y = rev_q / price
     u0 = sectors.utilization[sector]
-    kappa = 4.0 * sectors.utilization * sectors.capital_output
     K = kappa[sector] * Y / (A * u0)
+    # state firms of the processing sectors hold the idle capacity their soft budget lets them
+    # plan for (2018 practice: u*_o = u* / (1 + xi b_o), kernels/plans.py); each sector's
+    # capital stays at its 2018 capital-output ratio, so the others hold correspondingly less
+    over = 1.0 + sc.finance.soft_budget_overcapacity * soft_budget(sc)[owner]
+    over[sectors.raw[sector]] = 1.0  # raw sectors are resource-bound: no capacity planning
+    K_sec = np.bincount(sector, weights=K, minlength=n_sec)
+    K_over = np.bincount(sector, weights=K * over, minlength=n_sec)
+    K = K * over * np.divide(K_sec, K_over, out=np.ones(n_sec), where=K_over > 0)[sector]
     L = Y / (A * pi_cost[sector])  # staffed for output (1 + buffer) Y
     debt = sc.finance.target_leverage * K
     cash = sc.firms.cash_target * rev_year * (0.5 + rng.random(n))
@@ -229,5 +241,9 @@ def build_population(
         debt=debt,
         rev_year=rev_year,
         K_year=K,
+        # the 2018 population is a snapshot of ongoing loss spells: a firm's count of
+        # consecutive loss-making quarters is drawn uniformly below the distress threshold (it
+        # is reset at the first profitable quarter, so it matters only for loss-makers)
+        losses=rng.integers(0, sc.firms.distress_loss_quarters, n),
     )
     return table, Calibrated(m=m, mu=mu, pi=pi, pi_cost=pi_cost, kappa=kappa), scale

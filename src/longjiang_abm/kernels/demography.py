@@ -41,6 +41,7 @@ def exit_firms(
     neutrality,
     rescue_large,
     u_star,
+    delta,
     max_losses,
     h0,
     tau,
@@ -52,12 +53,18 @@ def exit_firms(
     """Flag exits and pay bail-outs (bailout_i, 10k yuan, added to cash_i).
 
     Net worth with capital valued at its use, NW_i = cash_i + min(1, Y_i / (u* cap_i)) K_i
-    - debt_i (idle capacity is impaired). A firm is in distress if NW_i < 0 or it has made
-    losses for max_losses quarters in a row. A distressed state firm (owner 0 or 1) is bailed
-    out with probability (1 - neutrality) bail_prob_o, receiving max(0, -NW_i) + max(0,
-    -profit_i) in cash (soft budget constraint: its losses are covered); any other distressed
+    - debt_i (idle capacity is impaired). A firm is in distress if NW_i < 0 or it has burnt
+    cash for max_losses quarters in a row: an operating loss, profit_i + delta K_i < 0 (a
+    loss beyond the depreciation of its capital), or a loss with no cash left (cash_i <= 0).
+    A loss that only reflects depreciation, while the firm still has cash, does not force
+    exit (the firm can run its capital down). A distressed state
+    firm (owner 0 or 1) is bailed out with probability (1 - neutrality) bail_prob_o,
+    receiving max(0, -NW_i) + max(0, -profit_i) in cash (soft budget constraint: its losses
+    are covered) and its count of
+    cash-burning quarters starts again (a recapitalisation); any other distressed
     firm exits. A distressed large firm of any ownership is rescued with at least the
-    probability rescue_large (leading-firm support).
+    probability rescue_large (leading-firm support). The draw is one per firm for the whole
+    run (a firm its government stands behind is rescued every time it is in distress).
     A firm not in distress exits for other reasons (owners retire, plants close) with hazard
     z_size (h0 exp(-age_i / tau) + h_floor) per quarter, z = size_hazard by size class (large
     firms are restructured rather than closed: z_large = 0).
@@ -73,8 +80,10 @@ def exit_firms(
         probability a distressed large firm of any ownership is rescued
     u_star : float
         u*: desired capacity utilisation, share (capital idle beyond it is impaired)
+    delta : float
+        capital depreciation rate, per quarter (added back to profit: operating cash flow)
     max_losses : int
-        consecutive loss-making quarters that put a firm in distress
+        consecutive quarters of negative operating cash flow that put a firm in distress
     h0 : float
         extra exogenous exit hazard of a newborn firm, per quarter
     tau : float
@@ -94,16 +103,20 @@ def exit_firms(
         age[i] += 1
         used = min(1.0, Y[i] / (u_star * cap[i])) if cap[i] > 0.0 else 0.0
         nw = cash[i] + used * K[i] - debt[i]
-        losses[i] = losses[i] + 1 if profit[i] < 0.0 else 0
+        burning = profit[i] + delta * K[i] < 0.0 or (profit[i] < 0.0 and cash[i] <= 0.0)
+        losses[i] = losses[i] + 1 if burning else 0
         if nw < 0.0 or losses[i] >= max_losses:
             o = owner[i]
             p = (1.0 - neutrality) * bail_prob[o]
             if size[i] == 0:
                 p = max(p, rescue_large)
-            if p > 0.0 and uniform(seed, t, ids[i], S_BAILOUT) < p:
+            # whether its government stands behind a firm is a trait of the firm, not a new
+            # coin each quarter: one draw per firm (quarter 0), compared with p
+            if p > 0.0 and uniform(seed, 0, ids[i], S_BAILOUT) < p:
                 b = max(0.0, -nw) + max(0.0, -profit[i])
                 bailout[i] = b
                 cash[i] += b
+                losses[i] = 0  # recapitalised: its distress clock starts again
             else:
                 exiting[i] = True
         elif uniform(seed, t, ids[i], S_EXIT) < size_hazard[size[i]] * (

@@ -10,13 +10,18 @@ from .chunks import bounds, n_chunks
 
 
 @njit(cache=True)
-def unit_cost(wage, pi, A, Ag, m, p_in):
-    """Unit cost (10k yuan per unit of real output):  uc = w / (4 pi A) + m p_in / A^gamma.
+def unit_cost(wage, pi, A, Ag, m, p_in, kc):
+    """Normal unit cost (10k yuan per unit of real output):
 
-    Productivity A saves labour fully and intermediate inputs with elasticity gamma
+        uc = w / (4 pi A) + m p_in / A^gamma + kc / A
+
+    Productivity A saves labour, capital and (with elasticity gamma) intermediate inputs
     (Ag = A^gamma, kept in the firm table); w is the annual wage (10k yuan), pi real output
-    per worker per quarter."""
-    return wage / (4.0 * pi * A) + m * p_in / Ag
+    per worker per quarter, kc the user cost of the capital held per unit of real output at
+    A = 1, kc = (r_o / 4 + delta) kappa_s / u*_o (``Instruments.capital_cost_o`` times
+    kappa_s): the owner type's lending rate and the utilisation it plans for (normal-cost
+    pricing: prices cover the capital a firm holds, at normal output)."""
+    return wage / (4.0 * pi * A) + m * p_in / Ag + kc / A
 
 
 @njit(cache=True, parallel=True)
@@ -47,11 +52,14 @@ def price_and_competitiveness(
     out_sub,
     elig,
     green_cost,
+    kappa,
+    kcost,
 ):
     """Prices and competitiveness of every firm; returns the sectors' mean unit cost.
 
-    Unit cost uc_i = unit_cost(w_p, pi_s, A_i, A_i^gamma, m_s, p_in_s (1 + green_cost)), where
-    green_cost is the abatement cost the green transition adds to inputs; sector mean
+    Unit cost uc_i = unit_cost(w_p, pi_s, A_i, A_i^gamma, m_s, p_in_s (1 + green_cost),
+    kcost_o kappa_s), where green_cost is the abatement cost the green transition adds to
+    inputs and kcost_o kappa_s the capital cost per unit of output at A = 1; sector mean
     uc_bar_s = sum_i f_i uc_i / sum_i f_i (market-share weighted; the unweighted
     mean if the sector's shares are all 0).
     Price: processing sectors price at a markup over a blend of own and sector cost, less the
@@ -90,12 +98,19 @@ def price_and_competitiveness(
         share of subsidy programmes open to each owner type (elig_o), 0-1
     green_cost : float
         abatement cost of the green transition, share of intermediate-input cost
+    kappa : (n_sec,) float
+        capital per unit of quarterly capacity at A = 1 (10k yuan per real 10k yuan a quarter)
+    kcost : (4,) float
+        user cost of capital per unit of capacity by owner type, (r_o / 4 + delta) / u*_o
+        (``Instruments.capital_cost_o``)
     Writes: price, E (living firms).
     """
     for i in prange(n):
         if alive[i]:
             s = sector[i]
-            uc = unit_cost(wage[pref[i]], pi[s], A[i], Ag[i], m[s], p_in[s] * (1.0 + green_cost))
+            kc = kcost[owner[i]] * kappa[s]
+            p_m = p_in[s] * (1.0 + green_cost)
+            uc = unit_cost(wage[pref[i]], pi[s], A[i], Ag[i], m[s], p_m, kc)
             price[i] = uc  # temporarily
     # sector sums by fixed blocks of rows (kernels/chunks.py): independent of the thread count
     nc = n_chunks(n)

@@ -11,6 +11,7 @@ def plan_firms(
     alive,
     ids,
     sector,
+    owner,
     A,
     K,
     cash,
@@ -27,7 +28,7 @@ def plan_firms(
     pi,
     buffer_out,
     lam,
-    u_star,
+    u_owner,
     theta,
     p_rep,
     delta,
@@ -47,7 +48,9 @@ def plan_firms(
     Capacity:                                   cap_i = A_i K_i / kappa_s
     Labour requirement (persons):               L_i = min(e_i (1 + b), cap_i) / (A_i pi_s)
     (firms staff for a planning buffer b above expected demand)
-    Desired capital (processing sectors):       K*_i = kappa_s e_i / (A_i u*)
+    Desired capital (processing sectors):       K*_i = kappa_s e_i / (A_i u*_o)
+    with u*_o = u* / (1 + xi b_o) the utilisation owner type o plans for (b_o: the bail-out
+    probability it can count on; a soft budget lets state firms over-build capacity).
     Raw sectors are resource-bound: K*_i = K_i (replacement only).
     Investment (10k yuan), with gap = K*/K - 1 and depreciation delta K:
         gap > theta           -> spike:        I = K* - K + delta K
@@ -72,8 +75,9 @@ def plan_firms(
         planning buffer b: output above expected demand that firms staff for, share
     lam : float
         weight of the latest demand in the adaptive expectation, 0-1
-    u_star : float
-        desired capacity utilisation u* that firms size their capital for, share
+    u_owner : (4,) float
+        desired capacity utilisation u*_o that firms of owner type o size their capital for
+        (``Instruments.utilization_o``), share
     theta : float
         capital gap (share of capital) beyond which a firm makes a lumpy investment
     p_rep : float
@@ -101,7 +105,7 @@ def plan_firms(
         if raw[s]:
             k_star = K[i]
         else:
-            k_star = kappa[s] * exp_dem[i] / (A[i] * u_star)
+            k_star = kappa[s] * exp_dem[i] / (A[i] * u_owner[owner[i]])
         gap = k_star / K[i] - 1.0
         dep = delta * K[i]
         inv = 0.0

@@ -105,7 +105,11 @@ class FirmParams(_Section):
         0.3, 0.0, 0.6, "gamma: elasticity of intermediate-input savings to productivity"
     )
     cost_passthrough: float = _f(
-        1.0, 0.3, 1.0, "theta: weight of a firm's own unit cost (vs its sector's mean) in its price"
+        0.5,
+        0.3,
+        1.0,
+        "theta: weight of a firm's own unit cost (vs its sector's mean) in its price "
+        "(Amiti, Itskhoki & Konings 2019: about 0.5 for large firms, 0.6 on average)",
     )
     share_shock_sd: float = _f(
         0.1, 0.05, 0.13, "sd of the idiosyncratic quarterly shock to a firm's market share (log)"
@@ -181,11 +185,12 @@ class FirmParams(_Section):
     dividend_payout: float = _f(0.3, 0.0, 0.6, "share of positive after-tax profit paid out")
     cash_target: float = _f(0.08, 0.06, 0.3, "cash buffer firms keep, as a share of annual revenue")
     distress_loss_quarters: int = Field(
-        8,
+        12,
         ge=4,
         le=16,
         strict=True,
-        description="consecutive loss-making quarters that put a firm in distress",
+        description="consecutive loss-making quarters that put a firm in distress (12: the "
+        "State Council's 2015 definition of a zombie firm, three years of losses)",
     )
     exit_hazard_q: float = _f(
         0.06,

@@ -48,6 +48,13 @@ class FinanceParams(_Section):
     bailout_local_soe: float = _f(
         0.7, 0.0, 1.0, "probability a distressed local SOE is bailed out (2018 practice)"
     )
+    soft_budget_overcapacity: float = _f(
+        1.25,
+        0.0,
+        2.0,
+        "xi: idle capacity a firm plans for per unit of its expected bail-out probability; "
+        "desired utilisation u* / (1 + xi b_o)",
+    )
 
 
 class FiscalParams(_Section):

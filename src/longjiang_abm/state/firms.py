@@ -95,7 +95,7 @@ class FirmTable:
     shock_sd: Annotated[np.ndarray, F64, "scale of this calendar year's market-share shocks"]
     shock_m: Annotated[np.ndarray, F64, "their mean correction factor, 1 / M"]
     died: Annotated[np.ndarray, I32, "quarter of exit (0 while alive)"]
-    losses: Annotated[np.ndarray, I32, "consecutive quarters with a loss"]
+    losses: Annotated[np.ndarray, I32, "consecutive quarters of negative operating cash flow"]
     # transient, per-quarter working columns
     E: Annotated[np.ndarray, F64, "competitiveness this quarter"]
     L_req: Annotated[np.ndarray, F64, "labour wanted this quarter, persons"]

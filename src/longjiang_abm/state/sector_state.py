@@ -32,6 +32,7 @@ class SectorState:
     y_loc: np.ndarray  # output by location (parks, then prefectures) and sector, real
     p0: np.ndarray  # mean output price of 2018 (the unit of real output; 1 by construction)
     labour_share0: np.ndarray  # labour's share of the 2018 unit cost (competitors' too)
+    capital_share0: np.ndarray  # capital's share of the 2018 unit cost (competitors' too)
     competitor_cost: np.ndarray  # national competitors' unit cost index this quarter, 2018 = 1
     household_share: np.ndarray  # share of 2018 demand that was the province's households'
     household_part: np.ndarray  # the households' share of demand this quarter

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..instruments import owner_spreads
+
 
 def clear(k, f, inst, neutrality: float, bank_equity: float, fin, cash_target: float) -> None:
     """Grant this quarter's loans (``fin``: the scenario's finance section; ``neutrality``:
     the ownership-neutrality lever in force). SME support guarantees part of small and micro
     firms' loans: working capital beyond their own limit and a smaller size spread."""
-    spreads = np.array(
-        [fin.spread_central_soe, fin.spread_local_soe, fin.spread_private, fin.spread_foreign]
-    )
+    spreads = owner_spreads(fin)
     collateral = np.array(
         [
             fin.collateral_central_soe,

@@ -58,6 +58,7 @@ def exit_firms(k, f, book, neutrality: float, inst, fp, fin, t: int, seed: int) 
         neutrality=neutrality,
         rescue_large=inst.rescue_large,
         u_star=fp.desired_utilization,
+        delta=fp.depreciation_q,
         max_losses=fp.distress_loss_quarters,
         h0=fp.exit_hazard_q,
         tau=fp.exit_hazard_age_q,
@@ -274,6 +275,7 @@ def _create(e: Entry, c: Census, drawn: tuple, incentive: float, contracted: flo
         Ag=Ag,
         m=cal.m[sector],
         p_in=e.ss.p_in[sector] * (1.0 + inst.green_cost),
+        kc=inst.capital_cost_o[owner] * cal.kappa[sector],
     )
     # a sector without incumbents has no mean unit cost (0): the entrant's own stands for it
     uc_bar = np.where(e.ss.uc_bar[sector] > 0, e.ss.uc_bar[sector], uc)
@@ -283,7 +285,7 @@ def _create(e: Entry, c: Census, drawn: tuple, incentive: float, contracted: flo
         sec.raw[sector], e.env.p_raw[sector], (1.0 + cal.mu[sector]) * blend * (1 - subsidy)
     )
     Y = rev / 4.0 / price
-    K = cal.kappa[sector] * Y / (A * fp.desired_utilization)
+    K = cal.kappa[sector] * Y / (A * inst.utilization_o[owner])
     L = Y / (A * cal.pi_cost[sector])
     grant = incentive * K
     cash = fp.cash_target * rev + grant

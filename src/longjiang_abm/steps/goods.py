@@ -34,13 +34,16 @@ def input_prices(sectors, cal, p_raw, inst) -> np.ndarray:
     return now / base
 
 
-def competitor_cost(sectors, cal, labour_share0, p_raw, wage_index: float) -> np.ndarray:
+def competitor_cost(
+    sectors, cal, labour_share0, capital_share0, p_raw, wage_index: float
+) -> np.ndarray:
     """Unit cost index of the province's national competitors in each sector, 2018 = 1, at
     their 2018 productivity: they pay the same commodity prices and the national wage,
-        c*_s = lambda_s W_t / W_2018 + (1 - lambda_s) p_in*_s,
+        c*_s = lambda_s W_t / W_2018 + k_s + (1 - lambda_s - k_s) p_in*_s,
         p_in*_s = w_s p_raw_r + 1 - w_s     (no provincial local-sourcing saving)
-    with lambda_s labour's share of the sector's 2018 unit cost (competitors are assumed to
-    share the province's 2018 technology) and w_s the raw material's share of inputs, as in
+    with lambda_s and k_s labour's and capital's shares of the sector's 2018 unit cost
+    (competitors are assumed to share the province's 2018 technology and cost of capital,
+    which stays at its 2018 level) and w_s the raw material's share of inputs, as in
     ``input_prices``. A cost shock common to the province and its competitors (crude oil,
     national wages) therefore moves both sides of the market together."""
     sec = sectors
@@ -48,7 +51,8 @@ def competitor_cost(sectors, cal, labour_share0, p_raw, wage_index: float) -> np
     w = np.where(sec.raw_input != -1, np.minimum(1.0, sec.input_coef / cal.m), 0.0)
     p_r = np.where(buys, p_raw[np.maximum(sec.raw_input, 0)], 1.0)
     p_in_star = w * p_r + (1.0 - w)
-    return labour_share0 * wage_index + (1.0 - labour_share0) * p_in_star
+    other = 1.0 - labour_share0 - capital_share0
+    return labour_share0 * wage_index + capital_share0 + other * p_in_star
 
 
 def set_prices(k, f, ss, sectors, cal, p_raw, inst, wage, fp) -> None:
@@ -83,6 +87,8 @@ def set_prices(k, f, ss, sectors, cal, p_raw, inst, wage, fp) -> None:
         out_sub=inst.output_subsidy_s,
         elig=inst.eligibility_o,
         green_cost=inst.green_cost,
+        kappa=cal.kappa,
+        kcost=inst.capital_cost_o,
     )
 
 
@@ -130,8 +136,9 @@ def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int, goods_
         shock_m=f.shock_m,
     )
     ss.competitor_cost = competitor_cost(
-        sectors, cal, ss.labour_share0, env.p_raw, env.national_wage / NATIONAL_WAGE_2018
-    )
+        sectors, cal, ss.labour_share0, ss.capital_share0, env.p_raw,
+        env.national_wage / NATIONAL_WAGE_2018,
+    )  # fmt: skip
     rho = np.where(sec.raw, 1.0, (e_bar / ss.e_bar0) * ss.competitor_cost / env.frontier)
     rho = np.where(e_bar > 0, rho, 0.0)
     home = ss.household_share * goods_index / ss.ppi
@@ -220,6 +227,7 @@ def open_markets(k, f, sectors, cal, env, inst, prefectures, n_parks: int, param
         y_loc=np.zeros((0, len(sec))),
         p0=ones.copy(),
         labour_share0=np.zeros(len(sec)),
+        capital_share0=np.zeros(len(sec)),
         competitor_cost=ones.copy(),
         household_share=sec.household_share.copy(),
         household_part=sec.household_share.copy(),
@@ -239,13 +247,17 @@ def open_markets(k, f, sectors, cal, env, inst, prefectures, n_parks: int, param
     # 2018's real value added of each firm, the base of the comparable-basis growth of year 1:
     # output at its sector's 2018 price less its inputs (2018 input prices are 1)
     f.va_real_year[:n] = 4.0 * (ss.p0[f.sector[:n]] * f.Y[:n] - f.mat[:n])
-    # labour's share of the 2018 unit cost, output-weighted (national competitors' too)
+    # labour's and capital's shares of the 2018 unit cost, output-weighted (national
+    # competitors' too)
     s, Y = f.sector[:n], f.Y[:n]
     labour = prefectures.wage[f.pref[:n]] / (4.0 * cal.pi_cost[s] * f.A[:n])
     inputs = cal.m[s] * ss.p_in[s] * (1.0 + inst.green_cost) / f.Ag[:n]
+    capital = inst.capital_cost_o[f.owner[:n]] * cal.kappa[s] / f.A[:n]
     lab = np.bincount(s, weights=Y * labour, minlength=len(sec))
-    tot = np.bincount(s, weights=Y * (labour + inputs), minlength=len(sec))
+    cap = np.bincount(s, weights=Y * capital, minlength=len(sec))
+    tot = np.bincount(s, weights=Y * (labour + inputs + capital), minlength=len(sec))
     ss.labour_share0 = np.divide(lab, tot, out=np.zeros(len(sec)), where=tot > 0)
+    ss.capital_share0 = np.divide(cap, tot, out=np.zeros(len(sec)), where=tot > 0)
     return ss
 
 

@@ -9,14 +9,16 @@ productivity; writes their expectations (``exp_dem``), capacity (``cap``), labou
 from __future__ import annotations
 
 
-def plan(k, f, sectors, cal, fp, fin, seed: int, t: int) -> None:
+def plan(k, f, sectors, cal, inst, fp, fin, seed: int, t: int) -> None:
     """Opening balances, expectations, capacity, labour needs and investment plans of every
-    firm (``f``: FirmTable; ``fp``, ``fin``: the scenario's firms and finance sections)."""
+    firm (``f``: FirmTable; ``inst``: the instruments in force, for the utilisation each owner
+    type plans for; ``fp``, ``fin``: the scenario's firms and finance sections)."""
     k.plan_firms(
         n=f.n,
         alive=f.alive,
         ids=f.id,
         sector=f.sector,
+        owner=f.owner,
         A=f.A,
         K=f.K,
         cash=f.cash,
@@ -33,7 +35,7 @@ def plan(k, f, sectors, cal, fp, fin, seed: int, t: int) -> None:
         pi=cal.pi,
         buffer_out=fp.planning_buffer,
         lam=fp.expectation_weight,
-        u_star=fp.desired_utilization,
+        u_owner=inst.utilization_o,
         theta=fp.investment_threshold,
         p_rep=fp.replacement_probability_q,
         delta=fp.depreciation_q,

@@ -270,8 +270,8 @@ ROWS = [
         "share of loss-making above-scale firms (year 1)",
         "29.2% (2012 Jan-Feb)",
         0.292,
-        None,
-        None,
+        0.15,
+        0.35,
         "qianzhan 2012",
     ),
     (
