@@ -215,8 +215,8 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         env.update(t, year, seed, normal_py)  # -> env: national demand, prices, frontier, wage
         inst = self.inst = policy.set_levers(gov, p, year, t, self.policy_override, sec, self.scale)
         levers = gov.policy  # set_levers -> gov.policy, gov.policy_log; the instruments
-        coco = levers.park_coconstruction
-        gov.park_funds = parks.fund(pk, coco, p.fiscal, self.scale)  # -> pk.funds, funds_province
+        pk.coco = p.park_treatment.intensity(pk.pref, pref.keys, year, levers.park_coconstruction)
+        gov.park_funds = parks.fund(pk, p.fiscal, self.scale)  # -> pk.funds, funds_province
         parks.build_infrastructure(pk, p.fiscal, self.scale)  # -> pk.infra, pk.capacity
         plans.plan(k, f, sec, cal, p.firms, p.finance, seed, t)  # -> f plans, opening balances
         nu = levers.ownership_neutrality
@@ -232,7 +232,23 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         innovation.innovate(k, f, ss, sec, pk, n_pref, drift, inst, p.firms, p.instruments, seed, t)
         demography.exit_firms(k, f, book, nu, inst, p.firms, p.finance, t, seed)  # -> f; book
         entry = demography.Entry(
-            k, f, ss, book, ledger, sec, cal, pk, pref, self.suit, env, inst, levers, p, seed, t
+            k,
+            f,
+            ss,
+            book,
+            ledger,
+            sec,
+            cal,
+            pk,
+            pref,
+            self.suit,
+            env,
+            inst,
+            levers,
+            p,
+            seed,
+            t,
+            self.scale,
         )
         demography.enter_firms(entry)  # -> f entrants; book; ledger; ss.demand0 (contracted)
         labour.adjust_wages_and_supply(pref, env.national_wage, p)  # -> pref wage, labour pool
