@@ -120,6 +120,8 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.prefectures = load_prefectures(p.calibration.average_wage_2018, tables)
         self.suit = load_sector_prefecture(self.sectors, self.prefectures, tables)
         self.parks = load_parks(self.sectors, self.prefectures, run.n_firms / 35_000, tables)
+        # unknown prefectures in [park_treatment] are an error now, not at the first step
+        p.park_treatment.intensity(self.parks.pref, self.prefectures.keys, START_YEAR, 0.0)
         self.firms, self.cal, self.scale = build_population(
             p, self.sectors, self.prefectures, self.suit, self.parks, self.seed
         )

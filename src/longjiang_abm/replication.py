@@ -98,7 +98,7 @@ def twfe_did(
         fit = smf.ols(f"{outcome} ~ {treated} + C({unit}) + C({time})", data=d).fit(
             cov_type="cluster", cov_kwds={"groups": groups}
         )
-    coef, se = float(fit.params[treated]), float(fit.bse[treated])
+        coef, se = float(fit.params[treated]), float(fit.bse[treated])
     g = int(groups.max()) + 1
     t = float(stats.t.ppf(0.975, max(g - 1, 1)))
     return Estimate(coef, se, coef - t * se, coef + t * se, int(fit.nobs), g)

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, create_model, field_validator, model_validator
 
+from ..errors import ScenarioError
 from .base import _f, _Section
 
 
@@ -171,6 +172,9 @@ class ParkTreatment(_Section):
         start = {k: y for k, y in zip(self.prefectures, self.years, strict=True)}
         unknown = set(start) - set(pref_keys)
         if unknown:
-            raise ValueError(f"park_treatment.prefectures: unknown prefecture(s) {sorted(unknown)}")
+            raise ScenarioError(
+                f"key 'park_treatment.prefectures': unknown prefecture(s) {sorted(unknown)}; "
+                f"allowed: {', '.join(pref_keys)}"
+            )
         on = np.array([start.get(pref_keys[p], 10**6) <= year for p in park_pref], dtype=bool)
         return np.where(on, max(lever, self.coconstruction), lever).astype(np.float64)
