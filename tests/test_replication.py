@@ -75,7 +75,7 @@ def test_treated_parks_get_the_fund_and_the_projects():
             "run.n_firms=3000",
             'park_treatment.prefectures=["Qiqihar", "Jixi"]',
             "park_treatment.years=[2019, 2020]",
-            "fiscal.promotion_projects=5.0",
+            "fiscal.promotion_projects=20.0",
         ]
     )
     model = LongjiangModel(sc, seed=0, threads=1)

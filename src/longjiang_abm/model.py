@@ -250,7 +250,6 @@ class LongjiangModel(StrongRegistry, mesa.Model):
             p,
             seed,
             t,
-            self.scale,
         )
         demography.enter_firms(entry)  # -> f entrants; book; ledger; ss.demand0 (contracted)
         labour.adjust_wages_and_supply(pref, env.national_wage, p)  # -> pref wage, labour pool

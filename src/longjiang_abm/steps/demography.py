@@ -107,7 +107,6 @@ class Entry:
     params: object  # the Scenario
     seed: int
     t: int
-    scale: float = 1.0  # population scale (1 = the whole province)
 
 
 def enter_firms(e: Entry) -> None:
@@ -203,7 +202,6 @@ def enter_firms(e: Entry) -> None:
         ip.big_project_revenue,
         1.2,
         sc.calibration.tfp_dispersion,
-        e.scale,
         e.seed,
         e.t,
     )

@@ -64,14 +64,16 @@ def promoted_projects(
     revenue: float,
     a_rel,
     a_sd: float,
-    scale: float,
     seed: int,
     t: int,
 ) -> tuple:
     """Investment projects brought by joint promotion (招商引资) of the co-built parks.
 
-    Park k draws n_k ~ Poisson(c_k rate / 4 scale) projects a quarter (c_k = ``p.coco``,
-    ``rate`` = ``fiscal.promotion_projects``, uniform stream S_PROMOTION, counter k). Project j
+    Joint promotion is paid from the provincial co-construction fund, so the projects follow the
+    money: park k draws n_k ~ Poisson(rate F_prov_k / 1e5) projects a quarter, i.e. ``rate``
+    (``fiscal.promotion_projects``) projects a year per billion yuan a year of the fund it
+    receives (F_prov_k = ``p.funds_province``, 10k yuan a quarter, already scaled with the
+    population; uniform stream S_PROMOTION, counter k). Project j
     of park k (counter idx = 1000 k + j) is in a sector of the park's chain that the park's
     prefecture hosts (suit > 0), drawn uniformly (S_PROMOTION + 1); if none, in any sector the
     prefecture hosts. Ownership ~ ``owner_p`` (S_PROMOTION + 2); annual revenue
@@ -81,8 +83,8 @@ def promoted_projects(
     """
     out: list[tuple] = []
     room = p.room.copy()
-    for k in np.flatnonzero(p.coco > 0):
-        lam = p.coco[k] * rate / 4.0 * scale
+    for k in np.flatnonzero(p.funds_province > 0):
+        lam = rate * p.funds_province[k] / 1e5
         n = poisson_py(lam, seed, t, k, S_PROMOTION) if lam > 0 else 0
         pref = int(p.pref[k])
         hosted = np.flatnonzero(suit[:, pref] > 0)
