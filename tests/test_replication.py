@@ -93,3 +93,34 @@ def test_treated_parks_get_the_fund_and_the_projects():
     big = rows[(f.born[rows] > 0) & (f.rev_year[rows] > 20_000)]
     assert big.size > 0
     assert np.isin(f.park[big], np.flatnonzero(treated)).all()
+
+
+def test_event_study_recovers_a_step():
+    from longjiang_abm.replication import event_study
+
+    d = _synthetic(0.2, seed=2)
+    u = d["unit"].str.split(":").str[1].astype(int)
+    d["start"] = u.map({0: 2020, 1: 2020, 2: 2020, 3: 2021, 4: 2021, 5: 2021})
+    d["year"] = d["time"].str.split(":").str[1].astype(int)
+    es = event_study(d, "y", cluster="prefecture").set_index("relative year")
+    assert abs(es.loc[-2, "coef"]) < 0.05 and es.loc[-2, "lo"] < 0 < es.loc[-2, "hi"]
+    for r in range(4):
+        assert abs(es.loc[r, "coef"] - 0.2) < 0.05
+
+
+def test_the_replication_script_runs_on_a_small_population():
+    import importlib.util
+    from pathlib import Path
+
+    path = (
+        Path(__file__).resolve().parents[1]
+        / "experiments/replications/alder_shao_zilibotti_2016.py"
+    )
+    spec = importlib.util.spec_from_file_location("asz", path)
+    asz = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(asz)
+    d = asz.build_panel(seeds=2, years=3, firms=2000, workers=1)
+    assert len(d) == 2 * 3 * 13
+    t = asz.table(d)
+    assert list(t["outcome"]) == list(asz.LABELS.values())
+    assert t["in-model estimate"].astype(float).notna().all()

@@ -32,7 +32,7 @@ import pandas as pd
 
 from longjiang_abm import load_scenario
 from longjiang_abm.model import LongjiangModel
-from longjiang_abm.replication import prefecture_panel, twfe_did
+from longjiang_abm.replication import event_study, prefecture_panel, twfe_did
 
 ROOT = Path(__file__).resolve().parents[2]
 TREATED = {  # prefecture: first co-built year (staggered)
@@ -98,6 +98,7 @@ def build_panel(
             frames = list(pool.map(one_run, jobs))
     d = pd.concat(frames, ignore_index=True)
     start = d["prefecture"].map(TREATED)
+    d["start"] = start
     d["treated"] = (start.notna() & (d["year"] >= start.fillna(10**6))).astype(float)
     d["unit"] = d["seed"].astype(str) + ":" + d["prefecture"]
     d["time"] = d["seed"].astype(str) + ":" + d["year"].astype(str)
@@ -154,7 +155,23 @@ def main() -> None:
         f"{'35,000 firms (whole province)' if args.firms is None else f'{args.firms} firms'}, "
         f"SE clustered by prefecture; {minutes:.1f} minutes.\nPublished: {CITATION}.\n\n"
     )
-    text = header + markdown(t)
+    es = event_study(d, "output_real", cluster="prefecture")
+    es_text = (
+        "\nEvent study, log real industrial output (years relative to the first co-built year; "
+        "-1 left out; same fixed effects and clustering):\n\n"
+        + markdown(
+            pd.DataFrame(
+                {
+                    "relative year": es["relative year"],
+                    "estimate": es["coef"].map("{:.3f}".format),
+                    "95% CI": [
+                        f"[{a:.3f}, {b:.3f}]" for a, b in zip(es["lo"], es["hi"], strict=True)
+                    ],
+                }
+            )
+        )
+    )
+    text = header + markdown(t) + es_text
     print(text)
     if args.write_docs:
         out = ROOT / "docs" / "replications"

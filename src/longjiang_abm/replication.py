@@ -102,3 +102,52 @@ def twfe_did(
     g = int(groups.max()) + 1
     t = float(stats.t.ppf(0.975, max(g - 1, 1)))
     return Estimate(coef, se, coef - t * se, coef + t * se, int(fit.nobs), g)
+
+
+def event_study(
+    panel: pd.DataFrame,
+    outcome: str,
+    start: str = "start",
+    year: str = "year",
+    unit: str = "unit",
+    time: str = "time",
+    cluster: str = "unit",
+    omit: int = -1,
+) -> pd.DataFrame:
+    """Event-study coefficients: OLS of ``outcome`` on dummies of years relative to the unit's
+    treatment year (``start``; NaN for never-treated units, which get none), the year
+    ``omit`` left out, with unit and time fixed effects and standard errors clustered by
+    ``cluster``. One row per relative year: coef, se, lo, hi (95%, t with clusters - 1
+    degrees of freedom)."""
+    import statsmodels.formula.api as smf
+    from scipy import stats
+
+    d = panel[[outcome, unit, time, cluster, start, year]].dropna(subset=[outcome]).copy()
+    rel = d[year] - d[start]
+    names = {}
+    for r in sorted(rel.dropna().unique().astype(int)):
+        if r == omit:
+            continue
+        name = f"rel_m{-r}" if r < 0 else f"rel_p{r}"
+        d[name] = (rel == r).astype(float)
+        names[r] = name
+    groups = pd.factorize(d[cluster])[0]
+    g = int(groups.max()) + 1
+    tq = float(stats.t.ppf(0.975, max(g - 1, 1)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rhs = " + ".join(names.values())
+        fit = smf.ols(f"{outcome} ~ {rhs} + C({unit}) + C({time})", data=d).fit(
+            cov_type="cluster", cov_kwds={"groups": groups}
+        )
+        rows = [
+            {
+                "relative year": r,
+                "coef": float(fit.params[n]),
+                "se": float(fit.bse[n]),
+                "lo": float(fit.params[n] - tq * fit.bse[n]),
+                "hi": float(fit.params[n] + tq * fit.bse[n]),
+            }
+            for r, n in names.items()
+        ]
+    return pd.DataFrame(rows)
