@@ -10,11 +10,12 @@ economic zone, with city and year fixed effects, standard errors clustered by ci
 Alder, S., Shao, L. and Zilibotti, F. (2016), "Economic reforms and industrial policy in a
 panel of Chinese cities", Journal of Economic Growth 21(4): 305-349.
 
-In-model design: the scenario key [park_treatment] co-builds (provincial fund + joint
-promotion, as the park_coconstruction lever at 1) the parks of six prefectures, three from
-2020 and three from 2021; the other seven are never treated. Each seed is one run of the whole
-province (35,000 firms unless --firms). Prefecture-by-year panel 2019-2024 built from the
-firm rows (longjiang_abm.replication.prefecture_panel); each seed's prefecture is a unit;
+In-model design (params/park_did.toml): the scenario key [park_treatment] co-builds
+(provincial fund + joint promotion, as the park_coconstruction lever at 1) the parks of six
+prefectures, three from 2020 and three from 2021; the other seven are never treated. Each
+seed is one run of the whole province (35,000 firms unless --firms). Prefecture-by-year
+panel 2019-2024 built from the firm rows (longjiang_abm.replication.prefecture_panel); each
+seed's prefecture is a unit;
 OLS of the log outcome on the treatment dummy with unit and seed-by-year fixed effects;
 standard errors clustered by prefecture (13 clusters, pooling the seeds). --write-docs
 writes docs/replications/alder_shao_zilibotti_2016.md (the table in docs/validation.md).
@@ -35,14 +36,9 @@ from longjiang_abm.model import LongjiangModel
 from longjiang_abm.replication import event_study, prefecture_panel, twfe_did
 
 ROOT = Path(__file__).resolve().parents[2]
-TREATED = {  # prefecture: first co-built year (staggered)
-    "Qiqihar": 2020,
-    "Mudanjiang": 2020,
-    "Jiamusi": 2020,
-    "Jixi": 2021,
-    "Hegang": 2021,
-    "Suihua": 2021,
-}
+DESIGN = ROOT / "params" / "park_did.toml"  # the treated prefectures and their years
+_design = load_scenario(DESIGN).park_treatment
+TREATED = dict(zip(_design.prefectures, _design.years, strict=True))  # prefecture: first year
 CITATION = (
     "Alder, Shao & Zilibotti (2016), J. Econ. Growth 21(4): 305-349, abstract: a state-level "
     "SEZ raises the level of city GDP by 'about 20%'"
@@ -64,18 +60,9 @@ LABELS = {
 
 
 def scenario(firms: int | None, years: int, overrides: list[str] | None = None):
-    base = load_scenario(ROOT / "params" / "baseline.toml", overrides)
-    data = base.model_dump()
-    data["name"] = "asz2016_replication"
-    data["run"]["years"] = years
-    if firms is not None:
-        data["run"]["n_firms"] = firms
-    data["park_treatment"] = {
-        "prefectures": list(TREATED),
-        "years": list(TREATED.values()),
-        "coconstruction": 1.0,
-    }
-    return type(base).model_validate(data)
+    """params/park_did.toml (the baseline with [park_treatment]) for ``years`` years."""
+    extra = [f"run.years={years}"] + ([f"run.n_firms={firms}"] if firms is not None else [])
+    return load_scenario(DESIGN, extra + list(overrides or []))
 
 
 def one_run(job) -> pd.DataFrame:
