@@ -234,22 +234,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         innovation.innovate(k, f, ss, sec, pk, n_pref, drift, inst, p.firms, p.instruments, seed, t)
         demography.exit_firms(k, f, book, nu, inst, p.firms, p.finance, t, seed)  # -> f; book
         entry = demography.Entry(
-            k,
-            f,
-            ss,
-            book,
-            ledger,
-            sec,
-            cal,
-            pk,
-            pref,
-            self.suit,
-            env,
-            inst,
-            levers,
-            p,
-            seed,
-            t,
+            k, f, ss, book, ledger, sec, cal, pk, pref, self.suit, env, inst, levers, p, seed, t
         )
         demography.enter_firms(entry)  # -> f entrants; book; ledger; ss.demand0 (contracted)
         labour.adjust_wages_and_supply(pref, env.national_wage, p)  # -> pref wage, labour pool
