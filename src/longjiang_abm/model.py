@@ -120,6 +120,8 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.prefectures = load_prefectures(p.calibration.average_wage_2018, tables)
         self.suit = load_sector_prefecture(self.sectors, self.prefectures, tables)
         self.parks = load_parks(self.sectors, self.prefectures, run.n_firms / 35_000, tables)
+        # unknown prefectures in [park_treatment] are an error now, not at the first step
+        p.park_treatment.intensity(self.parks.pref, self.prefectures.keys, START_YEAR, 0.0)
         self.firms, self.cal, self.scale = build_population(
             p, self.sectors, self.prefectures, self.suit, self.parks, self.seed
         )
@@ -215,8 +217,8 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         env.update(t, year, seed, normal_py)  # -> env: national demand, prices, frontier, wage
         inst = self.inst = policy.set_levers(gov, p, year, t, self.policy_override, sec, self.scale)
         levers = gov.policy  # set_levers -> gov.policy, gov.policy_log; the instruments
-        coco = levers.park_coconstruction
-        gov.park_funds = parks.fund(pk, coco, p.fiscal, self.scale)  # -> pk.funds, funds_province
+        pk.coco = p.park_treatment.intensity(pk.pref, pref.keys, year, levers.park_coconstruction)
+        gov.park_funds = parks.fund(pk, p.fiscal, self.scale)  # -> pk.funds, funds_province
         parks.build_infrastructure(pk, p.fiscal, self.scale)  # -> pk.infra, pk.capacity
         plans.plan(k, f, sec, cal, inst, p.firms, p.finance, seed, t)  # -> f plans, balances
         nu = levers.ownership_neutrality

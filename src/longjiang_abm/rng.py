@@ -32,6 +32,7 @@ S_ENTRY_PRODUCTIVITY = 14
 S_SHARE = 16
 S_BIG_PROJECTS = 17  # and 18
 S_SHARE_SCALE = 19  # the exponential variance of Laplace share shocks
+S_PROMOTION = 21  # projects brought by co-built parks' joint promotion: 21 to 25
 
 _GOLDEN = 0x9E3779B97F4A7C15
 _M1 = 0xBF58476D1CE4E5B9

@@ -18,7 +18,7 @@ from .economy import CalibrationParams, EntryParams, EnvironmentParams, FirmPara
 from .households import HouseholdParams
 from .money import FinanceParams, FiscalParams, InstrumentParams
 from .overrides import apply_overrides, parse_override
-from .policy import ACTIVE_LEVERS, PolicyLevers, PolicyParams, ScheduleEntry
+from .policy import ACTIVE_LEVERS, ParkTreatment, PolicyLevers, PolicyParams, ScheduleEntry
 from .schema import (
     Scenario,
     TablesParams,
@@ -44,6 +44,7 @@ __all__ = [
     "SEED_MAX",
     "CalibrationParams",
     "EntryParams",
+    "ParkTreatment",
     "EnvironmentParams",
     "FinanceParams",
     "FirmParams",

@@ -176,6 +176,13 @@ class FirmParams(_Section):
     park_spillover_bonus: float = _f(
         0.5, 0.0, 2.0, "extra spillover per unit of park infrastructure for firms inside parks"
     )
+    park_infrastructure_elasticity: float = _f(
+        0.12,
+        0.0,
+        0.5,
+        "elasticity of in-park firms' productivity to their park's infrastructure index "
+        "(public capital; Bom & Ligthart 2014)",
+    )
     digital_adoption_q: float = _f(
         0.01, 0.0, 0.05, "baseline probability per quarter of a digital upgrade step"
     )

@@ -88,6 +88,13 @@ class FiscalParams(_Section):
     coconstruction_attraction: float = _f(
         1.0, 0.0, 10.0, "logit bonus of co-built parks under full co-construction (joint promotion)"
     )
+    promotion_projects: float = _f(
+        3.0,
+        0.0,
+        20.0,
+        "investment projects a year (each the size of a big project) that joint promotion brings "
+        "to a co-built park per billion yuan a year of provincial co-construction fund it receives",
+    )
 
 
 class InstrumentParams(_Section):

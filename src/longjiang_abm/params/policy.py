@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field, create_model, field_validator
+from pydantic import Field, create_model, field_validator, model_validator
 
+from ..errors import ScenarioError
 from .base import _f, _Section
 
 
@@ -122,3 +123,58 @@ class PolicyParams(PolicyLevers):
             if entry.year <= year:
                 values.update(entry.model_dump(exclude={"year"}, exclude_none=True))
         return PolicyParams(**values)
+
+
+class ParkTreatment(_Section):
+    """Co-construction of the parks of chosen prefectures from chosen years (staggered), so
+    that treated and untreated prefectures coexist in one run (a difference-in-differences
+    design, experiments/replications/). Empty (the default): no targeted treatment."""
+
+    prefectures: tuple[str, ...] = Field(
+        (),
+        max_length=50,
+        description="prefecture keys (prefectures.csv) whose parks are co-built from their year",
+    )
+    years: tuple[Annotated[int, Field(ge=2019, le=2100, strict=True)], ...] = Field(
+        (),
+        max_length=50,
+        description="the year from which each listed prefecture's parks are co-built (same order)",
+    )
+    coconstruction: float = _f(
+        1.0,
+        0.0,
+        1.0,
+        "co-construction intensity of the treated parks (as the park_coconstruction lever, "
+        "but only for them; a park takes the larger of this and the lever)",
+    )
+
+    @field_validator("prefectures")
+    @classmethod
+    def _unique(cls, prefs: tuple) -> tuple:
+        if len(set(prefs)) != len(prefs):
+            raise ValueError(f"each prefecture may be listed once, got {list(prefs)}")
+        return prefs
+
+    @model_validator(mode="after")
+    def _same_length(self) -> ParkTreatment:
+        if len(self.years) != len(self.prefectures):
+            raise ValueError(
+                f"years needs one year per prefecture: {len(self.prefectures)} prefectures, "
+                f"{len(self.years)} years"
+            )
+        return self
+
+    def intensity(self, park_pref, pref_keys, year: int, lever: float):
+        """Co-construction intensity of every park in ``year``: the lever, raised to
+        ``coconstruction`` for the parks of prefectures treated by then."""
+        import numpy as np
+
+        start = {k: y for k, y in zip(self.prefectures, self.years, strict=True)}
+        unknown = set(start) - set(pref_keys)
+        if unknown:
+            raise ScenarioError(
+                f"key 'park_treatment.prefectures': unknown prefecture(s) {sorted(unknown)}; "
+                f"allowed: {', '.join(pref_keys)}"
+            )
+        on = np.array([start.get(pref_keys[p], 10**6) <= year for p in park_pref], dtype=bool)
+        return np.where(on, max(lever, self.coconstruction), lever).astype(np.float64)

@@ -16,7 +16,7 @@ from .economy import (
 )
 from .households import HouseholdParams
 from .money import FinanceParams, FiscalParams, InstrumentParams
-from .policy import PolicyLevers, PolicyParams, ScheduleEntry
+from .policy import ParkTreatment, PolicyLevers, PolicyParams, ScheduleEntry
 
 
 class TablesParams(_Section):
@@ -47,6 +47,7 @@ class Scenario(_Section):
     instruments: InstrumentParams = InstrumentParams()
     calibration: CalibrationParams = CalibrationParams()
     policy: PolicyParams = PolicyParams()
+    park_treatment: ParkTreatment = ParkTreatment()
     tables: TablesParams = TablesParams()
 
 

@@ -29,6 +29,7 @@ class QuarterBook:
     # entry (steps/demography.py: enter_firms)
     entries: int = 0
     big_projects: int = 0
+    promoted_projects: int = 0  # projects brought by co-built parks' joint promotion
     entry_equity: float = 0.0  # owners' equity put into entrants
     entry_incentives: float = 0.0  # government grants to big projects
     entry_loans: float = 0.0  # bank loans to entrants

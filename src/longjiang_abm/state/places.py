@@ -18,10 +18,13 @@ class ParkTable:
         self.capacity = self.capacity0.copy()
         self.infra0 = np.asarray(infrastructure, dtype=np.float64)
         self.infra = self.infra0.copy()
+        self.infra_applied = self.infra0.copy()  # level last passed to firms' productivity
         n = len(self.keys)
         self.funds = np.zeros(n)  # infrastructure funding received this quarter, 10k yuan
         self.funds_province = np.zeros(n)
+        self.coco = np.zeros(n)  # co-construction intensity in force this quarter (0-1)
         self.output = np.zeros(n)  # revenue this quarter, 10k yuan
+        self.room = self.capacity0.copy()  # free firm slots seen by promoted projects
         self.rev_ytd = np.zeros(n)
         self.rev_year = np.zeros(n)
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..rng import S_BIG_PROJECTS, poisson_py, uniform_py
 from ..state import FOREIGN, PRIVATE, SMALL
+from . import parks as parks_step
 
 # ownership of potential entrants and of big projects (central SOE, local SOE, private, foreign)
 ENTRANT_OWNERSHIP = np.array([0.005, 0.02, 0.955, 0.02])
@@ -189,6 +190,24 @@ def enter_firms(e: Entry) -> None:
     ip = sc.instruments
     _create(e, c, big, ip.big_project_incentive, ip.big_project_contracted_share)
     e.book.big_projects = int(big[0].size)
+    # joint promotion of the co-built parks brings investment projects into them
+    y_s, a_s = c.by_s[3], c.by_s[4]
+    e.parks.room = e.parks.capacity - c.in_park
+    promoted = parks_step.promoted_projects(
+        e.parks,
+        e.suit,
+        sec,
+        np.where(y_s > 0, a_s / np.maximum(y_s, 1e-300), 1.0),
+        BIG_PROJECT_OWNERSHIP,
+        sc.fiscal.promotion_projects,
+        ip.big_project_revenue,
+        1.2,
+        sc.calibration.tfp_dispersion,
+        e.seed,
+        e.t,
+    )
+    _create(e, c, promoted, ip.big_project_incentive, 0.0)
+    e.book.promoted_projects = int(promoted[0].size)
 
 
 class Census:
@@ -215,8 +234,7 @@ def _draw(e: Entry, c: Census, counts, owner_p, barrier, size_median, size_sd, a
     a_mean = np.where(y_s > 0, a_s / np.maximum(y_s, 1e-300), 1.0)
     parks = e.parks
     park_room = parks.capacity - c.in_park
-    park_bonus = np.full(len(parks), e.policy.park_coconstruction)
-    park_bonus *= sc.fiscal.coconstruction_attraction
+    park_bonus = parks.coco * sc.fiscal.coconstruction_attraction
     ep = sc.entry
     utility = e.k.location_utilities(
         chain=sec.chain,

@@ -9,6 +9,8 @@ dig, dig_cost, emis``).
 
 from __future__ import annotations
 
+import numpy as np
+
 
 def location_statistics(k, f, sectors, n_parks: int, n_pref: int) -> tuple:
     """Output and productivity by location and sector (kernel ``location_stats``):
@@ -85,3 +87,29 @@ def innovate(k, f, ss, sectors, parks, n_pref, drift, inst, fp, ip, seed: int, t
         Ag=f.Ag,
         gamma=fp.materials_efficiency,
     )
+    infrastructure_productivity(
+        f, parks, fp.park_infrastructure_elasticity, fp.materials_efficiency
+    )
+
+
+def infrastructure_productivity(f, parks, eps: float, gamma: float) -> None:
+    """Park infrastructure as public capital in its firms' production: a firm in park k has
+    productivity proportional to infra_k^eps (eps = ``firms.park_infrastructure_elasticity``),
+    so when the park's infrastructure index moves from its level at the last application
+    (``parks.infra_applied``, the 2018 level at the start) every living firm in the park gets
+        ln A_i += eps (ln infra_k - ln infra_applied_k),
+    with ``Ag = A^gamma`` and ``emis`` (proportional to 1 / A) kept consistent."""
+    if len(parks) == 0:
+        return
+    now = np.log(np.maximum(parks.infra, 1e-9))
+    d = eps * (now - np.log(np.maximum(parks.infra_applied, 1e-9)))
+    parks.infra_applied = parks.infra.copy()
+    if eps == 0.0 or not np.any(d):
+        return
+    rows = f.alive_rows()
+    rows = rows[f.park[rows] >= 0]
+    g = d[f.park[rows]]
+    f.lnA[rows] += g
+    f.A[rows] = np.exp(f.lnA[rows])
+    f.Ag[rows] = np.exp(gamma * f.lnA[rows])
+    f.emis[rows] *= np.exp(-g)
