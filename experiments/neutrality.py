@@ -1,6 +1,7 @@
 """Equal treatment of all ownership types (一视同仁): its effect and its channel.
 
     uv run python experiments/neutrality.py [--seeds 10] [--years 10] [--firms N] [--out DIR]
+        [--set section.key=value ...]   (applied to both scenarios: a sensitivity run)
 
 Runs the baseline and the baseline with full ownership neutrality (`policy.ownership_neutrality
 = 1` from 2019: the state firms' soft budget, their cheaper and easier credit, the private
@@ -32,6 +33,7 @@ from longjiang_abm import load_scenario
 from longjiang_abm.ensemble import ensemble_arguments, markdown_table
 from longjiang_abm.model import LongjiangModel
 from longjiang_abm.state import CENTRAL_SOE, LOCAL_SOE
+from longjiang_abm.strategy import ABOVE_SCALE_REVENUE
 
 ROOT = Path(__file__).resolve().parents[1] / "params"
 EFFECTS = {
@@ -44,8 +46,8 @@ EFFECTS = {
 PERCENT = {"industrial_va_real", "industrial_va", "employment", "capital"}
 
 
-def scenarios():
-    base = load_scenario(ROOT / "baseline.toml")
+def scenarios(overrides=None):
+    base = load_scenario(ROOT / "baseline.toml", overrides)
     policy = base.policy.model_copy(update={"ownership_neutrality": 1.0})
     neutral = base.model_copy(update={"name": "neutrality", "policy": policy})
     return base, neutral
@@ -82,6 +84,8 @@ def one(args) -> dict:
     processing = ~model.sectors.raw[sector]
     used = np.minimum(1.0, f.Y[r] / np.maximum(f.cap[r], 1e-12))
     sp = state & processing
+    debt, above = f.debt[r], rev >= ABOVE_SCALE_REVENUE
+    loses = f.profit[r] < 0.0
     return {
         "scenario": scenario.name,
         "seed": seed,
@@ -94,6 +98,10 @@ def one(args) -> dict:
         "state_K_share": K[state].sum() / K.sum(),
         "state_L_share": L[state].sum() / L.sum(),
         "state_va_share": va[state].sum() / va.sum(),
+        "state_rev_share": rev[state].sum() / rev.sum(),
+        "state_debt_share": debt[state].sum() / debt.sum(),
+        "state_loss_share": loses[above & state].mean() if (above & state).any() else np.nan,
+        "nonstate_loss_share": loses[above & ~state].mean(),
         "state_utilisation": float(np.average(used[sp], weights=K[sp])) if sp.any() else np.nan,
         "nonstate_utilisation": float(
             np.average(used[~state & processing], weights=K[~state & processing])
@@ -129,6 +137,10 @@ def channel(runs: pd.DataFrame) -> pd.DataFrame:
         "state_K_share": "state firms' share of capital",
         "state_L_share": "state firms' share of employment",
         "state_va_share": "state firms' share of real VA",
+        "state_rev_share": "state firms' share of revenue",
+        "state_debt_share": "state firms' share of bank debt",
+        "state_loss_share": "loss-making share of above-scale state firms",
+        "nonstate_loss_share": "loss-making share of above-scale non-state firms",
         "state_utilisation": "state firms' capacity utilisation (processing)",
         "nonstate_utilisation": "non-state firms' capacity utilisation (processing)",
         "state_apk_rel": "state APK / non-state APK, same sector",
@@ -143,10 +155,12 @@ def channel(runs: pd.DataFrame) -> pd.DataFrame:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ensemble_arguments(p, seeds=10)
+    p.add_argument("--set", action="append", default=[], help="section.key=value, both runs")
     args = p.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    jobs = [(sc, s, args.years, args.firms) for sc in scenarios() for s in range(args.seeds)]
+    seeds = range(args.seeds)
+    jobs = [(sc, s, args.years, args.firms) for sc in scenarios(args.set) for s in seeds]
     t0 = time.perf_counter()
     workers = args.workers or os.cpu_count() or 1
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -156,7 +170,9 @@ def main() -> None:
     year = 2018 + args.years
     text = (
         f"Full ownership neutrality from 2019 against the baseline, {year} (year {args.years}), "
-        f"{args.seeds} seeds, paired by seed; {minutes:.1f} minutes.\n\n"
+        f"{args.seeds} seeds, paired by seed; {minutes:.1f} minutes"
+        + (f"; with {' '.join(args.set)}" if args.set else "")
+        + ".\n\n"
         + markdown_table(effects(runs), "{:,.2f}")
         + "\n\n"
         + markdown_table(channel(runs), "{:,.3f}")
