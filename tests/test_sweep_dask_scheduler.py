@@ -28,6 +28,7 @@ seed = 5
 years = 1
 firms = 20000
 outputs = ["secondary_share", "gdp"]
+check_accounts = true
 
 [factors]
 "policy.ownership_neutrality" = [0.0, 0.33, 0.67, 1.0]
