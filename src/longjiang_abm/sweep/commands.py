@@ -127,6 +127,8 @@ def throughput_line(summary) -> str:
         + ("core" if summary.workers == 1 else "cores")
         + ")"
     )
+    if summary.cpu_seconds:
+        text += f"; {summary.cpu_seconds / summary.done:.2f} CPU s a run"
     if summary.startup_seconds:
         text += (
             f"; {summary.per_core_hour(with_startup=True):,.0f} counting the "

@@ -37,6 +37,7 @@ class SweepSummary:
     skipped_limit: int = 0  # the largest limit those exceeded
     seconds: float = 0.0  # running the runs (from the first submission to the last result)
     startup_seconds: float = 0.0  # starting and warming the workers (not in ``seconds``)
+    cpu_seconds: float = 0.0  # CPU time of the workers' processes in the runs done
     workers: int = 0
     failed_ids: list[str] = field(default_factory=list)
 
@@ -95,6 +96,7 @@ def record_outcome(
         problem = store.run_problem(out, r["run_id"])
         if problem is None:
             summary.done += 1
+            summary.cpu_seconds += float(meta.get("cpu_seconds") or 0.0)
             store.clear_failure(out, r["run_id"])
             return {**rec, **meta}  # logged by the worker that finished it
         error = (
