@@ -136,7 +136,7 @@ class SweepSection(_Frozen):
         le=MAX_RUN_TIMEOUT_S,
         strict=True,
         description="seconds a run may take before it is stopped and recorded as failed "
-        "(0 = no limit); checked after the build and after every quarter",
+        "(0 = no limit); checked at the end of every quarter",
     )
     check_accounts: bool = Field(
         False,

@@ -5,10 +5,10 @@ tasks).
 atomically and returns only a small dict of metadata. It is idempotent: if the file already
 exists (e.g. written by a worker that was presumed dead), it returns at once.
 
-A run that exceeds the sweep's ``run_timeout_s`` is stopped (checked after the population is
-built and after every quarter), recorded in ``failed/<run_id>.json`` with the reason and the
-limit, logged, and reported with ``status = "timeout"``: it is not raised, so no executor
-retries it with the same limit.
+A run that exceeds the sweep's ``run_timeout_s`` is stopped (checked at the end of every
+quarter, the first time after the build and the first quarter), recorded in
+``failed/<run_id>.json`` with the reason and the limit, logged, and reported with
+``status = "timeout"``: it is not raised, so no executor retries it with the same limit.
 """
 
 from __future__ import annotations
