@@ -1,7 +1,8 @@
 """A sweep's per-run time limit (``[sweep] run_timeout_s``), on every executor path.
 
 A genuinely slow run (a population of 200,000 firms over 50 years, or the whole sweep at
-150,000 firms) is stopped by the limit, recorded as failed with its reason (``failed/``, the
+150,000 firms) is stopped by the limit; a run stuck inside one quarter has its worker process
+ended; recorded as failed with its reason (``failed/``, the
 log), the rest of the sweep goes on, and a resume neither runs it again silently (same limit:
 skipped and reported) nor loses it (a raised limit runs it). No wall-clock assertion but the
 limit's own: the stopped run is only required to stop long before it would have finished.
@@ -10,6 +11,7 @@ limit's own: the stopped run is only required to stop long before it would have 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +26,7 @@ from longjiang_abm.sweep.task import simulate as task_simulate
 
 pytestmark = pytest.mark.timeout(1800)  # a busy machine: no wall-clock limit of its own
 
-LIMIT = 5  # seconds: a normal run here takes well under a second, the slow one many minutes
+LIMIT = 20  # seconds: a normal run here takes well under a second, the slow one many minutes
 
 GRID = """
 [sweep]
@@ -101,6 +103,10 @@ def test_a_run_over_the_time_limit_is_stopped_recorded_and_the_sweep_goes_on(
         s = run_sweep(path, out, executor="serial", progress=False)
     else:  # the Dask loop (an in-process cluster, so that the slow point applies)
         from distributed import Client, LocalCluster
+
+        from longjiang_abm.sweep.task import warm_up
+
+        warm_up()  # as the executors do: the first run does not load the JIT cache
 
         with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                           dashboard_address=":0") as cl, Client(cl) as client:  # fmt: skip
@@ -184,3 +190,55 @@ def test_accounting_checks_are_off_by_default_and_change_no_result(tmp_path):
     assert not store.read_manifest(off)["sessions"][-1]["check_accounts"]
     assert store.read_manifest(on)["sessions"][-1]["check_accounts"]
     pd.testing.assert_frame_equal(frame(off), frame(on))
+
+
+def test_a_run_stuck_inside_a_quarter_has_its_worker_ended_and_the_sweep_goes_on(tmp_path):
+    """Real worker processes (the local executor's LocalCluster, nannies restarting them);
+    in them, point 1 never returns from its first quarter (so never reaches the per-quarter
+    check): 1 s past the limit (HARD_STOP_GRACE_S set to 1 in the workers), the run is
+    recorded as timed out and its worker process ended; the task comes back, finds the record,
+    and the sweep ends with the 2 other runs finished."""
+    from distributed import Client
+
+    from longjiang_abm.sweep.executors import local_cluster, warm_workers
+
+    path, out = write(tmp_path, GRID.format(limit=LIMIT)), tmp_path / "out"
+
+    def stuck_point_one():
+        import time
+
+        from longjiang_abm.sweep import task
+
+        real = task.simulate
+        task.HARD_STOP_GRACE_S = 1.0
+
+        def simulate(scenario, seed, **kw):
+            while scenario.policy.ownership_neutrality == 1.0:
+                time.sleep(0.2)  # stuck: never reaches the end of a quarter
+            return real(scenario, seed, **kw)
+
+        task.simulate = simulate
+        return os.getpid()
+
+    cl, _ = local_cluster(2)
+    try:
+        with Client(cl) as client:
+            warm_workers(client)
+            pids = set(client.run(stuck_point_one).values())
+            s = run_sweep(path, out, client=client, progress=False)
+            after = set(client.run(os.getpid).values())
+    finally:
+        cl.close()
+    assert (s.done, s.failed, s.timed_out) == (2, 2, 2)
+    assert pids - after, "no worker process was ended"
+    failed = store.failures(out)
+    assert set(failed) == set(s.failed_ids)
+    for rec in failed.values():
+        assert rec["values"] == {"policy.ownership_neutrality": 1.0}
+        assert (
+            "still inside quarter 1" in rec["error"] and "worker process was ended" in rec["error"]
+        )
+        assert rec["run_timeout_s"] == LIMIT
+    lines = log(out)
+    assert sorted(r["run_id"] for r in lines if r["status"] == "timeout") == sorted(failed)
+    assert len([r for r in lines if r["status"] == "done"]) == 2

@@ -9,12 +9,19 @@ A run that exceeds the sweep's ``run_timeout_s`` is stopped (checked at the end 
 quarter, the first time after the build and the first quarter), recorded in
 ``failed/<run_id>.json`` with the reason and the limit, logged, and reported with
 ``status = "timeout"``: it is not raised, so no executor retries it with the same limit.
+
+In a Dask worker, a run still inside one quarter (so never reaching the check)
+``HARD_STOP_GRACE_S`` (60 s) past its limit is recorded the same way and its worker
+process is ended (``os._exit``): the nanny starts a new one, the scheduler hands the task to a
+worker again, and ``run_one`` then finds the record and returns ``status = "timeout"`` at once.
 """
 
 from __future__ import annotations
 
 import os
 import platform
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -26,6 +33,10 @@ WORKER_ENV = {
     "MKL_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
 }
+
+
+HARD_STOP_GRACE_S = 60.0  # a run stuck this long past its limit has its worker process ended
+HARD_STOP_EXIT = 75  # the exit status of a worker process ended by a stuck run
 
 
 class RunTimeout(Exception):
@@ -102,6 +113,12 @@ def run_one(p: dict) -> dict:
     }
     if final.exists() and run_problem(p["out"], p["run_id"]) is None:
         return {**meta, "status": "exists", "seconds": 0.0}
+    limit = int(p.get("run_timeout_s") or 0)
+    stopped = timeout_limit(p["out"], p["run_id"]) if limit else None
+    if stopped is not None and stopped >= limit:  # its worker was ended by a stuck run
+        error = f"RunTimeout: timed out at run_timeout_s = {stopped} (failed/{p['run_id']}.json)"
+        return {**meta, "status": "timeout", "error": error, "run_timeout_s": stopped,
+                "seconds": 0.0}  # fmt: skip
     scenario = validate_scenario(scenario_with(p["scenario"], p["values"]), "<sweep run>")
     rid = run_id(scenario.model_dump(mode="json"), p["seed"], __version__)
     if rid != p["run_id"]:
@@ -109,7 +126,6 @@ def run_one(p: dict) -> dict:
             f"run {p['run_id']}: this worker resolves it to {rid} (package {__version__}, "
             f"sweep planned with {p['version']}): workers must run the same version"
         )
-    limit = int(p.get("run_timeout_s") or 0)
     reached = [0, 0]
 
     def check_time(done: int, total: int) -> None:
@@ -120,6 +136,7 @@ def run_one(p: dict) -> dict:
     # the log line is written by whoever finished the run (a worker, an array task), so a run
     # finished after its driver died is logged too
     rec = {k: p[k] for k in ("run_id", "point", "replicate") if k in p}
+    watchdog = _hard_stop(p, limit, t0, rec, meta, reached)
     try:
         result = simulate(
             scenario,
@@ -138,6 +155,9 @@ def run_one(p: dict) -> dict:
                 "seconds": seconds}  # fmt: skip
         append_log(p["out"], {**rec, **meta, "time": now_iso()})
         return meta
+    finally:
+        if watchdog is not None:
+            watchdog.cancel()
     runs_dir.mkdir(parents=True, exist_ok=True)
     write_run(runs_dir, p["run_id"], run_table(p, result.kpis, p["factors"], p["outputs"]))
     # cpu_seconds: the worker process's CPU time during the run (all its threads), which
@@ -146,6 +166,57 @@ def run_one(p: dict) -> dict:
             "cpu_seconds": time.process_time() - cpu0}  # fmt: skip
     append_log(p["out"], {**rec, **meta, "time": now_iso()})
     return meta
+
+
+def timeout_limit(out: str | Path, run_id: str) -> int | None:
+    """The limit recorded in ``failed/<run_id>.json`` if the run timed out, else None."""
+    import json
+
+    from .store import FAILED
+
+    try:
+        rec = json.loads((Path(out) / FAILED / f"{run_id}.json").read_text())
+    except (OSError, ValueError):
+        return None
+    limit = rec.get("run_timeout_s") if isinstance(rec, dict) else None
+    return limit if isinstance(limit, int) and not isinstance(limit, bool) else None
+
+
+def _in_dask_worker() -> bool:
+    if "distributed" not in sys.modules:  # not imported: not a Dask worker
+        return False
+    from distributed import get_worker
+
+    try:
+        get_worker()
+    except ValueError:
+        return False
+    return True
+
+
+def _hard_stop(p: dict, limit: int, t0: float, rec: dict, meta: dict, reached: list):
+    """In a Dask worker, a timer that records the run as timed out and ends the worker
+    process if the run is still going HARD_STOP_GRACE_S past its limit (stuck inside one
+    quarter). Not in the serial executor or an array task: it would end them."""
+    if not limit or not _in_dask_worker():
+        return None
+    from .store import append_log, now_iso, record_failure
+
+    def stop() -> None:
+        seconds = time.perf_counter() - t0
+        error = (
+            f"RunTimeout: still inside quarter {reached[0] + 1} after {seconds:.0f} s, beyond "
+            f"[sweep] run_timeout_s = {limit}; its worker process was ended"
+        )
+        record_failure(p["out"], p, error, None, attempts=1, run_timeout_s=limit)
+        line = {"status": "timeout", "error": error, "run_timeout_s": limit, "seconds": seconds}
+        append_log(p["out"], {**rec, **meta, **line, "time": now_iso()})
+        os._exit(HARD_STOP_EXIT)
+
+    timer = threading.Timer(limit + HARD_STOP_GRACE_S, stop)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 def _numba_threads() -> int | None:
