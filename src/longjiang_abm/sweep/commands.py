@@ -97,7 +97,12 @@ def cmd_sweep(args, console: Console) -> int:
         + (f" ({summary.finished_before} before this session)" if summary.finished_before else "")
         + (f", {summary.failed} failed (errors in {out}/failed/)" if summary.failed else "")
         + (f", {summary.timed_out} of them timed out" if summary.timed_out else "")
-        + (f"; {summary.seconds:.0f} s on {summary.workers} workers" if summary.done else ""),
+        + (
+            f"; {summary.seconds:.0f} s on {summary.workers} worker"
+            + ("s" if summary.workers != 1 else "")
+            if summary.done
+            else ""
+        ),
         highlight=False,
     )
     if summary.done:
@@ -113,6 +118,13 @@ def cmd_sweep(args, console: Console) -> int:
         )
     if summary.failed or summary.skipped:
         console.print(f"run the failed ones again with: {resume_cmd}", highlight=False)
+    if summary.timed_out:
+        console.print(
+            "(a run that timed out is run again by --resume only once [sweep] run_timeout_s is "
+            "raised or set to 0)",
+            highlight=False,
+            markup=False,
+        )
         return 1
     console.print(f"results in {out}/runs/; analyse with: longjiang analyze {out}", highlight=False)
     return 0
