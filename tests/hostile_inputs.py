@@ -289,6 +289,11 @@ def sweep_cases() -> list[Case]:
         "shell in job_extra": SWEEP + '[cluster]\njob_extra = ["--x=`touch pwned`"]\n',
         "newline in account": SWEEP + '[cluster]\naccount = "a\\ntouch pwned"\n',
         "years a bool": SWEEP.replace("years = 1", "years = true"),
+        "run_timeout_s negative": SWEEP.replace("years = 1", "years = 1\nrun_timeout_s = -1"),
+        "run_timeout_s a string": SWEEP.replace("years = 1", 'years = 1\nrun_timeout_s = "60"'),
+        "run_timeout_s above a week": SWEEP.replace("years = 1", "years = 1\nrun_timeout_s = 1e9"),
+        "run_timeout_s huge": SWEEP.replace("years = 1", "years = 1\nrun_timeout_s = 99999999999"),
+        "check_accounts a string": SWEEP.replace("years = 1", 'years = 1\ncheck_accounts = "on"'),
     }
     out = [
         Case(f"sweep: {k}", ["sweep", "sw.toml", "--quiet", "--out", "o"], sweep_file(v), out="o")
@@ -297,6 +302,7 @@ def sweep_cases() -> list[Case]:
     ok = sweep_file(SWEEP)
     for label, extra in [
         ("--workers 0", ["--workers", "0"]),
+        ("--executor serial --workers 2", ["--executor", "serial", "--workers", "2"]),
         ("--executor dask without --scheduler", ["--executor", "dask"]),
         ("--scheduler without dask", ["--scheduler", "tcp://127.0.0.1:1"]),
         ("--cores 0", ["--executor", "slurm", "--cores", "0"]),

@@ -1,7 +1,8 @@
 """A sweep on a real ``dask scheduler`` with two separate ``dask worker`` processes (no nanny:
 a killed worker stays dead), one of them SIGKILLed mid-sweep: the sweep finishes with every run
 exactly once, and log.jsonl holds one line per run (written by the worker that finished it).
-Also: a second driver on the same sweep folder is refused while the first runs."""
+Also: a second driver on the same sweep folder is refused while the first runs; runs over the
+sweep's ``run_timeout_s`` are stopped by their workers and recorded."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ seed = 5
 years = 1
 firms = 20000
 outputs = ["secondary_share", "gdp"]
+check_accounts = true
 
 [factors]
 "policy.ownership_neutrality" = [0.0, 0.33, 0.67, 1.0]
@@ -130,3 +132,32 @@ def test_a_worker_killed_mid_sweep_on_a_real_scheduler(scheduler, tmp_path):
     done = sorted(r["run_id"] for r in log if r.get("status") == "done")
     assert done == sorted(runs["run_id"].unique())  # one line per run, by its worker
     assert store.check_runs(out)[1] == {}
+
+
+def test_runs_over_the_time_limit_are_stopped_on_a_real_scheduler(scheduler, tmp_path):
+    """``[sweep] run_timeout_s`` on the ``dask`` executor: every run (150,000 firms over 10
+    years) exceeds 1 s; each is stopped by its worker, recorded, and the driver ends (exit 1)
+    with the workers still there."""
+    address, workers = scheduler
+    sweep = tmp_path / "s.toml"
+    sweep.write_text(
+        SWEEP.replace("firms = 20000", "firms = 150000")
+        .replace("years = 1", "years = 10\nrun_timeout_s = 1")
+        .replace("[0.0, 0.33, 0.67, 1.0]", "[0.0, 1.0]")
+    )
+    out = tmp_path / "out"
+    p = subprocess.run(
+        [sys.executable, "-m", "longjiang_abm", "sweep", str(sweep), "--executor", "dask",
+         "--scheduler", address, "--out", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=1500,
+    )  # fmt: skip
+    assert p.returncode == 1, p.stderr
+    said = " ".join(p.stdout.split())
+    assert "0 of 4 runs finished, 4 failed" in said and "4 of them timed out" in said
+    assert "Traceback" not in p.stderr
+    assert sorted(store.timed_out(out).values()) == [1, 1, 1, 1]
+    log = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+    assert [r["status"] for r in log] == ["timeout"] * 4
+    assert all(w.poll() is None for w in workers)  # no worker was ended: each run stopped itself

@@ -39,6 +39,7 @@ seed = 3
 years = 2
 firms = 600
 outputs = ["secondary_share", "above_scale_firms", "gdp", "fiscal_balance"]
+check_accounts = true
 
 [factors]
 "policy.ownership_neutrality" = [0.0, 1.0]
@@ -54,6 +55,7 @@ seed = 8
 years = 2
 firms = 400
 outputs = ["secondary_share", "above_scale_firms", "gdp"]
+check_accounts = true
 
 [factors]
 "policy.ownership_neutrality" = { min = 0.0, max = 1.0 }
@@ -69,6 +71,7 @@ seed = 12
 years = 1
 firms = 20000
 outputs = ["secondary_share", "above_scale_firms", "gdp"]
+check_accounts = true
 
 [factors]
 "policy.ownership_neutrality" = [0.0, 0.33, 0.67, 1.0]
@@ -165,6 +168,18 @@ def test_grid_sweep_writes_the_contract_and_its_analysis(grid_local):
     t = pd.read_csv(a / "targets.csv")
     assert set(t["target"]) == {"secondary_share", "above_scale_firms"}
     assert t["probability"].between(0, 1).all() and (t["replications"] == 2).all()
+
+
+def test_serial_and_local_executors_give_identical_values(grid_local, folder):
+    path, out = grid_local
+    out2 = folder / "grid_serial"
+    p = longjiang("sweep", str(path), "--executor", "serial", "--out", str(out2))
+    assert p.returncode == 0, p.stderr
+    said = " ".join(p.stdout.split())
+    assert "8 of 8 runs finished" in said and "runs/hour/core" in said
+    pd.testing.assert_frame_equal(frame(out), frame(out2))
+    sessions = json.loads((out2 / "manifest.json").read_text())["sessions"]
+    assert sessions[-1]["executor"] == "serial" and sessions[-1]["check_accounts"] is True
 
 
 @pytest.mark.slow
@@ -344,11 +359,11 @@ def test_a_failing_run_is_retried_once_then_recorded_and_the_sweep_goes_on(folde
     calls = []
     real = task.simulate
 
-    def flaky(scenario, seed):
+    def flaky(scenario, seed, **kw):
         if scenario.policy.ownership_neutrality == 1.0 and scenario.policy.park_coconstruction:
             calls.append(seed)
             raise RuntimeError("boom")
-        return real(scenario, seed)
+        return real(scenario, seed, **kw)
 
     monkeypatch.setattr(task, "simulate", flaky)
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,

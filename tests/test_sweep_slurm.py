@@ -76,6 +76,7 @@ seed = 4
 years = 1
 firms = 500
 outputs = ["secondary_share", "gdp"]
+check_accounts = true
 
 [factors]
 "policy.ownership_neutrality" = [0.0, 1.0]

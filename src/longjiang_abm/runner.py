@@ -101,11 +101,14 @@ def run(
     n_firms: int | None = None,
     backend: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    check_accounts: bool = True,
 ) -> Result:
     """Simulate ``scenario`` (a Scenario, a TOML path, or None for the baseline).
 
     ``years``, ``n_firms`` and ``backend`` override the scenario's ``[run]`` section;
-    ``progress(done, total)`` is called after every quarter.
+    ``progress(done, total)`` is called after every quarter (an exception it raises stops the
+    run: the sweeps' per-run timeout). ``check_accounts``: check the accounting identities
+    every quarter (``LongjiangModel``; the results are the same either way).
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -115,7 +118,7 @@ def run(
         run_p = scenario.run.model_validate(scenario.run.model_dump() | updates)
         scenario = scenario.model_copy(update={"run": run_p})
     t0 = time.perf_counter()
-    model = LongjiangModel(scenario, seed=seed)
+    model = LongjiangModel(scenario, seed=seed, check_accounts=check_accounts)
     t1 = time.perf_counter()
     quarters = 4 * scenario.run.years
     for q in range(quarters):

@@ -5,8 +5,12 @@
 
 Task ``i`` of ``n`` runs the planned runs number i, i + n, i + 2n, ... that have no result file,
 one after the other, with one retry each; a run that fails twice is recorded in
-``DIR/failed/<run_id>.json``. Re-submitting the array (or ``longjiang sweep ... --resume``)
-runs only what is still missing. Exit status: 0 if every run of the task finished, 1 otherwise.
+``DIR/failed/<run_id>.json``. The time limit and the accounting checks are those of the last
+session recorded in the manifest (``--plan-only`` records the sweep file's ``run_timeout_s`` and
+``check_accounts``); a run that exceeds the limit is recorded as failed at once (not retried),
+and a run that timed out before is skipped unless the limit has been raised since (or is 0).
+Re-submitting the array (or ``longjiang sweep ... --resume``) runs only what is still missing.
+Exit status: 0 if every run of the task finished, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -52,15 +56,29 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     mine = unique_runs(manifest)[task :: args.tasks]
     done, _ = store.check_runs(out)  # a damaged file is run again (run_one replaces it)
+    sessions = manifest.get("sessions") or [{}]
+    last = sessions[-1] if isinstance(sessions[-1], dict) else {}
+    settings = {
+        "run_timeout_s": int(last.get("run_timeout_s") or 0),
+        "check_accounts": bool(last.get("check_accounts", False)),
+    }
+    limit = settings["run_timeout_s"]
+    timed_out = store.timed_out(out)
     failed = 0
     for r in mine:
         if r["run_id"] in done:
             continue
+        if limit and timed_out.get(r["run_id"], -1) >= limit:
+            failed += 1
+            print(f"run {r['run_id']} skipped: it timed out before at this limit ({limit} s)")
+            continue
         error = tb = None
         for _attempt in range(2):
             try:
-                run_one(payload(manifest, r, out))
+                meta = run_one(payload(manifest, r, out, **settings))
                 error = None
+                if meta.get("status") == "timeout":  # recorded by run_one, not retried
+                    error, tb = meta["error"], None
                 break
             except Exception as exc:  # noqa: BLE001 - recorded and retried once
                 error, tb = f"{type(exc).__name__}: {exc}", traceback.format_exc()
@@ -69,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"run {r['run_id']} (point {r['point']}, replicate {r['replicate']}) done")
         else:
             failed += 1
-            store.record_failure(out, r, error, tb, attempts=2)
+            if tb is not None:
+                store.record_failure(out, r, error, tb, attempts=2)
             print(f"run {r['run_id']} failed: {error}", file=sys.stderr)
     return 1 if failed else 0
 

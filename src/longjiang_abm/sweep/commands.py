@@ -17,10 +17,11 @@ def add_sweep_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument("sweep_file", help="sweep TOML file (see experiments/sweeps/)")
     s.add_argument(
         "--executor",
-        choices=["local", "dask", "slurm", "pbs"],
+        choices=["local", "serial", "dask", "slurm", "pbs"],
         default="local",
-        help="local: a Dask LocalCluster (default); dask: a running scheduler (--scheduler); "
-        "slurm / pbs: worker jobs through dask-jobqueue",
+        help="local: a Dask LocalCluster (default); serial: one run after the other in this "
+        "process; dask: a running scheduler (--scheduler); slurm / pbs: worker jobs through "
+        "dask-jobqueue",
     )
     s.add_argument("--workers", type=int, help="worker processes (local: default all cores)")
     s.add_argument("--scheduler", metavar="ADDRESS", help="scheduler address for --executor dask")
@@ -30,6 +31,13 @@ def add_sweep_arguments(s: argparse.ArgumentParser) -> None:
     )
     s.add_argument("--plan-only", action="store_true", help="write manifest.json and stop")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.add_argument(
+        "--check-accounts",
+        action="store_true",
+        default=None,
+        help="check the accounting identities every quarter of every run (slower; the results "
+        "are the same; default: the sweep file's check_accounts, off)",
+    )
     g = s.add_argument_group("slurm / pbs (override the sweep file's [cluster] section)")
     g.add_argument("--queue", help="partition (SLURM) or queue (PBS)")
     g.add_argument("--account", help="account charged for the worker jobs")
@@ -68,6 +76,7 @@ def cmd_sweep(args, console: Console) -> int:
             progress=not args.quiet,
             console=console,
             plan_only=args.plan_only,
+            check_accounts=getattr(args, "check_accounts", None),
         )
     except KeyboardInterrupt as exc:
         Console(stderr=True).print(
@@ -87,14 +96,57 @@ def cmd_sweep(args, console: Console) -> int:
         f"{sweep.name}: {total_done} of {summary.planned} runs finished"
         + (f" ({summary.finished_before} before this session)" if summary.finished_before else "")
         + (f", {summary.failed} failed (errors in {out}/failed/)" if summary.failed else "")
-        + (f"; {summary.seconds:.0f} s on {summary.workers} workers" if summary.done else ""),
+        + (f", {summary.timed_out} of them timed out" if summary.timed_out else "")
+        + (
+            f"; {summary.seconds:.0f} s on {summary.workers} worker"
+            + ("s" if summary.workers != 1 else "")
+            if summary.done
+            else ""
+        ),
         highlight=False,
     )
-    if summary.failed:
+    if summary.done:
+        console.print(throughput_line(summary), highlight=False)
+    if summary.skipped:
+        console.print(
+            f"{summary.skipped} runs timed out in an earlier session (limit up to "
+            f"{summary.skipped_limit} s) and were not run again with run_timeout_s = "
+            f"{sweep.sweep.run_timeout_s}: raise [sweep] run_timeout_s (or set it to 0) and "
+            f"resume to run them ({out}/failed/)",
+            highlight=False,
+            markup=False,
+        )
+    if summary.failed or summary.skipped:
         console.print(f"run the failed ones again with: {resume_cmd}", highlight=False)
+    if summary.timed_out:
+        console.print(
+            "(a run that timed out is run again by --resume only once [sweep] run_timeout_s is "
+            "raised or set to 0)",
+            highlight=False,
+            markup=False,
+        )
         return 1
     console.print(f"results in {out}/runs/; analyse with: longjiang analyze {out}", highlight=False)
     return 0
+
+
+def throughput_line(summary) -> str:
+    """Runs per hour per core of this session: while running, and counting the start-up."""
+    rate = summary.per_core_hour()
+    text = (
+        f"throughput: {rate:,.0f} runs/hour/core ({summary.done} runs in "
+        f"{summary.seconds:.1f} s on {summary.workers} "
+        + ("core" if summary.workers == 1 else "cores")
+        + ")"
+    )
+    if summary.cpu_seconds:
+        text += f"; {summary.cpu_seconds / summary.done:.2f} CPU s a run"
+    if summary.startup_seconds:
+        text += (
+            f"; {summary.per_core_hour(with_startup=True):,.0f} counting the "
+            f"{summary.startup_seconds:.1f} s of start-up and warm-up"
+        )
+    return text
 
 
 def resume_command(args, out: Path) -> str:
@@ -107,6 +159,8 @@ def resume_command(args, out: Path) -> str:
         value = getattr(args, flag, None)
         if value is not None:
             cmd += [f"--{flag}", str(value)]
+    if getattr(args, "check_accounts", None):
+        cmd.append("--check-accounts")
     return shlex.join(cmd)
 
 

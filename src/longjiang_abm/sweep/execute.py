@@ -12,10 +12,8 @@ that have no file.
 from __future__ import annotations
 
 import time
-import traceback
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
@@ -32,27 +30,12 @@ from .executors import (
     worker_prologue,
 )
 from .lock import folder_lock
-from .spec import ClusterSection, Sweep, SweepError, load_sweep
+from .loop import Bar, SweepSummary, record_outcome, todo_runs
+from .spec import EXECUTION_KEYS, ClusterSection, Sweep, SweepError, load_sweep
 from .task import payload, run_one
 from .worker_watch import WorkerWatch
 
 RETRIES = 1
-
-
-@dataclass
-class SweepSummary:
-    out: Path
-    planned: int
-    finished_before: int
-    done: int = 0
-    failed: int = 0
-    seconds: float = 0.0
-    workers: int = 0
-    failed_ids: list[str] = field(default_factory=list)
-
-    @property
-    def remaining(self) -> int:
-        return self.planned - self.finished_before - self.done - self.failed
 
 
 # --- the sweep folder ---------------------------------------------------------------------------
@@ -64,7 +47,7 @@ def default_out(sweep: Sweep) -> Path:
 
 def _identity(resolved: dict) -> dict:
     """What must not change between sessions of one sweep (the scenario path text may)."""
-    sw = {k: v for k, v in resolved["sweep"].items() if k != "scenario"}
+    sw = {k: v for k, v in resolved["sweep"].items() if k != "scenario" and k not in EXECUTION_KEYS}
     return {"sweep": sw, "factors": resolved["factors"]}
 
 
@@ -111,8 +94,11 @@ def plan(sweep: Sweep, out: Path, resume: bool) -> dict:
     return manifest
 
 
-def record_session(out: Path, manifest: dict, executor: str, resume: bool) -> None:
-    """Write the manifest with one more session entry; make runs/; remove stale temporaries."""
+def record_session(
+    out: Path, manifest: dict, executor: str, resume: bool, settings: dict | None = None
+) -> None:
+    """Write the manifest with one more session entry (with the execution ``settings``:
+    run_timeout_s, check_accounts); make runs/; remove stale temporaries."""
     out = Path(out)
     manifest["sessions"].append(
         {
@@ -121,6 +107,7 @@ def record_session(out: Path, manifest: dict, executor: str, resume: bool) -> No
             "resume": bool(resume),
             "version": __version__,
             "commit": git_commit(),
+            **(settings or {}),
         }
     )
     store.write_manifest(out, manifest)
@@ -146,31 +133,6 @@ def unique_runs(manifest: dict) -> list[dict]:
 # --- the sweep loop -----------------------------------------------------------------------------
 
 
-def _progress(console, enabled: bool):
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn(
-            "done {task.fields[done]}  failed {task.fields[failed]}  "
-            "remaining {task.fields[remaining]}"
-        ),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        disable=not enabled,
-    )
-
-
 def execute(
     client,
     manifest: dict,
@@ -181,16 +143,16 @@ def execute(
     on_result: Callable[[dict], None] | None = None,
     label: str = "sweep",
     worker_wait: float | None = None,
+    settings: dict | None = None,
 ) -> SweepSummary:
     """Submit every planned run without a file to ``client`` and wait for them all.
 
     ``worker_wait``: if no worker is connected for this many seconds (every worker job lost),
-    the unfinished runs are cancelled and a SweepError says so (finished runs are kept)."""
+    the unfinished runs are cancelled and a SweepError says so (finished runs are kept).
+    ``settings``: run_timeout_s and check_accounts (``payload``)."""
     out = Path(out)
-    planned = unique_runs(manifest)
-    finished, _ = store.check_runs(out)
-    todo = [r for r in planned if r["run_id"] not in finished]
-    summary = SweepSummary(out, len(planned), len(planned) - len(todo))
+    settings = settings or {}
+    summary, todo = todo_runs(manifest, out, settings.get("run_timeout_s", 0))
     if not todo:
         return summary
     session = uuid.uuid4().hex[:8]
@@ -199,13 +161,15 @@ def execute(
     t0 = time.perf_counter()
     for r in todo:
         key = f"longjiang-run-{r['run_id']}-{session}"
-        fut = client.submit(run_one, payload(manifest, r, out), key=key, retries=RETRIES)
+        fut = client.submit(
+            run_one, payload(manifest, r, out, **settings), key=key, retries=RETRIES
+        )
         by_key[key] = r
         futures.append(fut)
     watch = WorkerWatch(client, futures, worker_wait) if worker_wait else None
     try:
-        _collect(client, futures, by_key, out, summary, console, progress, on_result, label,
-                 len(todo), watch)  # fmt: skip
+        _collect(futures, by_key, out, summary, console, progress, on_result, label, len(todo),
+                 watch)  # fmt: skip
     finally:
         if watch is not None:
             watch.stop()
@@ -220,42 +184,20 @@ def execute(
     return summary
 
 
-def _collect(client, futures, by_key, out, summary, console, progress, on_result, label, n_todo,
+def _collect(futures, by_key, out, summary, console, progress, on_result, label, n_todo,
              watch) -> None:  # fmt: skip
     """Record each run as its future completes (the sweep loop of ``execute``)."""
     from distributed import as_completed
 
     warned = False
-    with _progress(console, progress) as bar:
-        task = bar.add_task(
-            label,
-            total=n_todo,
-            done=summary.finished_before,
-            failed=0,
-            remaining=n_todo,
-        )
+    with Bar(console, progress, label, n_todo, summary) as bar:
         for fut in as_completed(futures):
             if fut.status == "cancelled" and watch is not None and watch.lost:
                 continue  # stopped for want of workers: unfinished, not failed
             r = by_key[fut.key]
-            rec = {"run_id": r["run_id"], "point": r["point"], "replicate": r["replicate"]}
-            problem = None
             if fut.status == "finished":
                 meta = fut.result()
-                problem = store.run_problem(out, r["run_id"])
-            if problem is not None:  # the worker wrote where this driver cannot read
-                error = (
-                    f"worker {meta.get('host')}:{meta.get('pid')} reports the run finished, but "
-                    f"{out}/{store.RUNS}/{r['run_id']}.parquet is {problem} here: is {out} on a "
-                    "file system the workers share?"
-                )
-                summary.failed += 1
-                summary.failed_ids.append(r["run_id"])
-                store.record_failure(out, r, error, None, attempts=1)
-                rec.update({"status": "failed", "error": error, "time": store.now_iso()})
-                store.append_log(out, rec)
-            elif fut.status == "finished":
-                summary.done += 1
+                rec = record_outcome(out, r, summary, meta=meta)
                 if meta.get("numba_threads") not in (1, None) and not warned:
                     warned = True
                     if console is not None:
@@ -264,30 +206,11 @@ def _collect(client, futures, by_key, out, summary, console, progress, on_result
                             f"numba with {meta['numba_threads']} threads; start workers with "
                             "NUMBA_NUM_THREADS=1 (results are the same, throughput is not)"
                         )
-                store.clear_failure(out, r["run_id"])
-                rec.update(meta)
             else:
-                exc = fut.exception()
-                tb = fut.traceback()
-                tb_text = "".join(traceback.format_tb(tb)) if tb is not None else None
-                error = f"{type(exc).__name__}: {exc}"
-                summary.failed += 1
-                summary.failed_ids.append(r["run_id"])
-                store.record_failure(out, r, error, tb_text, attempts=1 + RETRIES)
-                rec.update({"status": "failed", "error": error})
-            if fut.status != "finished":  # finished runs were logged by their worker
-                rec["time"] = store.now_iso()
-                store.append_log(out, rec)
+                rec = record_outcome(out, r, summary, exc=fut.exception(), tb=fut.traceback(),
+                                     attempts=1 + RETRIES)  # fmt: skip
             fut.release()
-            bar.update(
-                task,
-                advance=1,
-                done=summary.finished_before + summary.done,
-                failed=summary.failed,
-                remaining=summary.remaining,
-            )
-            if on_result is not None:
-                on_result(rec)
+            bar.advance(rec, on_result)
 
 
 def run_sweep(
@@ -304,12 +227,15 @@ def run_sweep(
     console=None,
     on_result: Callable[[dict], None] | None = None,
     plan_only: bool = False,
+    check_accounts: bool | None = None,
 ) -> SweepSummary:
     """Plan (or reopen) the sweep of ``path`` in ``out`` and run its unfinished runs.
 
     ``client``: an existing distributed Client to use instead of starting ``executor``.
     ``cluster``: values overriding the sweep file's [cluster] section (slurm / pbs).
     ``plan_only``: write manifest.json and return without running anything.
+    ``check_accounts``: check the accounting identities every quarter of every run (None: the
+    sweep file's ``check_accounts``, off by default; the results are the same either way).
     """
     sweep = load_sweep(path)
     out = Path(out) if out else default_out(sweep)
@@ -324,26 +250,31 @@ def run_sweep(
         except ValueError as exc:
             raise SweepError(f"cluster options: {str(exc).splitlines()[-1].strip()}") from None
     if client is None:
-        check_executor(executor, scheduler)
+        check_executor(executor, scheduler, workers)
     label = executor if client is None else "client"
+    settings = {
+        "run_timeout_s": sweep.sweep.run_timeout_s,
+        "check_accounts": sweep.sweep.check_accounts if check_accounts is None else check_accounts,
+    }
     # folder errors (exists without --resume, changed sweep file) before any cluster starts
     plan(sweep, out, resume)
     with folder_lock(out):  # one driver per sweep folder; planned again under the lock
         return _run_locked(
             sweep, out, executor, workers, scheduler, resume, section, client, progress,
-            console, on_result, plan_only, label,
+            console, on_result, plan_only, label, settings,
         )  # fmt: skip
 
 
 def _run_locked(
     sweep, out, executor, workers, scheduler, resume, section, client, progress, console,
-    on_result, plan_only, label,
+    on_result, plan_only, label, settings,
 ) -> SweepSummary:  # fmt: skip
+    from .serial import execute_serial
+
     manifest = plan(sweep, out, resume)
-    planned = unique_runs(manifest)
-    finished, corrupt = store.check_runs(out)
+    _, corrupt = store.check_runs(out)
     if corrupt:  # truncated or altered run files: never read, set aside and run again
-        moved = store.set_aside(out, corrupt)
+        store.set_aside(out, corrupt)
         if console is not None:
             console.print(
                 f"[yellow]note:[/] {len(corrupt)} run file(s) failed their checksum "
@@ -351,42 +282,39 @@ def _run_locked(
                 "and run again",
                 highlight=False,
             )
-        del moved
-    if plan_only or all(r["run_id"] in finished for r in planned):
-        record_session(out, manifest, label, resume)
-        return SweepSummary(out, len(planned), sum(r["run_id"] in finished for r in planned))
+    before, todo = todo_runs(manifest, out, settings["run_timeout_s"])
+    if plan_only or not todo:  # nothing to run: no cluster is started
+        record_session(out, manifest, label, resume, settings)
+        return before
+    kw = {"progress": progress, "console": console, "on_result": on_result, "label": sweep.name}
     if client is not None:
-        record_session(out, manifest, label, resume)
-        summary = execute(
-            client,
-            manifest,
-            out,
-            progress=progress,
-            console=console,
-            on_result=on_result,
-            label=sweep.name,
-        )
+        record_session(out, manifest, label, resume, settings)
+        summary = execute(client, manifest, out, settings=settings, **kw)
         summary.workers = len(client.scheduler_info().get("workers", {}))
         return summary
+    if executor == "serial":
+        record_session(out, manifest, label, resume, settings)
+        return execute_serial(manifest, out, settings=settings, **kw)
+    t0 = time.perf_counter()
     with open_client(executor, workers=workers, scheduler=scheduler, cluster=section) as (
         cl,
         desc,
     ):
+        startup = time.perf_counter() - t0
         # written once the cluster is up: a failed start leaves the folder untouched
-        record_session(out, manifest, label, resume)
+        record_session(out, manifest, label, resume, settings)
         if console is not None and progress:
             console.print(f"running on a {desc}" if executor != "dask" else f"running on {desc}")
         summary = execute(
             cl,
             manifest,
             out,
-            progress=progress,
-            console=console,
-            on_result=on_result,
-            label=sweep.name,
             worker_wait=None if executor == "local" else section.worker_wait,
+            settings=settings,
+            **kw,
         )
         summary.workers = len(cl.scheduler_info().get("workers", {}))
+        summary.startup_seconds = startup
     return summary
 
 

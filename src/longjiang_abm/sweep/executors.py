@@ -1,5 +1,7 @@
 """Where a sweep runs: a Dask LocalCluster, an existing scheduler, or SLURM / PBS worker jobs
-(dask-jobqueue), opened as a distributed Client."""
+(dask-jobqueue), opened as a distributed Client (``serial``, the sweep process alone, is in
+``serial.py``). Every worker imports the model and loads the numba cache once, before its
+first task (``warm.WarmUp``), and then runs task after task in the same process."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from collections.abc import Iterator
 from .spec import ClusterSection, SweepError
 from .task import WORKER_ENV
 
-EXECUTORS = ("local", "dask", "slurm", "pbs")
+EXECUTORS = ("local", "serial", "dask", "slurm", "pbs")
 
 
 def walltime_seconds(text: str | None) -> int | None:
@@ -103,13 +105,23 @@ def local_cluster(workers: int | None):
     return cluster, n
 
 
-def check_executor(executor: str, scheduler: str | None) -> None:
+def check_executor(executor: str, scheduler: str | None, workers: int | None = None) -> None:
     if executor not in EXECUTORS:
         raise SweepError(f"--executor {executor!r}: choose one of {', '.join(EXECUTORS)}")
+    if executor == "serial" and workers not in (None, 1):
+        raise SweepError(f"--workers {workers}: --executor serial runs in one process")
     if executor == "dask" and not scheduler:
         raise SweepError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
     if executor != "dask" and scheduler:
         raise SweepError(f"--scheduler is only used with --executor dask (not {executor})")
+
+
+def warm_workers(client) -> None:
+    """Register ``warm.WarmUp``: every worker, now and joining later, imports the model and
+    loads the numba cache before its first task (returns once the current workers are warm)."""
+    from .warm import WarmUp
+
+    client.register_plugin(WarmUp(), name=WarmUp.name)
 
 
 @contextlib.contextmanager
@@ -120,16 +132,20 @@ def open_client(
     scheduler: str | None = None,
     cluster: ClusterSection | None = None,
 ) -> Iterator:
-    """A distributed Client for ``executor`` (closed, with its cluster, on exit)."""
+    """A distributed Client for ``executor`` (closed, with its cluster, on exit), its workers
+    warmed up (``warm_workers``)."""
     from distributed import Client
 
     check_executor(executor, scheduler)
+    if executor == "serial":  # pragma: no cover - serial.py runs without a client
+        raise ValueError("the serial executor has no Dask client")
     if executor == "dask":
         try:
             client = Client(scheduler, timeout="20s")
         except (OSError, TimeoutError) as exc:
             raise SweepError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
         try:
+            warm_workers(client)
             yield client, f"scheduler {scheduler}"
         finally:
             client.close()
@@ -143,6 +159,9 @@ def open_client(
     try:
         client = Client(cl)
         try:
+            if executor == "local":
+                client.wait_for_workers(n, timeout=600)
+            warm_workers(client)
             yield client, desc
         finally:
             client.close()

@@ -12,6 +12,8 @@ A sweep file is data: it is read with ``tomllib`` and validated, nothing in it i
     years = 10                           # 0 = the scenario's run.years
     firms = 0                            # 0 = the scenario's run.n_firms (35,000 in the baseline)
     outputs = ["secondary_share", "above_scale_firms", "gdp", "fiscal_balance"]
+    run_timeout_s = 0                    # stop a run after this many seconds (0 = no limit)
+    check_accounts = false               # check the accounting identities every quarter
 
     [factors]                            # dotted scenario keys
     "policy.ownership_neutrality" = [0.0, 0.5, 1.0]         # levels (grid)
@@ -62,6 +64,10 @@ from .cluster_section import ClusterSection
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 OUTPUT_CHOICES = tuple(c for c in dict.fromkeys(KPI_COLUMNS + FLOW_COLUMNS) if c != "year")
 DEFAULT_OUTPUTS = ("secondary_share", "above_scale_firms", "gdp", "fiscal_balance")
+MAX_RUN_TIMEOUT_S = 7 * 86400
+# [sweep] keys that say how runs are executed, not what they compute: a resumed sweep may
+# change them (they are recorded per session in the manifest)
+EXECUTION_KEYS = ("run_timeout_s", "check_accounts")
 
 
 class SweepError(ScenarioError):
@@ -123,6 +129,19 @@ class SweepSection(_Frozen):
         True,
         description="use the same replication seeds at every design point (common random "
         "numbers); false draws distinct seeds for every run",
+    )
+    run_timeout_s: int = Field(
+        0,
+        ge=0,
+        le=MAX_RUN_TIMEOUT_S,
+        strict=True,
+        description="seconds a run may take before it is stopped and recorded as failed "
+        "(0 = no limit); checked at the end of every quarter",
+    )
+    check_accounts: bool = Field(
+        False,
+        strict=True,
+        description="check the accounting identities every quarter (slower; results unchanged)",
     )
 
     @field_validator("outputs")
@@ -378,6 +397,8 @@ def scenario_with(base_json: dict, values: dict[str, Any]) -> dict:
 __all__ = [
     "DESIGNS",
     "DEFAULT_OUTPUTS",
+    "EXECUTION_KEYS",
+    "MAX_RUN_TIMEOUT_S",
     "OUTPUT_CHOICES",
     "ClusterSection",
     "FactorRange",

@@ -7,7 +7,8 @@
                                (analyze, --resume) verify each run file against it
     DIR/corrupt/               run files that failed the check, moved aside by --resume (which
                                runs them again)
-    DIR/failed/<run_id>.json   a run that failed twice, with its error (removed once it succeeds)
+    DIR/failed/<run_id>.json   a run that failed twice, or once by exceeding ``run_timeout_s``,
+                               with its error (removed once it succeeds)
     DIR/log.jsonl              one line per run completed by the sweep process (timings, worker)
     DIR/analysis/              tables (CSV) and figures (PNG) of ``longjiang analyze DIR``
 
@@ -270,7 +271,10 @@ def read_manifest(out: Path) -> dict:
     return manifest
 
 
-def record_failure(out: Path, run: dict, error: str, tb: str | None, attempts: int) -> None:
+def record_failure(
+    out: Path, run: dict, error: str, tb: str | None, attempts: int, run_timeout_s: int = 0
+) -> None:
+    """``failed/<run_id>.json``; ``run_timeout_s``: the limit a timed-out run exceeded."""
     folder = Path(out) / FAILED
     folder.mkdir(parents=True, exist_ok=True)
     rec = {
@@ -285,6 +289,8 @@ def record_failure(out: Path, run: dict, error: str, tb: str | None, attempts: i
         "time": now_iso(),
         "host": platform.node(),
     }
+    if run_timeout_s:
+        rec["run_timeout_s"] = int(run_timeout_s)
     atomic_write_bytes(
         folder / f"{run['run_id']}.json", (json.dumps(rec, indent=1) + "\n").encode()
     )
@@ -302,6 +308,16 @@ def failures(out: Path) -> dict[str, dict]:
         with contextlib.suppress(OSError, ValueError):
             recs[p.stem] = json.loads(p.read_text())
     return recs
+
+
+def timed_out(out: Path) -> dict[str, int]:
+    """{run_id: the limit it exceeded} of the runs whose last attempt timed out."""
+    recs = failures(out)
+    return {
+        rid: int(r["run_timeout_s"])
+        for rid, r in recs.items()
+        if isinstance(r, dict) and isinstance(r.get("run_timeout_s"), int)
+    }
 
 
 def append_log(out: Path, rec: dict) -> None:
@@ -364,6 +380,7 @@ __all__ = [
     "record_failure",
     "run_schema",
     "run_table",
+    "timed_out",
     "write_manifest",
     "write_run",
 ]

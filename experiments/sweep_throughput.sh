@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sweep throughput (docs/performance.md, "Sweeps"): the 8-run grid of
+# experiments/sweeps/throughput_grid.toml (35,000 firms, 5 years, accounting checks off) in one
+# serial process, on the Dask local executor with one worker and with two, back to back, twice,
+# with the load average before each. Usage: experiments/sweep_throughput.sh [OUT_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-$(mktemp -d)}"
+sweep=experiments/sweeps/throughput_grid.toml
+for round in 1 2; do
+    for cfg in "serial:--executor serial" "local-1:--workers 1" "local-2:--workers 2"; do
+        name=${cfg%%:*}
+        opts=${cfg#*:}
+        echo "round $round, $name ($opts); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+        t0=$(date +%s.%N)
+        # shellcheck disable=SC2086  # the options are split on purpose
+        uv run longjiang sweep "$sweep" $opts --quiet --out "$out/$round-$name" | grep throughput
+        t1=$(date +%s.%N)
+        awk -v a="$t0" -v b="$t1" 'BEGIN { printf "  the whole command: %.1f s\n", b - a }'
+    done
+done
