@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from longjiang_abm import load_scenario, run
@@ -84,3 +85,21 @@ def test_real_fit_script_reports_the_record_beside_the_model(tmp_path):
     text = (tmp_path / "real_fit.md").read_text()
     assert "record 2015-18" in text and "eta 4, F 4%/yr" in text
     assert "0.0198" in text  # the record's mean real growth of above-scale industry
+
+
+def test_neutrality_script_reports_effects_and_channel(tmp_path):
+    p = subprocess.run(
+        [sys.executable, str(ROOT / "experiments" / "neutrality.py"), "--seeds", "2",
+         "--years", "2", "--firms", "600", "--workers", "1", "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    runs = pd.read_csv(tmp_path / "neutrality_runs.csv")
+    assert sorted(runs["scenario"].unique()) == ["baseline", "neutrality"]
+    assert len(runs) == 4
+    text = (tmp_path / "neutrality.md").read_text()
+    assert "real industrial VA (%)" in text and "90% CI low" in text
+    assert "state APK / non-state APK, same sector" in text
+    # the soft budget: state firms plan for idle capacity in the baseline, not under neutrality
+    util = runs.groupby("scenario")["state_utilisation"].mean()
+    assert util["baseline"] < util["neutrality"]
