@@ -121,7 +121,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.suit = load_sector_prefecture(self.sectors, self.prefectures, tables)
         self.parks = load_parks(self.sectors, self.prefectures, run.n_firms / 35_000, tables)
         self.firms, self.cal, self.scale = build_population(
-            p, self.sectors, self.prefectures, self.suit, self.parks, self.seed
+            p, self.sectors, self.prefectures, self.suit, self.parks, self.seed, self.k
         )
         f = self.firms
         self.above_scale_2018 = int(np.count_nonzero(f.col("rev_year") >= ABOVE_SCALE_REVENUE))

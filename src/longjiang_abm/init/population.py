@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
+from ..kernels import Kernels
 from ..kernels.annual import size_classes
 from ..params import Scenario
 from ..sectors import SectorTable, read_table
@@ -45,6 +46,27 @@ def size_class(employees: np.ndarray, annual_revenue: np.ndarray) -> np.ndarray:
     )
 
 
+class _QuantileOfExp:
+    """``np.quantile(exp(sigma * eps), q)`` (linear method) for any sigma > 0 without a
+    partition of the array each time: exp is increasing, so the two order statistics the
+    quantile interpolates between are those of ``eps``, found once. Bit-identical to numpy's
+    (``_lerp`` of numpy 1.22+; tested)."""
+
+    def __init__(self, eps: np.ndarray, q: float):
+        n = eps.size
+        self.virtual = (n - 1) * np.float64(q)
+        lo = int(np.floor(self.virtual))
+        self.gamma = self.virtual - lo
+        hi = min(lo + 1, n - 1)
+        part = np.argpartition(eps, (lo, hi)) if hi > lo else np.argpartition(eps, lo)
+        self.lo, self.hi = part[lo], part[hi]
+
+    def value(self, z: np.ndarray) -> float:
+        a, b, t = z[self.lo], z[self.hi], self.gamma
+        diff = b - a
+        return float(b - diff * (1 - t)) if t >= 0.5 else float(a + diff * t)
+
+
 @dataclass
 class Calibrated:
     """Sector parameters derived while building the population."""
@@ -63,8 +85,11 @@ def build_population(
     suit: np.ndarray,
     parks: ParkTable,
     seed: int,
+    k: Kernels | None = None,
 ) -> tuple[FirmTable, Calibrated, float]:
-    """The firm table at the end of 2018 and the derived sector parameters."""
+    """The firm table at the end of 2018 and the derived sector parameters (``k``: the
+    kernels, numba's by default)."""
+    k = k if k is not None else Kernels()
     cal = sc.calibration
     n_firms = sc.run.n_firms
     scale = n_firms / N_REFERENCE
@@ -94,19 +119,24 @@ def build_population(
     tail_u = rng.random(n_syn)
     tail_draw = rng.random(n_syn)
 
-    def sizes(sigma: float) -> np.ndarray:
+    tail = tail_u < cal.size_tail_share
+    tail_rows = np.flatnonzero(tail)
+    tail_pow = tail_draw[tail] ** (-1.0 / cal.size_tail_alpha)
+    body = _QuantileOfExp(eps, 1.0 - cal.size_tail_share) if tail_rows.size else None
+
+    def sizes(sigma: float) -> tuple[np.ndarray, int]:
         z = np.exp(sigma * eps)
-        tail = tail_u < cal.size_tail_share
-        if tail.any():
-            z_min = np.quantile(z, 1.0 - cal.size_tail_share)
-            z[tail] = z_min * tail_draw[tail] ** (-1.0 / cal.size_tail_alpha)
-        tot = np.bincount(sector, weights=z, minlength=n_sec)
-        return z * (syn_rev_s / np.where(tot > 0, tot, 1.0))[sector]
+        z_min = body.value(z) if body is not None else 0.0
+        above = k.scaled_sizes(
+            z=z, tail_rows=tail_rows, tail_pow=tail_pow, z_min=z_min, sector=sector,
+            target=syn_rev_s, n_sec=n_sec, threshold=float(ABOVE_SCALE),
+        )  # fmt: skip
+        return z, above
 
     target_above = cal.above_scale_2018 * scale - np.count_nonzero(b_rev >= ABOVE_SCALE)
 
     def excess(sigma: float) -> float:
-        return np.count_nonzero(sizes(sigma) >= ABOVE_SCALE) - target_above
+        return sizes(sigma)[1] - target_above
 
     # the count falls with sigma beyond the mode of P(rev > threshold); search that branch
     grid = np.linspace(0.3, 6.0, 58)
@@ -116,7 +146,7 @@ def build_population(
         sigma = brentq(excess, grid[down[-1]], grid[down[-1] + 1], xtol=1e-6)
     else:  # target out of reach: the closest count (run.json records the count reached)
         sigma = grid[np.argmin(np.abs(counts))]
-    rev = sizes(sigma)
+    rev = sizes(sigma)[0]
 
     # 3. ownership, prefecture, park -------------------------------------------------------
     big = rev >= 40000
@@ -134,13 +164,15 @@ def build_population(
     park = np.full(n_syn, -1, dtype=np.int64)
     in_park = rng.random(n_syn) < np.minimum(1.0, cal.park_share * (1.0 + 0.5 * (big | mid)))
     room = parks.capacity0 - np.bincount(b_park[b_park >= 0], minlength=len(parks))
-    for i in np.flatnonzero(in_park):
-        cand = np.flatnonzero((parks.pref == pref[i]) & (room >= 1.0))
-        if cand.size == 0:  # no park in the prefecture, or all full: outside any park
-            continue
-        w = parks.capacity0[cand] * (1.0 + 2.0 * (parks.chain[cand] == sectors.chain[sector[i]]))
-        park[i] = cand[np.searchsorted(np.cumsum(w) / w.sum(), rng.random())]
-        room[park[i]] -= 1.0
+    seekers = np.flatnonzero(in_park)
+    state = rng.bit_generator.state
+    draws = rng.random(seekers.size)  # one per firm that finds a park with room, in order
+    used = k.assign_parks(
+        rows=seekers, pref=pref, chain=sectors.chain[sector], park_pref=parks.pref,
+        park_chain=parks.chain, park_capacity=parks.capacity0, room=room, u=draws, park=park,
+    )  # fmt: skip
+    rng.bit_generator.state = state  # the stream moves on by the draws used, no more
+    rng.random(used)
 
     # 4. assemble, then productivity, prices, capital, finance -----------------------------
     sector = np.concatenate([b_sector, sector])

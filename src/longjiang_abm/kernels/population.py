@@ -1,0 +1,206 @@
+"""The 2018 population's build (``init/population.py``) in kernels: the firm sizes of a trial
+lognormal spread, and park membership.
+
+Both reproduce the numpy code they replace bit for bit: the same operations in the same order,
+sums in numpy's order (``numpy_sum``: sequential below 8 terms, numpy's pairwise summation
+above) and the same uniform draws, so the population does not depend on which one built it
+(tested against the numpy reference in ``tests/test_population_build.py``).
+"""
+
+import numpy as np
+from numba import njit
+
+PAIRWISE_BLOCK = 128  # numpy's PW_BLOCKSIZE
+
+
+@njit(cache=True)
+def block_sum(a, lo, n):
+    """sum(a[lo : lo + n]) for n <= 128 in ``np.sum``'s order: sequentially below 8 terms;
+    else eight running sums r_j over a[lo + j + 8 k] combined as ((r0 + r1) + (r2 + r3)) +
+    ((r4 + r5) + (r6 + r7)), then the remainder sequentially.
+
+    Parameters
+    ----------
+    a : (m,) float
+        the values
+    lo, n : int
+        first index and number of terms (at most 128)
+    """
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = 8
+    while i < n - (n % 8):
+        r0 += a[lo + i]
+        r1 += a[lo + i + 1]
+        r2 += a[lo + i + 2]
+        r3 += a[lo + i + 3]
+        r4 += a[lo + i + 4]
+        r5 += a[lo + i + 5]
+        r6 += a[lo + i + 6]
+        r7 += a[lo + i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@njit(cache=True)
+def numpy_sum(a, lo, n):
+    """sum(a[lo : lo + n]) added in the order ``np.sum`` uses for a contiguous float64 array
+    (so the result is bit-identical): up to 128 terms ``block_sum``; above, the sum of the two
+    halves (the first rounded down to a multiple of 8), each summed the same way. The halving
+    runs on an explicit stack (numba's cache does not support recursive functions).
+
+    Parameters
+    ----------
+    a : (m,) float
+        the values
+    lo, n : int
+        first index and number of terms
+    """
+    if n <= PAIRWISE_BLOCK:
+        return block_sum(a, lo, n)
+    seg_lo = np.empty(128, dtype=np.int64)  # segments to do: start, length, halves done
+    seg_n = np.empty(128, dtype=np.int64)
+    seg_done = np.zeros(128, dtype=np.bool_)
+    vals = np.empty(128)  # sums of finished segments, in order
+    top, nv = 1, 0
+    seg_lo[0], seg_n[0] = lo, n
+    while top > 0:
+        top -= 1
+        s_lo, s_n = seg_lo[top], seg_n[top]
+        if s_n <= PAIRWISE_BLOCK:
+            vals[nv] = block_sum(a, s_lo, s_n)
+            nv += 1
+        elif seg_done[top]:  # both halves summed: combine them
+            vals[nv - 2] = vals[nv - 2] + vals[nv - 1]
+            nv -= 1
+        else:
+            n2 = s_n // 2
+            n2 -= n2 % 8
+            seg_done[top] = True
+            top += 1
+            seg_lo[top], seg_n[top], seg_done[top] = s_lo + n2, s_n - n2, False
+            top += 1
+            seg_lo[top], seg_n[top], seg_done[top] = s_lo, n2, False
+            top += 1
+    return vals[0]
+
+
+@njit(cache=True)
+def scaled_sizes(z, tail_rows, tail_pow, z_min, sector, target, n_sec, threshold):
+    """The synthetic firms' annual revenues for one trial spread, in place in ``z``, and how
+    many reach ``threshold``:
+
+        z_i = z_min * tail_pow_i           for the Pareto tail's firms (tail_rows)
+        tot_s = sum of z_i over sector s   (in row order, as np.bincount)
+        z_i <- z_i * target_s / tot_s      (tot_s = 1 for an empty sector)
+
+    Parameters
+    ----------
+    z : (m,) float
+        exp(sigma * eps_i), the lognormal body at the trial spread sigma; overwritten
+    tail_rows : (t,) int
+        the firms drawn into the Pareto tail
+    tail_pow : (t,) float
+        their u_i ** (-1 / alpha), the tail's shape
+    z_min : float
+        the tail's lower bound: the body's quantile at 1 - tail share
+    sector : (m,) int
+        each firm's sector
+    target : (S,) float
+        each sector's synthetic revenue, 10k yuan a year
+    n_sec : int
+        number of sectors S
+    threshold : float
+        above-scale revenue, 10k yuan a year
+
+    Returns
+    -------
+    int
+        the number of firms with z_i >= threshold
+    """
+    for k in range(tail_rows.size):
+        z[tail_rows[k]] = z_min * tail_pow[k]
+    tot = np.zeros(n_sec)
+    for i in range(z.size):
+        tot[sector[i]] += z[i]
+    fac = np.empty(n_sec)
+    for s in range(n_sec):
+        fac[s] = target[s] / (tot[s] if tot[s] > 0 else 1.0)
+    count = 0
+    for i in range(z.size):
+        z[i] = z[i] * fac[sector[i]]
+        if z[i] >= threshold:
+            count += 1
+    return count
+
+
+@njit(cache=True)
+def assign_parks(rows, pref, chain, park_pref, park_chain, park_capacity, room, u, park):
+    """Park membership of the firms that seek one, in row order: firm i chooses among the
+    parks of its prefecture with room >= 1 with probability proportional to
+
+        w_j = capacity_j * (1 + 2 [chain_j == chain of i's sector])
+
+    by inverting the cumulative weights with the next unused uniform u_k (the first j with
+    u_k <= W_j / W, as np.searchsorted); the park it joins has one place less. A firm with no
+    park with room in its prefecture stays outside (park -1) and uses no draw.
+
+    Parameters
+    ----------
+    rows : (r,) int
+        the firms that seek a park, in the order they choose
+    pref : (m,) int
+        each firm's prefecture
+    chain : (m,) int
+        the chain of each firm's sector
+    park_pref, park_chain : (P,) int
+        each park's prefecture and chain
+    park_capacity : (P,) float
+        each park's capacity (places for firms)
+    room : (P,) float
+        places left in each park; updated
+    u : (r,) float
+        uniform draws on [0, 1), used in order
+    park : (m,) int
+        each firm's park, -1 outside; written for the firms that join one
+
+    Returns
+    -------
+    int
+        the number of uniforms used
+    """
+    n_parks = park_pref.size
+    cand = np.empty(n_parks, dtype=np.int64)
+    w = np.empty(n_parks)
+    used = 0
+    for i in rows:
+        m = 0
+        for j in range(n_parks):
+            if park_pref[j] == pref[i] and room[j] >= 1.0:
+                cand[m] = j
+                w[m] = park_capacity[j] * (1.0 + 2.0 * (park_chain[j] == chain[i]))
+                m += 1
+        if m == 0:
+            continue
+        total = numpy_sum(w, 0, m)
+        draw = u[used]
+        used += 1
+        pick = m - 1
+        acc = 0.0
+        for c in range(m):
+            acc += w[c]
+            if draw <= acc / total:
+                pick = c
+                break
+        park[i] = cand[pick]
+        room[cand[pick]] -= 1.0
+    return used
