@@ -108,6 +108,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.policy_override: PolicyParams | None = None  # levers held by the UI
         self.k = kernels if kernels is not None else load_kernels(run.backend)
         self.threads = resolve_threads(threads, run.n_firms)  # results do not depend on it
+        use_threads(self.threads)  # the build's kernels too
 
         if run.n_firms >= 100_000:  # memory.py
             map_large_arrays()  # population-sized temporaries go back to the OS

@@ -111,7 +111,8 @@ def build_population(
     raw_counts = sectors.firm_share / sectors.firm_share.sum() * n_syn
     counts = np.floor(raw_counts).astype(np.int64)
     counts[np.argsort(counts - raw_counts)[: n_syn - counts.sum()]] += 1
-    sector = np.repeat(np.arange(n_sec), counts)
+    sector = np.repeat(np.arange(n_sec), counts)  # sector s: rows starts[s] .. starts[s + 1] - 1
+    starts = np.concatenate(([0], np.cumsum(counts)))
     target_rev = cal.industrial_va_2018 * 1e4 * scale * sectors.va_share / sectors.va_ratio
     b_rev_s = np.bincount(b_sector, weights=b_rev, minlength=n_sec)
     syn_rev_s = np.maximum(target_rev - b_rev_s, 0.05 * target_rev)
@@ -124,26 +125,35 @@ def build_population(
     tail_pow = tail_draw[tail] ** (-1.0 / cal.size_tail_alpha)
     body = _QuantileOfExp(eps, 1.0 - cal.size_tail_share) if tail_rows.size else None
 
-    def sizes(sigma: float) -> tuple[np.ndarray, int]:
-        z = np.exp(sigma * eps)
+    def sizes(sigma: float, z: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+        z = np.exp(np.multiply(eps, sigma, out=z), out=z)  # exp(sigma * eps), into z if given
         z_min = body.value(z) if body is not None else 0.0
         above = k.scaled_sizes(
-            z=z, tail_rows=tail_rows, tail_pow=tail_pow, z_min=z_min, sector=sector,
-            target=syn_rev_s, n_sec=n_sec, threshold=float(ABOVE_SCALE),
+            z=z, tail_rows=tail_rows, tail_pow=tail_pow, z_min=z_min, starts=starts,
+            target=syn_rev_s, threshold=float(ABOVE_SCALE),
         )  # fmt: skip
         return z, above
 
     target_above = cal.above_scale_2018 * scale - np.count_nonzero(b_rev >= ABOVE_SCALE)
 
+    trial = np.empty(n_syn)  # the search's revenues, overwritten by each trial
+
     def excess(sigma: float) -> float:
-        return sizes(sigma)[1] - target_above
+        return sizes(sigma, trial)[1] - target_above
 
     # the count falls with sigma beyond the mode of P(rev > threshold); search that branch
+    # (the last grid interval where the count crosses the target downwards: scanned from the
+    # top, the first found; the same interval as scanning the whole grid)
     grid = np.linspace(0.3, 6.0, 58)
-    counts = np.array([excess(g) for g in grid])
-    down = np.flatnonzero((counts[:-1] >= 0) & (counts[1:] < 0))
-    if down.size:
-        sigma = brentq(excess, grid[down[-1]], grid[down[-1] + 1], xtol=1e-6)
+    counts = np.full(grid.size, np.nan)
+    down = None
+    for g in range(grid.size - 1, -1, -1):
+        counts[g] = excess(grid[g])
+        if g + 1 < grid.size and counts[g] >= 0 and counts[g + 1] < 0:
+            down = g
+            break
+    if down is not None:
+        sigma = brentq(excess, grid[down], grid[down + 1], xtol=1e-6)
     else:  # target out of reach: the closest count (run.json records the count reached)
         sigma = grid[np.argmin(np.abs(counts))]
     rev = sizes(sigma)[0]
@@ -160,7 +170,7 @@ def build_population(
     owner[u < p_central + p_local] = LOCAL_SOE
     owner[u < p_central] = CENTRAL_SOE
     cum = np.cumsum(suit, axis=1)
-    pref = np.minimum((rng.random(n_syn)[:, None] > cum[sector]).sum(axis=1), len(prefs) - 1)
+    pref = k.draw_prefectures(u=rng.random(n_syn), cum=cum, sector=sector)
     park = np.full(n_syn, -1, dtype=np.int64)
     in_park = rng.random(n_syn) < np.minimum(1.0, cal.park_share * (1.0 + 0.5 * (big | mid)))
     room = parks.capacity0 - np.bincount(b_park[b_park >= 0], minlength=len(parks))
@@ -204,13 +214,13 @@ def build_population(
         if not ix.any():  # a sector without firms (tiny populations): m = 1 - va_ratio, mu = 0
             continue
         r, a, cc, R = rev_q[ix], A[ix], c[ix], rev_q[ix].sum()
-        y = r.copy()
+        y, ag, c_a = r.copy(), a**gamma, cc / a
         for _ in range(100):
-            m_new = (1.0 - sectors.va_ratio[s]) * R / np.sum(y / a**gamma)
+            m_new = (1.0 - sectors.va_ratio[s]) * R / np.sum(y / ag)
             if sectors.raw[s]:
                 m[s] = m_new
                 break
-            uc = cc / a + m_new / a**gamma
+            uc = c_a + m_new / ag
             blend = theta * uc + (1.0 - theta) * np.sum(y * uc) / y.sum()
             mu_new = np.sum(r / blend) / R - 1.0
             y = r / ((1.0 + mu_new) * blend)
@@ -229,7 +239,8 @@ def build_population(
     share = Y / np.bincount(sector, weights=Y, minlength=n_sec)[sector]
     age = np.where(np.arange(n) < len(bb), 200, rng.geometric(1.0 / 40.0, n))
 
-    mat = m[sector] * Y / A**gamma
+    Ag = A**gamma
+    mat = m[sector] * Y / Ag
     table = FirmTable(capacity=int(n * 1.25) + 16)
     table.append(
         n,
@@ -244,7 +255,7 @@ def build_population(
         L=L,
         A=A,
         lnA=np.log(A),
-        Ag=A**gamma,
+        Ag=Ag,
         q=q,
         dig=np.clip(0.15 + 0.15 * rng.random(n) + 0.2 * (rev_year >= ABOVE_SCALE), 0, 1),
         emis=sectors.emission[sector] / A,

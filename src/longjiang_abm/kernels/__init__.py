@@ -31,6 +31,7 @@ class Kernels:
 
     # population.py (the 2018 population's build)
     scaled_sizes = staticmethod(population.scaled_sizes)
+    draw_prefectures = staticmethod(population.draw_prefectures)
     assign_parks = staticmethod(population.assign_parks)
     # plans.py
     plan_firms = staticmethod(plans.plan_firms)

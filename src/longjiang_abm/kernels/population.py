@@ -8,7 +8,7 @@ above) and the same uniform draws, so the population does not depend on which on
 """
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 PAIRWISE_BLOCK = 128  # numpy's PW_BLOCKSIZE
 
@@ -95,9 +95,9 @@ def numpy_sum(a, lo, n):
 
 
 @njit(cache=True)
-def scaled_sizes(z, tail_rows, tail_pow, z_min, sector, target, n_sec, threshold):
+def scaled_sizes(z, tail_rows, tail_pow, z_min, starts, target, threshold):
     """The synthetic firms' annual revenues for one trial spread, in place in ``z``, and how
-    many reach ``threshold``:
+    many reach ``threshold``; the firms of sector s are rows starts[s] .. starts[s + 1] - 1:
 
         z_i = z_min * tail_pow_i           for the Pareto tail's firms (tail_rows)
         tot_s = sum of z_i over sector s   (in row order, as np.bincount)
@@ -113,12 +113,10 @@ def scaled_sizes(z, tail_rows, tail_pow, z_min, sector, target, n_sec, threshold
         their u_i ** (-1 / alpha), the tail's shape
     z_min : float
         the tail's lower bound: the body's quantile at 1 - tail share
-    sector : (m,) int
-        each firm's sector
+    starts : (S + 1,) int
+        first row of each sector, and m
     target : (S,) float
         each sector's synthetic revenue, 10k yuan a year
-    n_sec : int
-        number of sectors S
     threshold : float
         above-scale revenue, 10k yuan a year
 
@@ -129,18 +127,51 @@ def scaled_sizes(z, tail_rows, tail_pow, z_min, sector, target, n_sec, threshold
     """
     for k in range(tail_rows.size):
         z[tail_rows[k]] = z_min * tail_pow[k]
-    tot = np.zeros(n_sec)
-    for i in range(z.size):
-        tot[sector[i]] += z[i]
-    fac = np.empty(n_sec)
+    n_sec = starts.size - 1
+    above = np.zeros(n_sec, dtype=np.int64)
     for s in range(n_sec):
-        fac[s] = target[s] / (tot[s] if tot[s] > 0 else 1.0)
-    count = 0
-    for i in range(z.size):
-        z[i] = z[i] * fac[sector[i]]
-        if z[i] >= threshold:
-            count += 1
-    return count
+        tot = 0.0
+        for i in range(starts[s], starts[s + 1]):
+            tot += z[i]
+        fac = target[s] / (tot if tot > 0 else 1.0)
+        count = 0
+        for i in range(starts[s], starts[s + 1]):
+            z[i] = z[i] * fac
+            if z[i] >= threshold:
+                count += 1
+        above[s] = count
+    return above.sum()
+
+
+@njit(cache=True, parallel=True)
+def draw_prefectures(u, cum, sector):
+    """Each firm's prefecture by inverting its sector's cumulative location weights:
+
+        pref_i = min(#{p : u_i > cum[sector_i, p]}, P - 1)
+
+    Parameters
+    ----------
+    u : (m,) float
+        uniform draws on [0, 1), one per firm
+    cum : (S, P) float
+        cumulative suitability of the P prefectures for each sector (last column 1)
+    sector : (m,) int
+        each firm's sector
+
+    Returns
+    -------
+    (m,) int
+        each firm's prefecture
+    """
+    n_pref = cum.shape[1]
+    pref = np.empty(u.size, dtype=np.int64)
+    for i in prange(u.size):
+        count = 0
+        for p in range(n_pref):
+            if u[i] > cum[sector[i], p]:
+                count += 1
+        pref[i] = min(count, n_pref - 1)
+    return pref
 
 
 @njit(cache=True)
