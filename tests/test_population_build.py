@@ -114,3 +114,50 @@ def test_columns_start_at_distinct_offsets_within_a_page():
     table._grow(5000)  # growing keeps the rows and the staggering
     assert table.capacity >= 5000 and list(table.K[rows]) == [1.0, 2.0, 3.0]
     assert list(table.id[:3]) == [0, 1, 2] and table.alive[:3].all() and not table.alive[3:].any()
+
+
+def _markups_reference(sector, rev_q, A, c, va_ratio, raw, gamma, theta):
+    """The per-sector numpy loop of init/population.py before the kernel."""
+    n_sec = va_ratio.size
+    m, mu, price = 1.0 - va_ratio, np.zeros(n_sec), np.ones(sector.size)
+    for s in range(n_sec):
+        ix = sector == s
+        if not ix.any():
+            continue
+        r, a, cc, R = rev_q[ix], A[ix], c[ix], rev_q[ix].sum()
+        y = r.copy()
+        for _ in range(100):
+            m_new = (1.0 - va_ratio[s]) * R / np.sum(y / a**gamma)
+            if raw[s]:
+                m[s] = m_new
+                break
+            uc = cc / a + m_new / a**gamma
+            blend = theta * uc + (1.0 - theta) * np.sum(y * uc) / y.sum()
+            mu_new = np.sum(r / blend) / R - 1.0
+            y = r / ((1.0 + mu_new) * blend)
+            done = abs(m_new - m[s]) < 1e-13 and abs(mu_new - mu[s]) < 1e-13
+            m[s], mu[s] = m_new, mu_new
+            if done:
+                break
+        price[ix] = r / y
+    return m, mu, price
+
+
+def test_calibrate_markups_equals_the_numpy_loop():
+    rng = np.random.default_rng(8)
+    n, n_sec, gamma, theta = 3000, 5, 0.3, 0.6
+    sector = rng.integers(0, n_sec - 1, n)  # the last sector has no firms
+    rev_q, A = rng.lognormal(5, 1.5, n), rng.lognormal(0, 0.3, n)
+    c = rng.uniform(0.1, 0.4, n)
+    va_ratio, raw = rng.uniform(0.15, 0.4, n_sec), np.array([True, False, False, True, False])
+    m_ref, mu_ref, p_ref = _markups_reference(sector, rev_q, A, c, va_ratio, raw, gamma, theta)
+    m, mu, price = 1.0 - va_ratio, np.zeros(n_sec), np.ones(n)
+    order = np.argsort(sector, kind="stable")
+    starts = np.searchsorted(sector[order], np.arange(n_sec + 1))
+    Kernels.calibrate_markups(
+        order, starts, rev_q, A**gamma, c / A, va_ratio, raw, theta, m, mu, price
+    )
+    np.testing.assert_array_equal(m, m_ref)
+    np.testing.assert_array_equal(mu, mu_ref)
+    np.testing.assert_array_equal(price, p_ref)
+    assert (mu[:4][~raw[:4]] != 0).all() and mu[4] == 0.0  # processing sectors with firms

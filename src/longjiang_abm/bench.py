@@ -141,9 +141,9 @@ class _TimedKernels:
 def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     """Where a quarter's time goes: wall time of each numba kernel, and of everything outside
     the kernels (Python, numpy on entrants' and exits' rows, the KPI record), in ns per
-    firm-quarter over ``quarters`` quarters after a warm-up year; the floor kernel over as
-    many firms and passes right after, on the same threads; and each kernel's memory traffic
-    in the warm-up year's last quarter, bytes per firm-quarter."""
+    firm-quarter over ``quarters`` quarters after a warm-up year; one pass of the floor kernel
+    over as many firms after each quarter, on the same threads (its median); and each
+    kernel's memory traffic in the warm-up year's last quarter, bytes per firm-quarter."""
     from .benchref import Floor
     from .kernels import load
     from .model import LongjiangModel
@@ -158,15 +158,16 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     model.step()
     timed.traffic = 0
     traffic = {k: v / alive for k, v in timed.bytes.items()}
+    floor = Floor(n_firms)
     timed.active = True
-    firm_quarters = 0
-    t0 = time.perf_counter()
+    firm_quarters, total, floors = 0, 0.0, []
     for _ in range(quarters):
         firm_quarters += model.firms.n_alive
+        t0 = time.perf_counter()
         model.step()
-    total = time.perf_counter() - t0
-    floor = Floor(n_firms)
-    ref = statistics.median(floor.run(max(1, quarters // 4)) for _ in range(4))
+        total += time.perf_counter() - t0
+        floors.append(floor.run(1))  # one floor pass after each quarter
+    ref = statistics.median(floors)
     per = {k: v / firm_quarters * 1e9 for k, v in timed.seconds.items()}
     whole = total / firm_quarters * 1e9
     return {

@@ -209,26 +209,13 @@ def build_population(
     m = 1.0 - sectors.va_ratio
     mu = np.zeros(n_sec)
     price = np.ones(n)
-    for s in range(n_sec):
-        ix = sector == s
-        if not ix.any():  # a sector without firms (tiny populations): m = 1 - va_ratio, mu = 0
-            continue
-        r, a, cc, R = rev_q[ix], A[ix], c[ix], rev_q[ix].sum()
-        y, ag, c_a = r.copy(), a**gamma, cc / a
-        for _ in range(100):
-            m_new = (1.0 - sectors.va_ratio[s]) * R / np.sum(y / ag)
-            if sectors.raw[s]:
-                m[s] = m_new
-                break
-            uc = c_a + m_new / ag
-            blend = theta * uc + (1.0 - theta) * np.sum(y * uc) / y.sum()
-            mu_new = np.sum(r / blend) / R - 1.0
-            y = r / ((1.0 + mu_new) * blend)
-            done = abs(m_new - m[s]) < 1e-13 and abs(mu_new - mu[s]) < 1e-13
-            m[s], mu[s] = m_new, mu_new
-            if done:
-                break
-        price[ix] = r / y
+    Ag = A**gamma
+    order = np.argsort(sector, kind="stable")  # by sector, in row order within one
+    k.calibrate_markups(
+        order=order, starts=np.searchsorted(sector[order], np.arange(n_sec + 1)), rev=rev_q,
+        A_g=Ag, c_A=c / A, va_ratio=sectors.va_ratio, raw=sectors.raw, theta=theta, m=m, mu=mu,
+        price=price,
+    )  # fmt: skip
     Y = rev_q / price
     u0 = sectors.utilization[sector]
     kappa = 4.0 * sectors.utilization * sectors.capital_output
@@ -239,7 +226,6 @@ def build_population(
     share = Y / np.bincount(sector, weights=Y, minlength=n_sec)[sector]
     age = np.where(np.arange(n) < len(bb), 200, rng.geometric(1.0 / 40.0, n))
 
-    Ag = A**gamma
     mat = m[sector] * Y / Ag
     table = FirmTable(capacity=int(n * 1.25) + 16)
     table.append(

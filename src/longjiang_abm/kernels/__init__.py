@@ -33,6 +33,7 @@ class Kernels:
     scaled_sizes = staticmethod(population.scaled_sizes)
     draw_prefectures = staticmethod(population.draw_prefectures)
     assign_parks = staticmethod(population.assign_parks)
+    calibrate_markups = staticmethod(population.calibrate_markups)
     # plans.py
     plan_firms = staticmethod(plans.plan_firms)
     # credit.py

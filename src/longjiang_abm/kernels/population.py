@@ -235,3 +235,76 @@ def assign_parks(rows, pref, chain, park_pref, park_chain, park_capacity, room, 
         park[i] = cand[pick]
         room[cand[pick]] -= 1.0
     return used
+
+
+@njit(cache=True)
+def calibrate_markups(order, starts, rev, A_g, c_A, va_ratio, raw, theta, m, mu, price):
+    """Materials m_s and markups mu_s such that, at 2018 prices, each sector's value added is
+    va_ratio_s of its revenue and its firms' output-weighted mean price is 1 (fixed point,
+    at most 100 rounds, until both move by less than 1e-13), and each firm's 2018 price:
+
+        m_s  = (1 - va_ratio_s) R_s / sum(Y_i / A_i^gamma),   R_s = sum(r_i),  Y_i = r_i / p_i
+        uc_i = c_i / A_i + m_s / A_i^gamma,   uc_bar_s = sum(Y_i uc_i) / sum(Y_i)
+        p_i  = (1 + mu_s)(theta uc_i + (1 - theta) uc_bar_s)
+        1 + mu_s = sum(r_i / (theta uc_i + (1 - theta) uc_bar_s)) / R_s
+
+    (raw-material sectors: m_s only, prices 1). Sums in numpy's order over the sector's rows
+    in row order, as the numpy code this replaced.
+
+    Parameters
+    ----------
+    order : (m,) int
+        rows sorted by sector, in row order within a sector
+    starts : (S + 1,) int
+        sector s is order[starts[s] : starts[s + 1]]
+    rev : (m,) float
+        quarterly revenue r_i, 10k yuan
+    A_g : (m,) float
+        A_i ** gamma
+    c_A : (m,) float
+        c_i / A_i, wage cost per unit of real output
+    va_ratio : (S,) float
+        value added per unit of revenue
+    raw : (S,) bool
+        raw-material sectors (price-takers)
+    theta : float
+        cost pass-through of the firm's own unit cost
+    m : (S,) float
+        materials per unit of real output at A = 1; written for sectors with firms
+    mu : (S,) float
+        markups; written for sectors with firms
+    price : (m,) float
+        each firm's 2018 price; written
+    """
+    for s in range(va_ratio.size):
+        k = starts[s + 1] - starts[s]
+        if k == 0:  # a sector without firms (tiny populations): m = 1 - va_ratio, mu = 0
+            continue
+        rows = order[starts[s] : starts[s + 1]]
+        r, ag, ca = rev[rows], A_g[rows], c_A[rows]
+        R = numpy_sum(r, 0, k)
+        y = r.copy()
+        uc, blend, tmp = np.empty(k), np.empty(k), np.empty(k)
+        for _ in range(100):
+            for i in range(k):
+                tmp[i] = y[i] / ag[i]
+            m_new = (1.0 - va_ratio[s]) * R / numpy_sum(tmp, 0, k)
+            if raw[s]:
+                m[s] = m_new
+                break
+            for i in range(k):
+                uc[i] = ca[i] + m_new / ag[i]
+                tmp[i] = y[i] * uc[i]
+            bar = (1.0 - theta) * numpy_sum(tmp, 0, k) / numpy_sum(y, 0, k)
+            for i in range(k):
+                blend[i] = theta * uc[i] + bar
+                tmp[i] = r[i] / blend[i]
+            mu_new = numpy_sum(tmp, 0, k) / R - 1.0
+            for i in range(k):
+                y[i] = r[i] / ((1.0 + mu_new) * blend[i])
+            done = abs(m_new - m[s]) < 1e-13 and abs(mu_new - mu[s]) < 1e-13
+            m[s], mu[s] = m_new, mu_new
+            if done:
+                break
+        for i in range(k):
+            price[rows[i]] = r[i] / y[i]
