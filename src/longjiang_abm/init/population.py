@@ -13,8 +13,10 @@ Steps (docs/ODD.md, "Initialisation", gives the reasoning and the data behind ea
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 from scipy.optimize import brentq
 
@@ -44,6 +46,32 @@ def size_class(employees: np.ndarray, annual_revenue: np.ndarray) -> np.ndarray:
     return size_classes(
         np.asarray(employees, dtype=np.float64), np.asarray(annual_revenue, dtype=np.float64)
     )
+
+
+def _last_down_crossing(grid, excess, workers: int):
+    """(g, counts): the last g with excess(grid[g]) >= 0 > excess(grid[g + 1]) (None if there
+    is none) and the excesses evaluated. The grid is scanned from the top, so the first
+    crossing found is the last; ``workers`` points at a time on as many threads (each
+    ``excess(sigma, trial)`` on its own buffer; numpy and the kernel release the GIL), which
+    finds the same crossing."""
+    counts = np.full(grid.size, np.nan)
+    pool = ThreadPoolExecutor(workers) if workers > 1 else None
+    try:
+        for top in range(grid.size - 1, -1, -workers):
+            batch = list(range(top, max(top - workers, -1), -1))
+            if pool is None:
+                values = [excess(grid[g]) for g in batch]
+            else:
+                values = list(pool.map(excess, grid[batch], range(len(batch))))
+            for g, value in zip(batch, values, strict=True):
+                counts[g] = value
+            for g in batch:
+                if g + 1 < grid.size and counts[g] >= 0 and counts[g + 1] < 0:
+                    return g, counts
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return None, counts
 
 
 class _QuantileOfExp:
@@ -136,22 +164,15 @@ def build_population(
 
     target_above = cal.above_scale_2018 * scale - np.count_nonzero(b_rev >= ABOVE_SCALE)
 
-    trial = np.empty(n_syn)  # the search's revenues, overwritten by each trial
+    workers = numba.get_num_threads()  # the model's thread count (threads.py)
+    trials = [np.empty(n_syn) for _ in range(workers)]  # each trial's revenues, overwritten
 
-    def excess(sigma: float) -> float:
-        return sizes(sigma, trial)[1] - target_above
+    def excess(sigma: float, trial: int = 0) -> float:
+        return sizes(sigma, trials[trial])[1] - target_above
 
     # the count falls with sigma beyond the mode of P(rev > threshold); search that branch
-    # (the last grid interval where the count crosses the target downwards: scanned from the
-    # top, the first found; the same interval as scanning the whole grid)
     grid = np.linspace(0.3, 6.0, 58)
-    counts = np.full(grid.size, np.nan)
-    down = None
-    for g in range(grid.size - 1, -1, -1):
-        counts[g] = excess(grid[g])
-        if g + 1 < grid.size and counts[g] >= 0 and counts[g + 1] < 0:
-            down = g
-            break
+    down, counts = _last_down_crossing(grid, excess, workers)
     if down is not None:
         sigma = brentq(excess, grid[down], grid[down + 1], xtol=1e-6)
     else:  # target out of reach: the closest count (run.json records the count reached)

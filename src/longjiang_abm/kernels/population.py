@@ -94,7 +94,7 @@ def numpy_sum(a, lo, n):
     return vals[0]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def scaled_sizes(z, tail_rows, tail_pow, z_min, starts, target, threshold):
     """The synthetic firms' annual revenues for one trial spread, in place in ``z``, and how
     many reach ``threshold``; the firms of sector s are rows starts[s] .. starts[s + 1] - 1:
