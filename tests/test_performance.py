@@ -143,6 +143,12 @@ def test_bench_harness_reports_every_configuration(tmp_path):
         assert r["n_firms"] == 200
         assert r["ns_per_firm_quarter"] > 0 and r["peak_rss_bytes_per_firm"] > 0
         assert r["ns_per_firm_quarter"] == np.median(r["ns_per_firm_quarter_samples"])
+        # the floor kernel, timed after each block in the same process: a ratio, not seconds
+        assert len(r["floor_ns_per_firm_samples"]) == r["repeats"]
+        assert r["floor_ns_per_firm"] == np.median(r["floor_ns_per_firm_samples"]) > 0
+        assert np.isfinite(r["ratio_to_floor"]) and r["ratio_to_floor"] > 0
+        ratio = r["ns_per_firm_quarter"] / r["floor_ns_per_firm"]
+        assert r["ratio_to_floor"] == pytest.approx(ratio)
     assert speedups(res)[200] > 1.0  # the twin is slower than the kernels
     assert {"cpus", "numba_threads"} <= set(res["machine"]) and "commit" in res
     assert res["mesa_action"]["ns_per_firm_action"] > 0
@@ -165,7 +171,9 @@ def test_bench_command_writes_the_json_contract(tmp_path, capsys):
         "ns_per_firm_quarter",
         "peak_rss_bytes_per_firm",
     }
-    assert "ns / firm-quarter" in capsys.readouterr().out
+    assert row["ratio_to_floor"] > 0 and np.isfinite(row["ratio_to_floor"])
+    out = capsys.readouterr().out
+    assert "ns / firm-quarter" in out and "x floor" in out
     assert main(["bench", "--sizes", "x"]) == 2
 
 
@@ -182,5 +190,34 @@ def test_bench_kernels_breaks_the_quarter_down(tmp_path, capsys):
     total = res["ns_per_firm_quarter"]
     assert res["outside_kernels"] > 0 and all(0 < v < total for v in res["kernels"].values())
     assert res["quarters"] == 20 and {"close_year", "year_totals"} <= called  # year ends
-    assert "whole quarter" in capsys.readouterr().out
+    assert res["floor_ns_per_firm"] > 0 and np.isfinite(res["ratio_to_floor"])
+    assert res["ratio_to_floor"] > 0
+    # memory traffic: the firm columns each kernel reads and writes, per firm-quarter
+    moved = res["bytes_per_firm_quarter"]
+    assert set(moved) <= set(KERNELS) and all(v >= 0 for v in moved.values())
+    assert moved["book_income"] > 100 and moved["produce"] > 0  # 2 calls, both counted
+    assert moved.get("entry_counts", 0) == 0  # sector-sized arrays only
+    out = capsys.readouterr().out
+    assert "whole quarter" in out and "x floor" in out and "bytes / firm-quarter" in out
     assert main(["bench", "--kernels", "5"]) == 2  # too few firms: a clear error
+
+
+def test_traffic_counts_written_columns_twice():
+    """Bytes per call: a firm column read counts its item size once, one written (assigned by
+    index in the kernel's source) twice, times the rows walked; other arrays not at all."""
+    from longjiang_abm.benchref import call_traffic, written_arguments
+    from longjiang_abm.kernels import Kernels
+
+    assert {"L"} <= written_arguments(Kernels.hire) and "L_req" not in written_arguments(
+        Kernels.hire
+    )
+    cap, n = 50, 40
+    args = dict(
+        n=n,
+        alive=np.ones(cap, bool),
+        pref=np.zeros(cap, np.int16),
+        L_req=np.zeros(cap),
+        fill=np.ones(3),
+        L=np.zeros(cap),
+    )
+    assert call_traffic(Kernels.hire, args, cap) == n * (1 + 2 + 8 + 2 * 8)

@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 
+from .benchref import call_traffic
 from .provenance import provenance
 
 
@@ -40,7 +41,14 @@ def _peak_rss_bytes() -> int:
 
 
 def measure(n_firms: int, backend: str, threads: int, quarters: int, repeats: int) -> dict:
-    """One configuration, in this process (called in a fresh one by ``run_bench``)."""
+    """One configuration, in this process (called in a fresh one by ``run_bench``). Each
+    timed block of the step is followed by a block of as many passes of the floor kernel
+    (``benchref.floor_pass``) over as many firms, on the same threads."""
+    from .benchref import Floor
+    from .threads import use
+
+    use(threads)
+    floor = Floor(n_firms)  # before the base: its arrays are not the model's memory
     base = _rss_bytes()
     from .model import LongjiangModel
 
@@ -52,7 +60,7 @@ def measure(n_firms: int, backend: str, threads: int, quarters: int, repeats: in
     t0 = time.perf_counter()
     model.step()  # warm-up: compiles the kernels or loads them from the cache
     first = time.perf_counter() - t0
-    samples = []
+    samples, floors = [], []
     for _ in range(repeats):
         firm_quarters = 0
         t0 = time.perf_counter()
@@ -60,15 +68,21 @@ def measure(n_firms: int, backend: str, threads: int, quarters: int, repeats: in
             firm_quarters += model.firms.n_alive
             model.step()
         samples.append((time.perf_counter() - t0) / firm_quarters * 1e9)
+        use(model.threads)
+        floors.append(floor.run(quarters))
     peak = _peak_rss_bytes()
+    step, ref = statistics.median(samples), statistics.median(floors)
     return {
         "n_firms": n_firms,
         "backend": backend,
         "threads": model.threads if backend == "numba" else 1,
         "quarters": quarters,
         "repeats": repeats,
-        "ns_per_firm_quarter": statistics.median(samples),
+        "ns_per_firm_quarter": step,
         "ns_per_firm_quarter_samples": samples,
+        "floor_ns_per_firm": ref,
+        "floor_ns_per_firm_samples": floors,
+        "ratio_to_floor": step / ref,
         "peak_rss_bytes_per_firm": (peak - base) / n_firms,
         "peak_rss_bytes": peak,
         "build_seconds": build,
@@ -101,10 +115,12 @@ def mesa_step_floor(n_firms: int = 10_000, repeats: int = 5) -> dict:
 
 class _TimedKernels:
     """Stands in for the kernel registry (``LongjiangModel(kernels=...)``): calls each
-    kernel and, once ``active``, adds its wall time to ``seconds``."""
+    kernel and, once ``active``, adds its wall time to ``seconds``; while ``traffic`` is set
+    to the table's capacity, adds each call's bytes moved to ``bytes`` (``benchref``)."""
 
     def __init__(self, kernels):
         self._kernels, self.seconds, self.active = kernels, {}, False
+        self.bytes, self.traffic = {}, 0
 
     def __getattr__(self, name):
         kernel = getattr(self._kernels, name)
@@ -114,6 +130,9 @@ class _TimedKernels:
             out = kernel(**kwargs)
             if self.active:
                 self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
+            if self.traffic:
+                moved = call_traffic(kernel, kwargs, self.traffic)
+                self.bytes[name] = self.bytes.get(name, 0) + moved
             return out
 
         return timed
@@ -122,7 +141,10 @@ class _TimedKernels:
 def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     """Where a quarter's time goes: wall time of each numba kernel, and of everything outside
     the kernels (Python, numpy on entrants' and exits' rows, the KPI record), in ns per
-    firm-quarter over ``quarters`` quarters after a warm-up year."""
+    firm-quarter over ``quarters`` quarters after a warm-up year; one pass of the floor kernel
+    over as many firms after each quarter, on the same threads (its median); and each
+    kernel's memory traffic in the warm-up year's last quarter, bytes per firm-quarter."""
+    from .benchref import Floor
     from .kernels import load
     from .model import LongjiangModel
 
@@ -130,23 +152,34 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     model = LongjiangModel(
         seed=0, n_firms=n_firms, check_accounts=False, threads=threads, kernels=timed
     )
-    for _ in range(4):  # a year, so that every kernel (the year end's too) is compiled or loaded
+    for _ in range(3):  # a year, so that every kernel (the year end's too) is compiled or loaded
         model.step()
+    timed.traffic, alive = model.firms.capacity, model.firms.n_alive
+    model.step()
+    timed.traffic = 0
+    traffic = {k: v / alive for k, v in timed.bytes.items()}
+    floor = Floor(n_firms)
     timed.active = True
-    firm_quarters = 0
-    t0 = time.perf_counter()
+    firm_quarters, total, floors = 0, 0.0, []
     for _ in range(quarters):
         firm_quarters += model.firms.n_alive
+        t0 = time.perf_counter()
         model.step()
-    total = time.perf_counter() - t0
+        total += time.perf_counter() - t0
+        floors.append(floor.run(1))  # one floor pass after each quarter
+    ref = statistics.median(floors)
     per = {k: v / firm_quarters * 1e9 for k, v in timed.seconds.items()}
+    whole = total / firm_quarters * 1e9
     return {
         "n_firms": n_firms,
         "threads": model.threads,
         "quarters": quarters,
-        "ns_per_firm_quarter": total / firm_quarters * 1e9,
+        "ns_per_firm_quarter": whole,
         "kernels": dict(sorted(per.items(), key=lambda kv: -kv[1])),
         "outside_kernels": (total - sum(timed.seconds.values())) / firm_quarters * 1e9,
+        "floor_ns_per_firm": ref,
+        "ratio_to_floor": whole / ref,
+        "bytes_per_firm_quarter": dict(sorted(traffic.items(), key=lambda kv: -kv[1])),
     }
 
 

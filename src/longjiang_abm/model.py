@@ -108,6 +108,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.policy_override: PolicyParams | None = None  # levers held by the UI
         self.k = kernels if kernels is not None else load_kernels(run.backend)
         self.threads = resolve_threads(threads, run.n_firms)  # results do not depend on it
+        use_threads(self.threads)  # the build's kernels too
 
         if run.n_firms >= 100_000:  # memory.py
             map_large_arrays()  # population-sized temporaries go back to the OS
@@ -123,7 +124,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         # unknown prefectures in [park_treatment] are an error now, not at the first step
         p.park_treatment.intensity(self.parks.pref, self.prefectures.keys, START_YEAR, 0.0)
         self.firms, self.cal, self.scale = build_population(
-            p, self.sectors, self.prefectures, self.suit, self.parks, self.seed
+            p, self.sectors, self.prefectures, self.suit, self.parks, self.seed, self.k
         )
         f = self.firms
         self.above_scale_2018 = int(np.count_nonzero(f.col("rev_year") >= ABOVE_SCALE_REVENUE))

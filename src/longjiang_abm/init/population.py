@@ -13,12 +13,15 @@ Steps (docs/ODD.md, "Initialisation", gives the reasoning and the data behind ea
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 from scipy.optimize import brentq
 
 from ..instruments import capital_cost, soft_budget
+from ..kernels import Kernels
 from ..kernels.annual import size_classes
 from ..params import Scenario
 from ..sectors import SectorTable, read_table
@@ -46,6 +49,53 @@ def size_class(employees: np.ndarray, annual_revenue: np.ndarray) -> np.ndarray:
     )
 
 
+def _last_down_crossing(grid, excess, workers: int):
+    """(g, counts): the last g with excess(grid[g]) >= 0 > excess(grid[g + 1]) (None if there
+    is none) and the excesses evaluated. The grid is scanned from the top, so the first
+    crossing found is the last; ``workers`` points at a time on as many threads (each
+    ``excess(sigma, trial)`` on its own buffer; numpy and the kernel release the GIL), which
+    finds the same crossing."""
+    counts = np.full(grid.size, np.nan)
+    pool = ThreadPoolExecutor(workers) if workers > 1 else None
+    try:
+        for top in range(grid.size - 1, -1, -workers):
+            batch = list(range(top, max(top - workers, -1), -1))
+            if pool is None:
+                values = [excess(grid[g]) for g in batch]
+            else:
+                values = list(pool.map(excess, grid[batch], range(len(batch))))
+            for g, value in zip(batch, values, strict=True):
+                counts[g] = value
+            for g in batch:
+                if g + 1 < grid.size and counts[g] >= 0 and counts[g + 1] < 0:
+                    return g, counts
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return None, counts
+
+
+class _QuantileOfExp:
+    """``np.quantile(exp(sigma * eps), q)`` (linear method) for any sigma > 0 without a
+    partition of the array each time: exp is increasing, so the two order statistics the
+    quantile interpolates between are those of ``eps``, found once. Bit-identical to numpy's
+    (``_lerp`` of numpy 1.22+; tested)."""
+
+    def __init__(self, eps: np.ndarray, q: float):
+        n = eps.size
+        self.virtual = (n - 1) * np.float64(q)
+        lo = int(np.floor(self.virtual))
+        self.gamma = self.virtual - lo
+        hi = min(lo + 1, n - 1)
+        part = np.argpartition(eps, (lo, hi)) if hi > lo else np.argpartition(eps, lo)
+        self.lo, self.hi = part[lo], part[hi]
+
+    def value(self, z: np.ndarray) -> float:
+        a, b, t = z[self.lo], z[self.hi], self.gamma
+        diff = b - a
+        return float(b - diff * (1 - t)) if t >= 0.5 else float(a + diff * t)
+
+
 @dataclass
 class Calibrated:
     """Sector parameters derived while building the population."""
@@ -64,8 +114,11 @@ def build_population(
     suit: np.ndarray,
     parks: ParkTable,
     seed: int,
+    k: Kernels | None = None,
 ) -> tuple[FirmTable, Calibrated, float]:
-    """The firm table at the end of 2018 and the derived sector parameters."""
+    """The firm table at the end of 2018 and the derived sector parameters (``k``: the
+    kernels, numba's by default)."""
+    k = k if k is not None else Kernels()
     cal = sc.calibration
     n_firms = sc.run.n_firms
     scale = n_firms / N_REFERENCE
@@ -87,7 +140,8 @@ def build_population(
     raw_counts = sectors.firm_share / sectors.firm_share.sum() * n_syn
     counts = np.floor(raw_counts).astype(np.int64)
     counts[np.argsort(counts - raw_counts)[: n_syn - counts.sum()]] += 1
-    sector = np.repeat(np.arange(n_sec), counts)
+    sector = np.repeat(np.arange(n_sec), counts)  # sector s: rows starts[s] .. starts[s + 1] - 1
+    starts = np.concatenate(([0], np.cumsum(counts)))
     target_rev = cal.industrial_va_2018 * 1e4 * scale * sectors.va_share / sectors.va_ratio
     b_rev_s = np.bincount(b_sector, weights=b_rev, minlength=n_sec)
     syn_rev_s = np.maximum(target_rev - b_rev_s, 0.05 * target_rev)
@@ -95,29 +149,36 @@ def build_population(
     tail_u = rng.random(n_syn)
     tail_draw = rng.random(n_syn)
 
-    def sizes(sigma: float) -> np.ndarray:
-        z = np.exp(sigma * eps)
-        tail = tail_u < cal.size_tail_share
-        if tail.any():
-            z_min = np.quantile(z, 1.0 - cal.size_tail_share)
-            z[tail] = z_min * tail_draw[tail] ** (-1.0 / cal.size_tail_alpha)
-        tot = np.bincount(sector, weights=z, minlength=n_sec)
-        return z * (syn_rev_s / np.where(tot > 0, tot, 1.0))[sector]
+    tail = tail_u < cal.size_tail_share
+    tail_rows = np.flatnonzero(tail)
+    tail_pow = tail_draw[tail] ** (-1.0 / cal.size_tail_alpha)
+    body = _QuantileOfExp(eps, 1.0 - cal.size_tail_share) if tail_rows.size else None
+
+    def sizes(sigma: float, z: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+        z = np.exp(np.multiply(eps, sigma, out=z), out=z)  # exp(sigma * eps), into z if given
+        z_min = body.value(z) if body is not None else 0.0
+        above = k.scaled_sizes(
+            z=z, tail_rows=tail_rows, tail_pow=tail_pow, z_min=z_min, starts=starts,
+            target=syn_rev_s, threshold=float(ABOVE_SCALE),
+        )  # fmt: skip
+        return z, above
 
     target_above = cal.above_scale_2018 * scale - np.count_nonzero(b_rev >= ABOVE_SCALE)
 
-    def excess(sigma: float) -> float:
-        return np.count_nonzero(sizes(sigma) >= ABOVE_SCALE) - target_above
+    workers = numba.get_num_threads()  # the model's thread count (threads.py)
+    trials = [np.empty(n_syn) for _ in range(workers)]  # each trial's revenues, overwritten
+
+    def excess(sigma: float, trial: int = 0) -> float:
+        return sizes(sigma, trials[trial])[1] - target_above
 
     # the count falls with sigma beyond the mode of P(rev > threshold); search that branch
     grid = np.linspace(0.3, 6.0, 58)
-    counts = np.array([excess(g) for g in grid])
-    down = np.flatnonzero((counts[:-1] >= 0) & (counts[1:] < 0))
-    if down.size:
-        sigma = brentq(excess, grid[down[-1]], grid[down[-1] + 1], xtol=1e-6)
+    down, counts = _last_down_crossing(grid, excess, workers)
+    if down is not None:
+        sigma = brentq(excess, grid[down], grid[down + 1], xtol=1e-6)
     else:  # target out of reach: the closest count (run.json records the count reached)
         sigma = grid[np.argmin(np.abs(counts))]
-    rev = sizes(sigma)
+    rev = sizes(sigma)[0]
 
     # 3. ownership, prefecture, park -------------------------------------------------------
     big = rev >= 40000
@@ -131,17 +192,19 @@ def build_population(
     owner[u < p_central + p_local] = LOCAL_SOE
     owner[u < p_central] = CENTRAL_SOE
     cum = np.cumsum(suit, axis=1)
-    pref = np.minimum((rng.random(n_syn)[:, None] > cum[sector]).sum(axis=1), len(prefs) - 1)
+    pref = k.draw_prefectures(u=rng.random(n_syn), cum=cum, sector=sector)
     park = np.full(n_syn, -1, dtype=np.int64)
     in_park = rng.random(n_syn) < np.minimum(1.0, cal.park_share * (1.0 + 0.5 * (big | mid)))
     room = parks.capacity0 - np.bincount(b_park[b_park >= 0], minlength=len(parks))
-    for i in np.flatnonzero(in_park):
-        cand = np.flatnonzero((parks.pref == pref[i]) & (room >= 1.0))
-        if cand.size == 0:  # no park in the prefecture, or all full: outside any park
-            continue
-        w = parks.capacity0[cand] * (1.0 + 2.0 * (parks.chain[cand] == sectors.chain[sector[i]]))
-        park[i] = cand[np.searchsorted(np.cumsum(w) / w.sum(), rng.random())]
-        room[park[i]] -= 1.0
+    seekers = np.flatnonzero(in_park)
+    state = rng.bit_generator.state
+    draws = rng.random(seekers.size)  # one per firm that finds a park with room, in order
+    used = k.assign_parks(
+        rows=seekers, pref=pref, chain=sectors.chain[sector], park_pref=parks.pref,
+        park_chain=parks.chain, park_capacity=parks.capacity0, room=room, u=draws, park=park,
+    )  # fmt: skip
+    rng.bit_generator.state = state  # the stream moves on by the draws used, no more
+    rng.random(used)
 
     # 4. assemble, then productivity, prices, capital, finance -----------------------------
     sector = np.concatenate([b_sector, sector])
@@ -164,7 +227,7 @@ def build_population(
     kc = capital_cost(sc, 0.0)[1][owner] * kappa[sector]
     # Materials m_s and markups mu_s such that, at 2018 prices, each sector's value added is
     # va_ratio_s of its revenue and its firms' output-weighted mean price is 1 (fixed point):
-    #   uc_i = c_i / A_i + m_s / A_i^gamma + kc_i / A_i   (normal unit cost, kernels/goods.py)
+    #   uc_i = (c_i + kc_i) / A_i + m_s / A_i^gamma   (normal unit cost, kernels/goods.py)
     #   p_i = (1 + mu_s)(theta uc_i + (1 - theta) uc_bar_s)
     #   1 + mu_s = sum(r_i / (theta uc_i + (1 - theta) uc_bar_s)) / sum(r_i)
     #   m_s = (1 - va_ratio_s) sum(r_i) / sum(Y_i / A_i^gamma),   Y_i = r_i / p_i
@@ -172,26 +235,13 @@ def build_population(
     m = 1.0 - sectors.va_ratio
     mu = np.zeros(n_sec)
     price = np.ones(n)
-    for s in range(n_sec):
-        ix = sector == s
-        if not ix.any():  # a sector without firms (tiny populations): m = 1 - va_ratio, mu = 0
-            continue
-        r, a, cc, kk, R = rev_q[ix], A[ix], c[ix], kc[ix], rev_q[ix].sum()
-        y = r.copy()
-        for _ in range(100):
-            m_new = (1.0 - sectors.va_ratio[s]) * R / np.sum(y / a**gamma)
-            if sectors.raw[s]:
-                m[s] = m_new
-                break
-            uc = cc / a + m_new / a**gamma + kk / a
-            blend = theta * uc + (1.0 - theta) * np.sum(y * uc) / y.sum()
-            mu_new = np.sum(r / blend) / R - 1.0
-            y = r / ((1.0 + mu_new) * blend)
-            done = abs(m_new - m[s]) < 1e-13 and abs(mu_new - mu[s]) < 1e-13
-            m[s], mu[s] = m_new, mu_new
-            if done:
-                break
-        price[ix] = r / y
+    Ag = A**gamma
+    order = np.argsort(sector, kind="stable")  # by sector, in row order within one
+    k.calibrate_markups(
+        order=order, starts=np.searchsorted(sector[order], np.arange(n_sec + 1)), rev=rev_q,
+        A_g=Ag, c_A=(c + kc) / A, va_ratio=sectors.va_ratio, raw=sectors.raw, theta=theta, m=m,
+        mu=mu, price=price,
+    )  # fmt: skip
     Y = rev_q / price
     u0 = sectors.utilization[sector]
     K = kappa[sector] * Y / (A * u0)
@@ -209,7 +259,7 @@ def build_population(
     share = Y / np.bincount(sector, weights=Y, minlength=n_sec)[sector]
     age = np.where(np.arange(n) < len(bb), 200, rng.geometric(1.0 / 40.0, n))
 
-    mat = m[sector] * Y / A**gamma
+    mat = m[sector] * Y / Ag
     table = FirmTable(capacity=int(n * 1.25) + 16)
     table.append(
         n,
@@ -224,7 +274,7 @@ def build_population(
         L=L,
         A=A,
         lnA=np.log(A),
-        Ag=A**gamma,
+        Ag=Ag,
         q=q,
         dig=np.clip(0.15 + 0.15 * rng.random(n) + 0.2 * (rev_year >= ABOVE_SCALE), 0, 1),
         emis=sectors.emission[sector] / A,

@@ -11,13 +11,29 @@ After editing such a callee, delete the caches: ``find src -name '*.nb[ic]' -del
 
 from __future__ import annotations
 
-from . import annual, credit, demography, finance, goods, innovation, labour, plans, totals
+from . import (
+    annual,
+    credit,
+    demography,
+    finance,
+    goods,
+    innovation,
+    labour,
+    plans,
+    population,
+    totals,
+)
 from .backend import load as _load
 
 
 class Kernels:
     """Every kernel of the quarter, by name (each a numba dispatcher; see its module)."""
 
+    # population.py (the 2018 population's build)
+    scaled_sizes = staticmethod(population.scaled_sizes)
+    draw_prefectures = staticmethod(population.draw_prefectures)
+    assign_parks = staticmethod(population.assign_parks)
+    calibrate_markups = staticmethod(population.calibrate_markups)
     # plans.py
     plan_firms = staticmethod(plans.plan_firms)
     # credit.py

@@ -199,8 +199,7 @@ def open_markets(k, f, sectors, cal, env, inst, prefectures, n_parks: int, param
     (``va_real_year``). Returns the ``SectorState``."""
     sec, n = sectors, f.n
     y_s = np.bincount(f.sector[:n], weights=f.Y[:n], minlength=len(sec))
-    gamma = params.firms.materials_efficiency
-    y_in = np.bincount(f.sector[:n], weights=f.Y[:n] / f.A[:n] ** gamma, minlength=len(sec))
+    y_in = np.bincount(f.sector[:n], weights=f.Y[:n] / f.Ag[:n], minlength=len(sec))  # Ag = A^gamma
     local = np.zeros(len(sec))  # 2018 raw material bought in the province, real units
     buys = sec.raw_input >= 0
     np.add.at(local, sec.raw_input[buys], (sec.local_sourcing * sec.input_coef * y_in)[buys])
