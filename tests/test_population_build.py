@@ -161,3 +161,16 @@ def test_calibrate_markups_equals_the_numpy_loop():
     np.testing.assert_array_equal(mu, mu_ref)
     np.testing.assert_array_equal(price, p_ref)
     assert (mu[:4][~raw[:4]] != 0).all() and mu[4] == 0.0  # processing sectors with firms
+
+
+def test_pack_gives_back_the_columns_it_does_not_return():
+    """After ``pack`` (a finished run), the whole pages of the other columns read as zeros
+    (their memory went back to the OS); the packed columns keep the living firms' values."""
+    from longjiang_abm.memory import _LIBC
+
+    table = FirmTable(100_000)
+    rows = table.append(90_000, K=np.arange(90_000.0), L=np.full(90_000, 3.0))
+    out = table.pack(rows[::2], ["K"])
+    np.testing.assert_array_equal(out["K"], np.arange(0.0, 90_000.0, 2.0))
+    if getattr(_LIBC, "madvise", None) is not None:
+        assert not table.L[1024:-1024].any()  # interior pages released

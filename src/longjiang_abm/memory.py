@@ -44,6 +44,22 @@ def map_large_arrays(threshold: int = 1 << 20) -> None:
         mallopt(M_MMAP_THRESHOLD, threshold)
 
 
+MADV_DONTNEED = 4  # madvise advice (Linux)
+PAGE = 4096
+
+
+def release_pages(arr) -> None:
+    """Give the whole pages inside ``arr``'s buffer back to the OS (they read as zeros after);
+    for arrays whose contents are no longer needed but whose block is still referenced."""
+    madvise = getattr(_LIBC, "madvise", None)
+    if madvise is None or arr.nbytes < PAGE:
+        return
+    lo, hi = arr.ctypes.data, arr.ctypes.data + arr.nbytes
+    first, last = -(-lo // PAGE) * PAGE, hi // PAGE * PAGE
+    if last > first:
+        madvise(ctypes.c_void_p(first), ctypes.c_size_t(last - first), MADV_DONTNEED)
+
+
 def release_free_heap() -> None:
     """``malloc_trim(0)`` where glibc provides it."""
     trim = getattr(_LIBC, "malloc_trim", None)

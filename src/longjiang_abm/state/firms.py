@@ -26,6 +26,8 @@ from typing import Annotated, get_args, get_type_hints
 
 import numpy as np
 
+from ..memory import release_pages
+
 OWNERSHIPS = ("central_soe", "local_soe", "private", "foreign")
 CENTRAL_SOE, LOCAL_SOE, PRIVATE, FOREIGN = range(4)
 SIZE_CLASSES = ("large", "medium", "small", "micro")
@@ -200,6 +202,9 @@ class FirmTable:
             arr = getattr(self, name)
             arr[:k] = arr[rows]
             out[name] = arr[:k]
+            release_pages(arr[k:])
+        for name in FIRM_COLUMNS.keys() - set(names):  # the block outlives the views: give
+            release_pages(getattr(self, name))  # the other columns' memory back now
         return out
 
 
@@ -210,20 +215,24 @@ FIRM_COLUMNS: dict[str, tuple[type, str]] = {
 }  # name -> (dtype, meaning and unit), in declaration order
 
 PAGE, LINE = 4096, 64
+HUGE_PAGE = 2 << 20  # transparent huge pages (numpy asks for them for large arrays)
 STAGGER = 27  # lines between consecutive columns' starts within a page (odd: all 64 differ)
 
 
 def column_block(capacity: int) -> dict[str, np.ndarray]:
     """Zeroed arrays of ``capacity`` rows for every column, views of one block: column k
     starts at byte ((27 k) mod 64) * 64 of a 4 KiB page, so no two of the first 64 columns
-    start at the same offset within a page (declared neighbours 1,728 bytes apart)."""
+    start at the same offset within a page (declared neighbours 1,728 bytes apart). Columns
+    of 2 MB or more start past a 2 MB boundary, so that the unused rows at a column's end never
+    share a huge page with the next column's first rows (they stay unmapped until used)."""
+    align = HUGE_PAGE if capacity * 8 >= HUGE_PAGE else PAGE
     offsets, pos = {}, 0
     for k, (name, (dtype, _)) in enumerate(FIRM_COLUMNS.items()):
-        pos += ((k * STAGGER) % (PAGE // LINE) * LINE - pos) % PAGE
+        pos = -(-pos // align) * align + (k * STAGGER) % (PAGE // LINE) * LINE
         offsets[name] = pos
         pos += capacity * np.dtype(dtype).itemsize
-    block = np.zeros(pos + PAGE, dtype=np.uint8)
-    start = -block.ctypes.data % PAGE  # the block's first page boundary
+    block = np.zeros(pos + align, dtype=np.uint8)
+    start = -block.ctypes.data % align  # the block's first boundary
     return {
         name: block[start + off : start + off + capacity * np.dtype(dtype).itemsize].view(dtype)
         for (name, (dtype, _)), off in zip(FIRM_COLUMNS.items(), offsets.values(), strict=True)
