@@ -71,7 +71,7 @@ def _exit(owner, profit, cash, debt, losses, nu=0.0, seed=5, t=9, bail=(0.9, 0.7
         size=np.full(n, 2, dtype=np.int64), age=np.full(n, 40, dtype=np.int64), K=K,
         Y=np.full(n, 10.0), cap=np.full(n, 10.0 / 0.85), cash=cash, debt=debt, profit=profit,
         losses=losses, bailout=bailout, exiting=exiting, bail_prob=np.array(bail),
-        neutrality=nu, rescue_large=0.0, u_star=0.85, delta=0.0175, max_losses=12,
+        neutrality=nu, rescue_large=0.0, u_owner=np.full(4, 0.85), delta=0.0175, max_losses=12,
         h0=0.0, tau=12.0, h_floor=0.0, size_hazard=np.zeros(4), seed=seed, t=t,
     )  # fmt: skip
     return bailout, exiting

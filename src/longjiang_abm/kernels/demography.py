@@ -40,7 +40,7 @@ def exit_firms(
     bail_prob,
     neutrality,
     rescue_large,
-    u_star,
+    u_owner,
     delta,
     max_losses,
     h0,
@@ -52,19 +52,19 @@ def exit_firms(
 ):
     """Flag exits and pay bail-outs (bailout_i, 10k yuan, added to cash_i).
 
-    Net worth with capital valued at its use, NW_i = cash_i + min(1, Y_i / (u* cap_i)) K_i
-    - debt_i (idle capacity is impaired). A firm is in distress if NW_i < 0 or it has burnt
-    cash for max_losses quarters in a row: an operating loss, profit_i + delta K_i < 0 (a
-    loss beyond the depreciation of its capital), or a loss with no cash left (cash_i <= 0).
-    A loss that only reflects depreciation, while the firm still has cash, does not force
-    exit (the firm can run its capital down). A distressed state
-    firm (owner 0 or 1) is bailed out with probability (1 - neutrality) bail_prob_o,
+    Net worth with capital valued at its use, NW_i = cash_i + min(1, Y_i / (u*_o cap_i)) K_i
+    - debt_i (capacity idle beyond what the firm planned for is impaired). A firm is in
+    distress if NW_i < 0 or it has burnt cash for max_losses quarters in a row: an operating
+    loss, profit_i + delta K_i < 0 (a loss beyond the depreciation of its capital), or a loss
+    with no cash left (cash_i <= 0). A loss that only reflects depreciation, while the firm
+    still has cash, does not force exit (the firm can run its capital down). A distressed
+    state firm (owner 0 or 1) is bailed out with probability (1 - neutrality) bail_prob_o,
     receiving max(0, -NW_i) + max(0, -profit_i) in cash (soft budget constraint: its losses
-    are covered) and its count of
-    cash-burning quarters starts again (a recapitalisation); any other distressed
-    firm exits. A distressed large firm of any ownership is rescued with at least the
-    probability rescue_large (leading-firm support). The draw is one per firm for the whole
-    run (a firm its government stands behind is rescued every time it is in distress).
+    are covered) and its count of cash-burning quarters starts again (a recapitalisation);
+    any other distressed firm exits. A distressed large firm of any ownership is rescued
+    with at least the probability rescue_large (leading-firm support). The draw is one per
+    firm for the whole run (a firm its government stands behind is rescued every time it is
+    in distress).
     A firm not in distress exits for other reasons (owners retire, plants close) with hazard
     z_size (h0 exp(-age_i / tau) + h_floor) per quarter, z = size_hazard by size class (large
     firms are restructured rather than closed: z_large = 0).
@@ -78,8 +78,9 @@ def exit_firms(
         ownership-neutrality lever in force, 0 (2018 practice) to 1 (no bail-outs by owner)
     rescue_large : float
         probability a distressed large firm of any ownership is rescued
-    u_star : float
-        u*: desired capacity utilisation, share (capital idle beyond it is impaired)
+    u_owner : (4,) float
+        u*_o: the utilisation owner type o plans its capital for, share (capital idle beyond
+        the firm's own plan is impaired; ``Instruments.utilization_o``)
     delta : float
         capital depreciation rate, per quarter (added back to profit: operating cash flow)
     max_losses : int
@@ -101,7 +102,7 @@ def exit_firms(
         if not alive[i]:
             continue
         age[i] += 1
-        used = min(1.0, Y[i] / (u_star * cap[i])) if cap[i] > 0.0 else 0.0
+        used = min(1.0, Y[i] / (u_owner[owner[i]] * cap[i])) if cap[i] > 0.0 else 0.0
         nw = cash[i] + used * K[i] - debt[i]
         burning = profit[i] + delta * K[i] < 0.0 or (profit[i] < 0.0 and cash[i] <= 0.0)
         losses[i] = losses[i] + 1 if burning else 0

@@ -58,7 +58,7 @@ def exit_firms(k, f, book, neutrality: float, inst, fp, fin, t: int, seed: int) 
         bail_prob=bail,
         neutrality=neutrality,
         rescue_large=inst.rescue_large,
-        u_star=fp.desired_utilization,
+        u_owner=inst.utilization_o,
         delta=fp.depreciation_q,
         max_losses=fp.distress_loss_quarters,
         h0=fp.exit_hazard_q,
