@@ -52,13 +52,17 @@ def test_the_2018_state_firms_hold_more_capital_per_yuan_of_revenue_in_the_same_
     soft = LongjiangModel(_scenario(), seed=3, n_firms=6000)
     hard = LongjiangModel(_scenario(soft_budget_overcapacity=0.0), seed=3, n_firms=6000)
     assert _apk_gap(soft) < 0.8 < _apk_gap(hard)
-    # each sector's capital is its 2018 capital-output ratio: only its split moves with xi
+    # no firm starts with output above its capacity, and only state firms of processing
+    # sectors hold the extra capital
     f, sec, n = soft.firms, soft.sectors, soft.firms.n
-    kappa = 4.0 * sec.utilization * sec.capital_output
-    plain = kappa[f.sector[:n]] * f.Y[:n] / (f.A[:n] * sec.utilization[f.sector[:n]])
-    k_model = np.bincount(f.sector[:n], weights=f.K[:n], minlength=len(sec))
-    k_plain = np.bincount(f.sector[:n], weights=plain, minlength=len(sec))
-    np.testing.assert_allclose(k_model, k_plain, rtol=1e-12)
+    assert (f.Y[:n] <= f.cap[:n] * (1 + 1e-12)).all()
+    g = hard.firms
+    ratio = f.K[:n] / g.K[:n]
+    state = (f.owner[:n] == CENTRAL_SOE) | (f.owner[:n] == LOCAL_SOE)
+    extra = state & ~sec.raw[f.sector[:n]]
+    assert (ratio[extra] > 1.5).all()
+    # the other firms' capital moves only with their prices (the capital cost in unit cost)
+    np.testing.assert_allclose(ratio[~extra], (g.price[:n] / f.price[:n])[~extra], rtol=1e-9)
 
 
 def _exit(owner, profit, cash, debt, losses, nu=0.0, seed=5, t=9, bail=(0.9, 0.7, 0.0, 0.0)):
@@ -68,7 +72,8 @@ def _exit(owner, profit, cash, debt, losses, nu=0.0, seed=5, t=9, bail=(0.9, 0.7
     K = np.full(n, 100.0)
     Kernels.exit_firms(
         n=n, alive=alive, ids=np.arange(n, dtype=np.int64), owner=np.asarray(owner),
-        size=np.full(n, 2, dtype=np.int64), age=np.full(n, 40, dtype=np.int64), K=K,
+        sector=np.zeros(n, dtype=np.int64), raw=np.zeros(1, dtype=np.bool_),
+        size=np.full(n, 2, dtype=np.int64), age=np.full(n, 40, dtype=np.int64), K=K, K0=K,
         Y=np.full(n, 10.0), cap=np.full(n, 10.0 / 0.85), cash=cash, debt=debt, profit=profit,
         losses=losses, bailout=bailout, exiting=exiting, bail_prob=np.array(bail),
         neutrality=nu, rescue_large=0.0, u_owner=np.full(4, 0.85), delta=0.0175, max_losses=12,

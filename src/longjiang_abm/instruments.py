@@ -51,7 +51,6 @@ class Instruments:
     green_cost: float  # abatement cost per yuan of intermediate inputs
     green_subsidy: float  # share of abatement cost paid by government
     lsi_budget_q: float  # programme cost of large-small integration, 10k yuan per quarter
-    bailout_o: np.ndarray  # probability a distressed firm of each owner type is bailed out
     utilization_o: np.ndarray  # capacity utilisation each owner type sizes its capital for
     capital_cost_o: np.ndarray  # user cost of capital per unit of capacity, by owner type
 
@@ -106,7 +105,6 @@ def instruments(
         green_cost=policy.green_transition * ip.green_cost_max,
         green_subsidy=policy.green_transition * ip.green_subsidy_max,
         lsi_budget_q=policy.large_small_integration * ip.large_small_budget * 1e4 * scale / 4.0,
-        bailout_o=(1.0 - nu) * soft_budget(scenario),
         utilization_o=utilization,
         capital_cost_o=kcost,
     )
@@ -131,14 +129,14 @@ def capital_cost(scenario: Scenario, nu: float) -> tuple[np.ndarray, np.ndarray]
     and its cheaper credit lowers the cost of what it holds."""
     fin, fp = scenario.finance, scenario.firms
     utilization = fp.desired_utilization / (
-        1.0 + fin.soft_budget_overcapacity * (1.0 - nu) * soft_budget(scenario)
+        1.0 + fin.soft_budget_overcapacity * (1.0 - nu) * soft_budget(fin)
     )
     rate = fin.base_rate + (1.0 - nu) * owner_spreads(fin) + nu * fin.spread_neutral
     return utilization, (rate / 4.0 + fp.depreciation_q) / utilization
 
 
-def soft_budget(scenario: Scenario) -> np.ndarray:
+def soft_budget(fin) -> np.ndarray:
     """Bail-out probability of a distressed firm by owner type in 2018 practice (central SOE,
-    local SOE, private, foreign); the neutrality lever scales it by ``1 - nu``."""
-    fin = scenario.finance
+    local SOE, private, foreign; ``fin``: the scenario's finance section); the neutrality
+    lever scales it by ``1 - nu``."""
     return np.array([fin.bailout_central_soe, fin.bailout_local_soe, 0.0, 0.0])

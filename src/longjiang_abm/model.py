@@ -233,7 +233,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         finance.invest(k, f, p.firms)  # -> f.K, f.invest, cash, debt
         drift, n_pref = env.drift(year), len(pref)  # innovate -> f A, q, dig, emis; ss.y_loc
         innovation.innovate(k, f, ss, sec, pk, n_pref, drift, inst, p.firms, p.instruments, seed, t)
-        demography.exit_firms(k, f, book, nu, inst, p.firms, p.finance, t, seed)  # -> f; book
+        demography.exit_firms(k, f, book, sec, nu, inst, p.firms, p.finance, t, seed)  # -> f; book
         entry = demography.Entry(
             k, f, ss, book, ledger, sec, cal, pk, pref, self.suit, env, inst, levers, p, seed, t
         )

@@ -245,14 +245,13 @@ def build_population(
     Y = rev_q / price
     u0 = sectors.utilization[sector]
     K = kappa[sector] * Y / (A * u0)
-    # state firms of the processing sectors hold the idle capacity their soft budget lets them
-    # plan for (2018 practice: u*_o = u* / (1 + xi b_o), kernels/plans.py); each sector's
-    # capital stays at its 2018 capital-output ratio, so the others hold correspondingly less
-    over = 1.0 + sc.finance.soft_budget_overcapacity * soft_budget(sc)[owner]
+    # state firms of the processing sectors hold, on top, the idle capacity their soft budget
+    # lets them plan for (2018 practice: u*_o = u* / (1 + xi b_o), kernels/plans.py): the
+    # sector's capital-output ratio is its 2018 ratio for non-state firms and higher where
+    # state firms are (no firm starts with output above its capacity)
+    over = 1.0 + sc.finance.soft_budget_overcapacity * soft_budget(sc.finance)[owner]
     over[sectors.raw[sector]] = 1.0  # raw sectors are resource-bound: no capacity planning
-    K_sec = np.bincount(sector, weights=K, minlength=n_sec)
-    K_over = np.bincount(sector, weights=K * over, minlength=n_sec)
-    K = K * over * np.divide(K_sec, K_over, out=np.ones(n_sec), where=K_over > 0)[sector]
+    K = K * over
     L = Y / (A * pi_cost[sector])  # staffed for output (1 + buffer) Y
     debt = sc.finance.target_leverage * K
     cash = sc.firms.cash_target * rev_year * (0.5 + rng.random(n))

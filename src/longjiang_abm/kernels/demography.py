@@ -26,9 +26,12 @@ def exit_firms(
     alive,
     ids,
     owner,
+    sector,
+    raw,
     size,
     age,
     K,
+    K0,
     Y,
     cap,
     cash,
@@ -53,9 +56,11 @@ def exit_firms(
     """Flag exits and pay bail-outs (bailout_i, 10k yuan, added to cash_i).
 
     Net worth with capital valued at its use, NW_i = cash_i + min(1, Y_i / (u*_o cap_i)) K_i
-    - debt_i (capacity idle beyond what the firm planned for is impaired). A firm is in
+    - debt_i (capacity idle beyond what the firm planned for is impaired; raw sectors, which
+    are resource-bound, against u*). A firm is in
     distress if NW_i < 0 or it has burnt cash for max_losses quarters in a row: an operating
-    loss, profit_i + delta K_i < 0 (a loss beyond the depreciation of its capital), or a loss
+    loss, profit_i + delta K0_i < 0 (a loss beyond the depreciation of its opening capital,
+    as charged in the income statement), or a loss
     with no cash left (cash_i <= 0). A loss that only reflects depreciation, while the firm
     still has cash, does not force exit (the firm can run its capital down). A distressed
     state firm (owner 0 or 1) is bailed out with probability (1 - neutrality) bail_prob_o,
@@ -78,9 +83,11 @@ def exit_firms(
         ownership-neutrality lever in force, 0 (2018 practice) to 1 (no bail-outs by owner)
     rescue_large : float
         probability a distressed large firm of any ownership is rescued
+    raw : (n_sec,) bool
+        sector is a raw-material (resource-bound) sector: its firms are judged against u*
     u_owner : (4,) float
         u*_o: the utilisation owner type o plans its capital for, share (capital idle beyond
-        the firm's own plan is impaired; ``Instruments.utilization_o``)
+        the firm's own plan is impaired; ``Instruments.utilization_o``); u_owner[PRIVATE] is u*
     delta : float
         capital depreciation rate, per quarter (added back to profit: operating cash flow)
     max_losses : int
@@ -102,9 +109,10 @@ def exit_firms(
         if not alive[i]:
             continue
         age[i] += 1
-        used = min(1.0, Y[i] / (u_owner[owner[i]] * cap[i])) if cap[i] > 0.0 else 0.0
+        u_plan = u_owner[2] if raw[sector[i]] else u_owner[owner[i]]  # 2: private, plans at u*
+        used = min(1.0, Y[i] / (u_plan * cap[i])) if cap[i] > 0.0 else 0.0
         nw = cash[i] + used * K[i] - debt[i]
-        burning = profit[i] + delta * K[i] < 0.0 or (profit[i] < 0.0 and cash[i] <= 0.0)
+        burning = profit[i] + delta * K0[i] < 0.0 or (profit[i] < 0.0 and cash[i] <= 0.0)
         losses[i] = losses[i] + 1 if burning else 0
         if nw < 0.0 or losses[i] >= max_losses:
             o = owner[i]

@@ -105,11 +105,11 @@ class FirmParams(_Section):
         0.3, 0.0, 0.6, "gamma: elasticity of intermediate-input savings to productivity"
     )
     cost_passthrough: float = _f(
-        0.5,
+        0.6,
         0.3,
         1.0,
         "theta: weight of a firm's own unit cost (vs its sector's mean) in its price "
-        "(Amiti, Itskhoki & Konings 2019: about 0.5 for large firms, 0.6 on average)",
+        "(Amiti, Itskhoki & Konings 2019: 0.6 for a typical firm)",
     )
     share_shock_sd: float = _f(
         0.1, 0.05, 0.13, "sd of the idiosyncratic quarterly shock to a firm's market share (log)"

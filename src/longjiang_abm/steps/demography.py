@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..instruments import soft_budget
 from ..rng import S_BIG_PROJECTS, poisson_py, uniform_py
 from ..state import FOREIGN, PRIVATE, SMALL
 from . import parks as parks_step
@@ -29,24 +30,27 @@ SIZE_HAZARD = np.array([0.0, 0.25, 1.0, 1.0])
 MAX_ENTRY_RATE_Q = 1.0  # expected entrants a quarter, at most the sector's living firms
 
 
-def exit_firms(k, f, book, neutrality: float, inst, fp, fin, t: int, seed: int) -> None:
+def exit_firms(k, f, book, sectors, neutrality: float, inst, fp, fin, t: int, seed: int) -> None:
     """Distressed firms exit unless bailed out; exiting firms are liquidated.
 
     Liquidation value V = cash + recovery K (assets sold outside the province); the bank gets
     min(debt, V) and, for small and micro firms, the guarantee fund's share of the rest; it
     writes off what remains unpaid, and owners (households) get V - min(debt, V). Writes the
-    exit flows and counts into ``book`` (``fp``, ``fin``: the scenario's firms and finance
-    sections).
+    exit flows and counts into ``book`` (``sectors``: the sector table, for the resource-bound
+    raw sectors; ``fp``, ``fin``: the scenario's firms and finance sections).
     """
-    bail = np.array([fin.bailout_central_soe, fin.bailout_local_soe, 0.0, 0.0])
+    bail = soft_budget(fin)
     k.exit_firms(
         n=f.n,
         alive=f.alive,
         ids=f.id,
         owner=f.owner,
+        sector=f.sector,
+        raw=sectors.raw,
         size=f.size,
         age=f.age,
         K=f.K,
+        K0=f.K0,
         Y=f.Y,
         cap=f.cap,
         cash=f.cash,
@@ -303,7 +307,9 @@ def _create(e: Entry, c: Census, drawn: tuple, incentive: float, contracted: flo
         sec.raw[sector], e.env.p_raw[sector], (1.0 + cal.mu[sector]) * blend * (1 - subsidy)
     )
     Y = rev / 4.0 / price
-    K = cal.kappa[sector] * Y / (A * inst.utilization_o[owner])
+    # capital for the utilisation the owner type plans for (raw sectors: u*, resource-bound)
+    u_plan = np.where(sec.raw[sector], fp.desired_utilization, inst.utilization_o[owner])
+    K = cal.kappa[sector] * Y / (A * u_plan)
     L = Y / (A * cal.pi_cost[sector])
     grant = incentive * K
     cash = fp.cash_target * rev + grant
