@@ -72,6 +72,9 @@ def slow_point(monkeypatch):
                        check_accounts=check_accounts, progress=progress)  # fmt: skip
         return run(scenario, seed=seed, check_accounts=check_accounts, progress=progress)
 
+    # load the kernels in this process first (the time limit counts the build, and a cold
+    # numba cache on a busy machine must not make a normal run look slow)
+    run(None, seed=0, years=1, n_firms=300)
     monkeypatch.setattr(task, "simulate", simulate)
     return simulate
 

@@ -116,8 +116,6 @@ def cmd_sweep(args, console: Console) -> int:
             highlight=False,
             markup=False,
         )
-    if summary.failed or summary.skipped:
-        console.print(f"run the failed ones again with: {resume_cmd}", highlight=False)
     if summary.timed_out:
         console.print(
             "(a run that timed out is run again by --resume only once [sweep] run_timeout_s is "
@@ -125,6 +123,8 @@ def cmd_sweep(args, console: Console) -> int:
             highlight=False,
             markup=False,
         )
+    if summary.failed or summary.skipped:
+        console.print(f"run the failed ones again with: {resume_cmd}", highlight=False)
         return 1
     console.print(f"results in {out}/runs/; analyse with: longjiang analyze {out}", highlight=False)
     return 0
