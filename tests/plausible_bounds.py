@@ -4,7 +4,10 @@
 policy lever uniform within its declared ``ge`` / ``le`` (the same reading of the schema as
 tests/test_properties.py); ``outcome(data, seed)`` runs one for ``YEARS`` years at ``FIRMS``
 firms with the accounting identities checked and returns the ratio of its final to its
-initial firm count (or the error it ended in). docs/reliability.md records the measured
+initial firm count (or the error it ended in). A scenario is "alive" when that ratio is within
+a factor of 4 of the baseline's own ratio (``baseline_ratio``): the estimated baseline carries
+the 2015-2019 decline forward and itself ends with about half its firms, so the band is read
+around its path, not around a constant population. docs/reliability.md records the measured
 figures; ``python tests/plausible_bounds.py N OUT.jsonl`` reruns them.
 """
 
@@ -21,7 +24,7 @@ from longjiang_abm.params import PolicyLevers, Scenario
 
 FIRMS = 2000
 YEARS = 10
-LOW, HIGH = 0.25, 4.0  # "alive": the final firm count within 25% and 400% of the start
+LOW, HIGH = 0.25, 4.0  # "alive": final/initial firms within 1/4 and 4 x the baseline's ratio
 SKIPPED = ("run", "tables", "policy")
 
 
@@ -71,7 +74,7 @@ def outcome(data: dict, seed: int = 0) -> dict:
         start = model.firms.n_alive
         for _ in range(4 * YEARS):
             model.step()
-            if model.firms.n_alive > 2 * HIGH * start or model.firms.n_alive == 0:
+            if model.firms.n_alive > 4 * HIGH * start or model.firms.n_alive == 0:
                 break
         ratio = model.firms.n_alive / start
     except Exception as exc:  # noqa: BLE001 - the point is to count them
@@ -79,8 +82,22 @@ def outcome(data: dict, seed: int = 0) -> dict:
     return {"ratio": ratio, "error": None}
 
 
+_BASELINE: list[float] = []
+
+
+def baseline_ratio() -> float:
+    """Final over initial firm count of the baseline at ``FIRMS`` firms, ``YEARS`` years, seed 0
+    (computed once)."""
+    if not _BASELINE:
+        _BASELINE.append(outcome({"run": {"n_firms": FIRMS, "years": YEARS}})["ratio"])
+    return _BASELINE[0]
+
+
 def alive(result: dict) -> bool:
-    return result["error"] is None and LOW <= result["ratio"] <= HIGH
+    if result["error"] is not None:
+        return False
+    base = baseline_ratio()
+    return LOW * base <= result["ratio"] <= HIGH * base
 
 
 if __name__ == "__main__":

@@ -102,7 +102,9 @@ def test_twenty_years_stay_finite_and_shares_bounded():
     for col in ("K", "A", "q", "cash", "debt", "share", "L"):
         x = f.col(col)[f.alive[: f.n]]
         assert np.isfinite(x).all() and (x >= 0).all(), col
-    assert m.firms.n_alive > 500
+    # no collapse: the estimated baseline carries the 2015-2019 decline forward (docs/calibration.md,
+    # section 2), so after 20 years about a quarter of the 1,500 firms are alive, not none
+    assert m.firms.n_alive > 200
 
 
 def test_kpis_report_completed_years_only(small_model):

@@ -83,7 +83,7 @@ def test_real_fit_script_reports_the_record_beside_the_model(tmp_path):
     )  # fmt: skip
     assert p.returncode == 0, p.stderr
     text = (tmp_path / "real_fit.md").read_text()
-    assert "record 2015-18" in text and "eta 4, F 4%/yr" in text
+    assert "record 2015-18" in text and "previous defaults (eta 2, F 1%/yr)" in text
     assert "0.0198" in text  # the record's mean real growth of above-scale industry
 
 

@@ -12,15 +12,25 @@ the initial population settling):
                comparable across vintages): -1.3 pp per year
   pop_growth   growth of the resident population 2015-2019, revised series (3529 -> 3255):
                -2.0% per year; the model's counterpart is its prefecture labour pools.
+  sec_2019     the secondary share of 2019 (post-census bulletin, 26.6%); the model's year 1.
+  as_growth    growth of the above-scale count: about 4000 in 2015, below 4000 each year
+               2016-2019 (exact counts not found; industry_structure.csv): about -1% a year,
+               read with a wide uncertainty; the model's years 1-5.
 Estimator: theta_hat = argmin (m(theta) - m_data)' W (m(theta) - m_data), m(theta) the mean
-of the moments over S runs with fixed seeds (common random numbers), W = diag(1 / var_m),
-var_m the variance of each moment across seeds at the baseline (the sampling noise of one
-five-year history). scipy.optimize.minimize (Nelder-Mead) on bounded parameters (a logistic
-map). Standard errors (Gourieroux and Monfort 1996; Franke and Westerhoff 2012):
-  V = (1 + 1/S) (G'WG)^-1 G'W Omega W G (G'WG)^-1,
+of the moments over S runs with fixed seeds (common random numbers), W = diag(1 / (var_m +
+se_data^2)): var_m the variance of each moment across seeds at the baseline (the sampling noise
+of one five-year history) and se_data the data's own uncertainty (``DATA_SE``: the standard
+error of a four-year mean from the spread of the annual rates; for the 2019 share, the gap
+between the two circulating 2019 GDP figures and the revision risk of a grade-C source).
+scipy.optimize.minimize (Nelder-Mead) on bounded parameters (a logistic map). Standard errors
+(Gourieroux and Monfort 1996; Franke and Westerhoff 2012):
+  V = (G'WG)^-1 G'W ((1 + 1/S) Omega + Sigma_data) W G (G'WG)^-1,
 G the Jacobian of m at theta_hat (central differences, same seeds), Omega the covariance of
-one run's moments across 3S further seeds at theta_hat.
+one run's moments across 3S further seeds at theta_hat (the record is one history of the
+process, the model's mean is over S), Sigma_data = diag(se_data^2). The runs of one
+evaluation go to ``workers`` processes.
 """
+
 
 from __future__ import annotations
 
@@ -35,15 +45,26 @@ DATA_MOMENTS = {
     "gdp_growth": np.mean([5.7, 6.1, 6.4, 4.7]) / 100,
     "sec_trend": (0.266 - 0.318) / 4,
     "pop_growth": (3255 / 3529) ** (1 / 4) - 1,
+    "sec_2019": 0.266,
+    "as_growth": -0.01,
+}
+# the data's own uncertainty of each moment (standard errors, same units as the moments)
+DATA_SE = {
+    "ind_growth": np.std([0.4, 2.0, 2.7, 2.8], ddof=1) / 2 / 100,
+    "gdp_growth": np.std([5.7, 6.1, 6.4, 4.7], ddof=1) / 2 / 100,
+    "sec_trend": 0.003,
+    "pop_growth": 0.002,
+    "sec_2019": 0.01,
+    "as_growth": 0.015,
 }
 MOMENTS = list(DATA_MOMENTS)
 
 # candidates for screening: (section.key, lower, upper)
 CANDIDATES = [
-    ("environment.national_competitiveness_growth", 0.0, 0.04),
-    ("firms.provincial_demand_elasticity", 0.5, 4.0),
+    ("environment.national_competitiveness_growth", 0.0, 0.08),
+    ("firms.provincial_demand_elasticity", 1.0, 6.0),
     ("firms.replicator_speed", 0.02, 0.3),
-    ("environment.tertiary_trend_growth", 0.0, 0.12),
+    ("environment.tertiary_trend_growth", 0.0, 0.15),
     ("environment.primary_growth", 0.0, 0.07),
     ("environment.oil_depletion", 0.0, 0.06),
     ("environment.migration_response", 0.0, 0.5),
@@ -63,6 +84,8 @@ def simulate(values: dict, seed: int, n_firms: int = 3000, years: int = 5) -> np
         if q % 4 == 3:
             pool.append(m.prefectures.labour_pool.sum())
     k = m.kpis()
+    sec_2019 = float(k.secondary_share.iloc[0])
+    first_as = float(k.above_scale_firms.iloc[0])
     k = k[k.year >= 2020]
     yrs = np.arange(len(k))
     # real against real: NBS's growth rates are at comparable prices (above-scale industry on
@@ -73,12 +96,26 @@ def simulate(values: dict, seed: int, n_firms: int = 3000, years: int = 5) -> np
             k.gdp_real_growth.mean(),
             np.polyfit(yrs, k.secondary_share.to_numpy(), 1)[0],
             (pool[-1] / pool[1]) ** (1 / (len(pool) - 2)) - 1,
+            sec_2019,
+            (k.above_scale_firms.iloc[-1] / first_as) ** (1 / len(k)) - 1,
         ]
     )
 
 
-def mean_moments(values: dict, seeds, n_firms: int) -> np.ndarray:
-    return np.mean([simulate(values, s, n_firms) for s in seeds], axis=0)
+def _simulate_job(job) -> np.ndarray:
+    values, seed, n_firms = job
+    return simulate(values, seed, n_firms)
+
+
+def simulate_many(values: dict, seeds, n_firms: int, pool=None) -> np.ndarray:
+    """The moments of one run per seed (rows), on ``pool`` (an executor) when given."""
+    jobs = [(values, s, n_firms) for s in seeds]
+    rows = pool.map(_simulate_job, jobs) if pool is not None else map(_simulate_job, jobs)
+    return np.array(list(rows))
+
+
+def mean_moments(values: dict, seeds, n_firms: int, pool=None) -> np.ndarray:
+    return simulate_many(values, seeds, n_firms, pool).mean(axis=0)
 
 
 def morris_screen(n_firms: int = 3000, trajectories: int = 6, seed: int = 1, sd=None):
@@ -109,18 +146,37 @@ def smm(
     seeds=(0, 1, 2, 3),
     n_firms: int = 3000,
     maxiter: int = 60,
+    workers: int = 1,
+    fixed: dict | None = None,
 ):
-    """SMM estimates, standard errors and fit for ``params`` [(key, lower, upper)]."""
+    """SMM estimates, standard errors and fit for ``params`` [(key, lower, upper)], the other
+    parameters at the baseline except ``fixed`` ({'section.key': value}, e.g. a parameter set
+    from outside evidence); the runs of one evaluation on ``workers`` processes."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(workers) if workers > 1 else None
+    try:
+        return _smm(params, seeds, n_firms, maxiter, pool, dict(fixed or {}))
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def _smm(params, seeds, n_firms, maxiter, pool, fixed):
     from scipy.optimize import minimize
 
     names = [p[0] for p in params]
     lo = np.array([p[1] for p in params])
     hi = np.array([p[2] for p in params])
     data = np.array([DATA_MOMENTS[k] for k in MOMENTS])
-    base = load_scenario()
+    base = load_scenario(None, [f"{k}={float(v)!r}" for k, v in fixed.items()])
     theta0 = np.array([_get(base, k) for k in names])
-    noise = np.array([simulate({}, s, n_firms) for s in range(100, 100 + 3 * len(seeds))])
-    W = np.diag(1.0 / noise.var(axis=0, ddof=1))
+    noise = simulate_many(fixed, range(100, 100 + 3 * len(seeds)), n_firms, pool)
+    data_var = np.array([DATA_SE[k] ** 2 for k in MOMENTS])
+    W = np.diag(1.0 / (noise.var(axis=0, ddof=1) + data_var))
+
+    def mean_at(values):
+        return mean_moments({**fixed, **values}, seeds, n_firms, pool)
 
     def to_theta(z):
         return lo + (hi - lo) / (1.0 + np.exp(-z))
@@ -130,7 +186,7 @@ def smm(
         return np.log(p / (1 - p))
 
     def loss(z):
-        m = mean_moments(dict(zip(names, to_theta(z), strict=True)), seeds, n_firms)
+        m = mean_at(dict(zip(names, to_theta(z), strict=True)))
         d = m - data
         return float(d @ W @ d)
 
@@ -148,19 +204,18 @@ def smm(
     )
     theta = to_theta(res.x)
     at = dict(zip(names, theta, strict=True))
-    m_hat = mean_moments(at, seeds, n_firms)
+    m_hat = mean_at(at)
     G = np.zeros((len(MOMENTS), len(names)))
     for j, k in enumerate(names):
         h = 0.05 * (hi[j] - lo[j])
         up, dn = dict(at), dict(at)
         up[k], dn[k] = min(theta[j] + h, hi[j]), max(theta[j] - h, lo[j])
-        G[:, j] = (mean_moments(up, seeds, n_firms) - mean_moments(dn, seeds, n_firms)) / (
-            up[k] - dn[k]
-        )
-    omega_runs = np.array([simulate(at, s, n_firms) for s in range(200, 200 + 3 * len(seeds))])
+        G[:, j] = (mean_at(up) - mean_at(dn)) / (up[k] - dn[k])
+    omega_runs = simulate_many({**fixed, **at}, range(200, 200 + 3 * len(seeds)), n_firms, pool)
     omega = np.cov(omega_runs.T)
     bread = np.linalg.pinv(G.T @ W @ G)
-    V = (1 + 1 / len(seeds)) * bread @ G.T @ W @ omega @ W @ G @ bread
+    meat = (1 + 1 / len(seeds)) * omega + np.diag(data_var)
+    V = bread @ G.T @ W @ meat @ W @ G @ bread
     se = np.sqrt(np.maximum(np.diag(V), 0.0))
     est = pd.DataFrame(
         {
@@ -176,6 +231,7 @@ def smm(
         {
             "moment": MOMENTS,
             "data": data,
+            "data_se": np.sqrt(data_var),
             "model_baseline": noise.mean(axis=0),
             "model_estimate": m_hat,
             "noise_sd": np.sqrt(np.diag(omega)),

@@ -35,10 +35,11 @@ class EnvironmentParams(_Section):
         0.055, 0.0, 0.1, "real growth of China's industrial value added, per year (fraction)"
     )
     national_competitiveness_growth: float = _f(
-        0.01,
+        0.057,
         0.0,
-        0.04,
-        "F_t: growth of national competitors' quality-adjusted productivity, per year",
+        0.08,
+        "F_t: growth of national competitors' quality-adjusted productivity, per year "
+        "(SMM estimate on 2015-2019, docs/calibration.md section 2)",
     )
     national_wage_growth: float = _f(0.05, 0.0, 0.1, "real growth of the national wage, per year")
     brent_usd: float = _f(64.0, 20.0, 150.0, "Brent oil price on the trend path, USD per barrel")
@@ -69,7 +70,11 @@ class EnvironmentParams(_Section):
     )
     primary_growth: float = _f(0.035, 0.0, 0.07, "real growth trend of primary value added")
     tertiary_trend_growth: float = _f(
-        0.03, -0.05, 0.15, "real growth of demand for services not modelled (sold outside etc.)"
+        0.113,
+        -0.05,
+        0.15,
+        "real growth of demand for services not modelled (sold outside etc.), per year "
+        "(SMM estimate on 2015-2019)",
     )
     construction_trend_growth: float = _f(
         0.0, -0.05, 0.1, "growth of construction not driven by industrial and park investment"
@@ -90,10 +95,11 @@ class EnvironmentParams(_Section):
         -0.0006, -0.02, 0.02, "natural increase of the population, per year (fraction)"
     )
     migration_response: float = _f(
-        0.04,
+        0.053,
         0.0,
         0.5,
-        "out-migration per year per unit of relative wage gap (national wage - local)/national",
+        "out-migration per year per unit of relative wage gap (national wage - local)/national "
+        "(SMM estimate on 2015-2019)",
     )
 
 
@@ -134,10 +140,11 @@ class FirmParams(_Section):
         0.5, 0.0, 0.8, "iota: loss of competitiveness per unit share of demand left unfilled"
     )
     provincial_demand_elasticity: float = _f(
-        2.0,
-        0.5,
         4.0,
-        "eta: elasticity of the province's national market share to its relative competitiveness",
+        1.0,
+        6.0,
+        "eta: elasticity of the province's national market share to its relative competitiveness"
+        " (a trade elasticity: about 4, Simonovska & Waugh 2014)",
     )
     planning_buffer: float = _f(
         0.15, 0.0, 0.4, "b: output above expected demand that firms staff for (share)"
@@ -252,16 +259,19 @@ class EntryParams(_Section):
 
 class CalibrationParams(_Section):
     industrial_va_2018: float = _f(
-        2734.0,
+        2901.0,
         2000.0,
         3500.0,
-        "industrial value added 2018, 100m yuan (post-census basis, assumption)",
+        "industrial value added 2018, 100m yuan (post-census basis, assumption: the 2019 "
+        "secondary share plus the 2015-2019 fall of one year, less construction)",
     )
     construction_va_2018: float = _f(
         683.0, 400.0, 1000.0, "construction value added 2018, 100m yuan"
     )
     primary_va_2018: float = _f(3006.0, 2000.0, 4000.0, "primary value added 2018, 100m yuan")
-    tertiary_va_2018: float = _f(6423.0, 5000.0, 9000.0, "tertiary value added 2018, 100m yuan")
+    tertiary_va_2018: float = _f(
+        6256.0, 5000.0, 9000.0, "tertiary value added 2018, 100m yuan (the rest of GDP)"
+    )
     above_scale_2018: int = Field(
         3700,
         ge=2800,

@@ -79,11 +79,12 @@ ROWS = [
     (
         "industrial_va",
         "industrial value added 2018, 100m yuan",
-        "2734 (assumption)",
-        2734.0,
-        2700,
-        2770,
-        "post-census 2018 GDP x 2019 structure; docs/ODD.md 5.1",
+        "2901 (assumption)",
+        2901.0,
+        2865,
+        2937,
+        "post-census 2018 GDP x (2019 secondary share + the 2015-19 fall of a year) "
+        "- construction; docs/ODD.md 5.1",
     ),
     (
         "secondary_share_2019",
