@@ -102,8 +102,8 @@ def test_twenty_years_stay_finite_and_shares_bounded():
     for col in ("K", "A", "q", "cash", "debt", "share", "L"):
         x = f.col(col)[f.alive[: f.n]]
         assert np.isfinite(x).all() and (x >= 0).all(), col
-    # no collapse: the estimated baseline carries the 2015-2019 decline forward (docs/calibration.md,
-    # section 2), so after 20 years about a quarter of the 1,500 firms are alive, not none
+    # no collapse: the estimated baseline carries the 2015-2019 decline forward
+    # (docs/calibration.md, section 2): after 20 years about a quarter of the firms are alive
     assert m.firms.n_alive > 200
 
 

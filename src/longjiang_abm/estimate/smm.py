@@ -31,7 +31,6 @@ process, the model's mean is over S), Sigma_data = diag(se_data^2). The runs of 
 evaluation go to ``workers`` processes.
 """
 
-
 from __future__ import annotations
 
 import numpy as np
