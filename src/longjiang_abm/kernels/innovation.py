@@ -255,12 +255,14 @@ def shift_park_productivity(n, alive, park, d, lnA, rows, x):
         written: their new ln A (the first m)
     """
     m = 0
-    for i in range(n):
-        if alive[i] and park[i] >= 0:
-            lnA[i] += d[park[i]]
-            rows[m] = i
-            x[m] = lnA[i]
-            m += 1
+    for i in range(n):  # without branches: every row is written, m moves for park firms
+        k = park[i]
+        member = alive[i] & (k >= 0)
+        la = lnA[i] + d[max(k, 0)] if member else lnA[i]
+        lnA[i] = la
+        rows[m] = i
+        x[m] = la
+        m += 1 if member else 0
     return m
 
 
