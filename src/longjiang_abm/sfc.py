@@ -203,14 +203,15 @@ def gdp_expenditure(model) -> float:
 def records(model) -> list[dict]:
     """Both matrices of the quarter as long rows (quarter, matrix, row, sector, value) for
     ``sectors.parquet``."""
+    quarter, year = model.quarter, model.year
     out = []
     for name, matrix in (("flows", flow_matrix(model)), ("stocks", balance_sheet(model))):
         for row, entries in matrix.items():
             for sector in SECTORS:
                 out.append(
                     {
-                        "quarter": model.quarter,
-                        "year": model.year,
+                        "quarter": quarter,
+                        "year": year,
                         "matrix": name,
                         "row": row,
                         "sector": sector,

@@ -235,3 +235,56 @@ def innovate(
         A[i] = math.exp(la)
         Ag[i] = math.exp(gamma * la)
         emis[i] = emission[s] * (1.0 - green_cut) / A[i]
+
+
+@njit(cache=True)
+def shift_park_productivity(n, alive, park, d, lnA, rows, x):
+    """Park infrastructure passed on to productivity, first half: for each living firm i in a
+    park k, in row order,
+        ln A_i += d_k,   rows_m = i,   x_m = ln A_i   (m = 0, 1, ...)
+    so that A = exp(x) and A^gamma can be computed by numpy for the park's firms alone
+    (``steps/innovation.py: infrastructure_productivity``). Returns m, the firms in parks.
+
+    Parameters
+    ----------
+    d : (n_parks,) float
+        d_k = eps (ln infra_k - ln infra_applied_k), change of the park's log productivity
+    rows : (n,) int
+        written: rows of the firms in parks, in row order (the first m)
+    x : (n,) float
+        written: their new ln A (the first m)
+    """
+    m = 0
+    for i in range(n):  # without branches: every row is written, m moves for park firms
+        k = park[i]
+        member = alive[i] & (k >= 0)
+        la = lnA[i] + d[max(k, 0)] if member else lnA[i]
+        lnA[i] = la
+        rows[m] = i
+        x[m] = la
+        m += 1 if member else 0
+    return m
+
+
+@njit(cache=True, parallel=True)
+def apply_park_productivity(m, rows, park, exp_x, exp_gx, fall, A, Ag, emis):
+    """Park infrastructure passed on to productivity, second half: for the m firms in parks
+    (row i = rows_j), with exp_x = exp(ln A) and exp_gx = exp(gamma ln A) from numpy,
+        A_i = exp_x_j,   Ag_i = exp_gx_j,   emis_i <- emis_i fall_k   (emissions ~ 1 / A)
+
+    Parameters
+    ----------
+    m : int
+        number of firms in parks (``shift_park_productivity``)
+    rows : (>= m,) int
+        their rows
+    exp_x, exp_gx : (m,) float
+        exp(ln A_i) and exp(gamma ln A_i), in the order of ``rows``
+    fall : (n_parks,) float
+        fall_k = exp(-d_k), the factor on a park firm's emissions intensity
+    """
+    for j in prange(m):
+        i = rows[j]
+        A[i] = exp_x[j]
+        Ag[i] = exp_gx[j]
+        emis[i] *= fall[park[i]]

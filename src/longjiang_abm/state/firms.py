@@ -189,8 +189,9 @@ class FirmTable:
 
     def release(self) -> None:
         """End of quarter: rows of firms that exited become free for later entrants."""
-        if self.freed.size:
-            self.free = np.sort(np.concatenate((self.free, self.freed)))[::-1].copy()
+        if self.freed.size:  # two ascending runs: the stable sort (timsort) merges them
+            runs = np.concatenate((self.free[::-1], np.sort(self.freed)))
+            self.free = np.sort(runs, kind="stable")[::-1].copy()
             self.freed = np.zeros(0, dtype=np.int64)
 
     def pack(self, rows: np.ndarray, names) -> dict[str, np.ndarray]:
