@@ -35,7 +35,7 @@ class EnvironmentParams(_Section):
         0.055, 0.0, 0.1, "real growth of China's industrial value added, per year (fraction)"
     )
     national_competitiveness_growth: float = _f(
-        0.057,
+        0.0483,
         0.0,
         0.08,
         "F_t: growth of national competitors' quality-adjusted productivity, per year "
@@ -70,7 +70,7 @@ class EnvironmentParams(_Section):
     )
     primary_growth: float = _f(0.035, 0.0, 0.07, "real growth trend of primary value added")
     tertiary_trend_growth: float = _f(
-        0.113,
+        0.1022,
         -0.05,
         0.15,
         "real growth of demand for services not modelled (sold outside etc.), per year "
@@ -95,7 +95,7 @@ class EnvironmentParams(_Section):
         -0.0006, -0.02, 0.02, "natural increase of the population, per year (fraction)"
     )
     migration_response: float = _f(
-        0.053,
+        0.0545,
         0.0,
         0.5,
         "out-migration per year per unit of relative wage gap (national wage - local)/national "
@@ -157,7 +157,7 @@ class FirmParams(_Section):
         0.85, 0.6, 1.0, "capacity utilisation firms plan for when they size their capital"
     )
     investment_threshold: float = _f(
-        0.1, 0.0, 0.3, "capital gap (fraction of capital) below which firms only replace capital"
+        0.2, 0.0, 0.3, "capital gap (fraction of capital) below which firms only replace capital"
     )
     replacement_probability_q: float = _f(
         0.5, 0.1, 0.9, "probability per quarter that an inactive firm replaces depreciated capital"
