@@ -40,7 +40,7 @@ PREVIOUS = [
     "calibration.tertiary_va_2018=6423",
 ]
 SETTINGS = {
-    "baseline (eta 4, F 5.7%/yr, estimated)": [],
+    "baseline (eta 4; F, services, migration estimated)": [],
     "previous defaults (eta 2, F 1%/yr)": PREVIOUS + ["firms.provincial_demand_elasticity=2"],
     "eta 4 at the previous F 1%/yr": PREVIOUS,
 }
