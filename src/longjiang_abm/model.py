@@ -240,6 +240,8 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         demography.enter_firms(entry)  # -> f entrants; book; ledger; ss.demand0 (contracted)
         labour.adjust_wages_and_supply(pref, env.national_wage, p)  # -> pref wage, labour pool
         self.close_quarter(book)  # -> book totals; the circuit; records, matrices, accounts
+        if t % 4 == 0:  # year end: rows of exited firms given back (reads f.alive)
+            annual.compact(k, f)  # -> f: living rows to the front, n, free; Firm agents' row
 
     def close_quarter(self, book: QuarterBook) -> None:
         """The quarter's totals, the rest of the economy (other producers, bank, households,

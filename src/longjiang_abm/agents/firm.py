@@ -1,9 +1,10 @@
 """Firm agents: light Mesa views onto rows of the firm table.
 
-A ``Firm`` holds only its row (for life: rows are reused only after the firm exits); every
-property reads or writes the arrays, so scripts, AgentSet selections and the UI see the live
-state while the kernels do the work. A ``Firm`` kept after its firm exited refuses to read or
-write (its row may belong to a later entrant).
+A ``Firm`` holds only its row (rows are reused only after the firm exits; when a year end
+compacts the table, ``FirmTable.compact`` moves the agent with its firm and updates ``row``);
+every property reads or writes the arrays, so scripts, AgentSet selections and the UI see the
+live state while the kernels do the work. A ``Firm`` kept after its firm exited refuses to read
+or write (its row may belong to a later entrant).
 """
 
 from __future__ import annotations

@@ -67,6 +67,7 @@ class Kernels:
     close_year = staticmethod(annual.close_year)
     comparable_real_va = staticmethod(annual.comparable_real_va)
     year_totals = staticmethod(annual.year_totals)
+    move_rows = staticmethod(annual.move_rows)
 
     @classmethod
     def items(cls):

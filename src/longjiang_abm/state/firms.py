@@ -1,10 +1,12 @@
 """The firm table: one numpy array per variable (struct of arrays), declared and typed below.
 
 Firms are rows of ``FirmTable``: one array per column, fixed dtypes (the narrowest that holds
-the range), a capacity that grows geometrically and a liveness mask. A firm keeps its row for
-life; rows of firms that exited are reused by later entrants (from the next quarter on), so
-entry and exit touch only the rows that enter or exit and the table stays the size of the
-largest living population. Firm ids are never reused.
+the range), a capacity that grows geometrically and a liveness mask. Rows of firms that exited
+are reused by later entrants (from the next quarter on), so entry and exit touch only the rows
+that enter or exit. When the population shrinks, the dead rows left over are given back at a
+year end (``compact``, from ``steps/annual.py: compact``): the living rows move to the front
+in their order, so the kernels walk about the living firms rather than the largest population
+ever reached. A firm thus keeps its row between compactions; its id, never reused, for life.
 
 Each column is declared once, as an annotation of ``FirmTable``:
 ``name: Annotated[np.ndarray, dtype, "meaning and unit"]``; ``FIRM_COLUMNS`` is derived from
@@ -193,6 +195,34 @@ class FirmTable:
             runs = np.concatenate((self.free[::-1], np.sort(self.freed)))
             self.free = np.sort(runs, kind="stable")[::-1].copy()
             self.freed = np.zeros(0, dtype=np.int64)
+
+    def compact(self, move_rows) -> np.ndarray:
+        """Give the dead rows back: move the living firms' rows to the front of every column,
+        in their order (stable), so that ``n`` becomes the living count; returns the old row
+        of each new row (``rows[j]`` moved to ``j``). ``move_rows``: the kernel that moves one
+        column (``kernels/annual.py: move_rows``, called by keyword).
+
+        Every column of ``FIRM_COLUMNS`` moves (in place: no array is reallocated), the rows
+        given up are zeroed (fresh rows for later entrants), the free list empties. Ids do not
+        change. Firm agents move with their firm: each made agent's ``row`` is updated, so an
+        agent obtained before a compaction still reads its own firm; agents of firms that
+        exited were already out of the ``agent`` column and keep refusing to read.
+        Call between quarters (after ``release``: no exits of the quarter pending)."""
+        if self.freed.size:
+            raise RuntimeError("compact after release: this quarter's exits are still pending")
+        rows = self.alive_rows()
+        m, n = rows.size, self.n
+        if m < n:
+            for name in FIRM_COLUMNS:
+                move_rows(m=m, rows=rows, n=n, col=getattr(self, name))
+            agent = self.agent
+            agent[:m] = agent[rows]
+            agent[m:n] = None
+            for j in np.flatnonzero(agent[:m]).tolist():  # the agents made so far (None: falsy)
+                agent[j].row = j
+            self.n = m
+            self.free = np.zeros(0, dtype=np.int64)
+        return rows
 
     def pack(self, rows: np.ndarray, names) -> dict[str, np.ndarray]:
         """Move ``rows`` to the front of columns ``names`` in place and return views of them
