@@ -13,7 +13,8 @@ reports, for the final year:
   - the effect on industry's total factor productivity, the measure of the misallocation
     literature (Hsieh & Klenow 2009; Brandt, Tombe & Zhu 2013): the paired difference of
         ln TFP = ln Y - alpha ln K - (1 - alpha) ln L
-    (Y real industrial value added, K industrial capital, L industrial employment) with the
+    (Y the year's real value added of the firms alive at its end, K their capital and L their
+    employment at the year end) with the
     capital share alpha = 1/3 (the US-style share Hsieh & Klenow use) and 1/2 (closer to
     Chinese industry's); in percent;
   - the channel: capital, employment and real value added of state firms (central and local
@@ -104,6 +105,9 @@ def one(args) -> dict:
         "secondary_share": k["secondary_share"],
         "employment": L.sum() / model.scale,
         "capital": K.sum() / model.scale / 1e4,
+        # the year's real value added of the firms alive at its end (10k yuan, 2018 prices):
+        # the output that the year-end capital and employment produced
+        "va_real_survivors": va.sum() / model.scale,
         "state_firms": int(state.sum() / model.scale),
         "state_K_share": K[state].sum() / K.sum(),
         "state_L_share": L[state].sum() / L.sum(),
@@ -129,11 +133,13 @@ def paired_differences(base: pd.DataFrame, neut: pd.DataFrame) -> dict:
             out[label] = 100.0 * (neut[col] / base[col] - 1.0)
         else:
             out[label] = 100.0 * (neut[col] - base[col])
-    dlog = {c: np.log(neut[c] / base[c]) for c in ("industrial_va_real", "capital", "employment")}
+    # TFP on the firms alive at the year end: their real value added over the year against
+    # their year-end capital and employment (the KPI's value added also counts firms that
+    # exited during the year, whose inputs the year-end stocks no longer hold)
+    cols = ("va_real_survivors", "capital", "employment")
+    dlog = {c: np.log(neut[c] / base[c]) for c in cols}
     for alpha, label in TFP_ALPHAS.items():
-        tfp = (
-            dlog["industrial_va_real"] - alpha * dlog["capital"] - (1 - alpha) * dlog["employment"]
-        )
+        tfp = dlog["va_real_survivors"] - alpha * dlog["capital"] - (1 - alpha) * dlog["employment"]
         out[label] = 100.0 * np.expm1(tfp)
     return out
 

@@ -67,7 +67,7 @@ def sample(n: int, seed: int = 0) -> list[dict]:
 
 
 def outcome(data: dict, seed: int = 0) -> dict:
-    """Final over initial firm count of one scenario (stopped early past 2 x HIGH)."""
+    """Final over initial firm count of one scenario (stopped early past 4 x HIGH)."""
     scenario = Scenario.model_validate(data)
     try:
         model = LongjiangModel(scenario, seed=seed, check_accounts=True)

@@ -85,6 +85,13 @@ def test_real_fit_script_reports_the_record_beside_the_model(tmp_path):
     text = (tmp_path / "real_fit.md").read_text()
     assert "record 2015-18" in text and "previous defaults (eta 2, F 1%/yr)" in text
     assert "0.0198" in text  # the record's mean real growth of above-scale industry
+    # every model row has finite measures (a broken moment shows as nan or a missing row)
+    rows = [r for r in text.splitlines() if r.startswith("| ") and "record" not in r]
+    model_rows = [r for r in rows if "baseline" in r or "previous" in r or "eta 4 at" in r]
+    assert len(model_rows) == 3
+    for r in model_rows:
+        cells = [c.strip() for c in r.strip("|").split("|")[1:]]
+        assert cells and all(c != "nan" for c in cells), r
 
 
 def test_neutrality_script_reports_effects_and_channel(tmp_path):

@@ -8,8 +8,10 @@ the initial population settling):
                (0.4+2.0+2.7+2.8)/4 %; the model's ``above_scale_va_real_growth`` (NBS basis)
   gdp_growth   mean real GDP growth 2015-2018: (5.7+6.1+6.4+4.7)/4 %; the model's
                ``gdp_real_growth`` (real against real: nominal growth is not compared)
-  sec_trend    change of the secondary share per year, 2015-2019 (31.8% -> 26.6%, shares are
-               comparable across vintages): -1.3 pp per year
+  sec_trend    change of the secondary share per year, 2015-2019 (31.8% -> 26.6%): -1.3 pp per
+               year. Known defect: 31.8% is of the original series, 26.6% of the post-census
+               one; within the original series 2015-2018 the fall is 2.4 pp a year
+               (docs/calibration.md, section 2, "Known defects")
   pop_growth   growth of the resident population 2015-2019, revised series (3529 -> 3255):
                -2.0% per year; the model's counterpart is its prefecture labour pools.
   sec_2019     the secondary share of 2019 (post-census bulletin, 26.6%); the model's year 1.
@@ -77,11 +79,11 @@ def simulate(values: dict, seed: int, n_firms: int = 3000, years: int = 5) -> np
     """The moments of one run with parameters ``values`` ({'section.key': value})."""
     sc = load_scenario(None, [f"{k}={float(v)!r}" for k, v in values.items()])
     m = LongjiangModel(sc, seed=seed, n_firms=n_firms, check_accounts=False)
-    pool = [m.prefectures.labour_pool.sum()]
+    pools = [m.prefectures.labour_pool.sum()]
     for q in range(4 * years):
         m.step()
         if q % 4 == 3:
-            pool.append(m.prefectures.labour_pool.sum())
+            pools.append(m.prefectures.labour_pool.sum())
     k = m.kpis()
     sec_2019 = float(k.secondary_share.iloc[0])
     first_as = float(k.above_scale_firms.iloc[0])
@@ -94,7 +96,7 @@ def simulate(values: dict, seed: int, n_firms: int = 3000, years: int = 5) -> np
             k.above_scale_va_real_growth.mean(),
             k.gdp_real_growth.mean(),
             np.polyfit(yrs, k.secondary_share.to_numpy(), 1)[0],
-            (pool[-1] / pool[1]) ** (1 / (len(pool) - 2)) - 1,
+            (pools[-1] / pools[1]) ** (1 / (len(pools) - 2)) - 1,
             sec_2019,
             (k.above_scale_firms.iloc[-1] / first_as) ** (1 / len(k)) - 1,
         ]
@@ -102,6 +104,7 @@ def simulate(values: dict, seed: int, n_firms: int = 3000, years: int = 5) -> np
 
 
 def _simulate_job(job) -> np.ndarray:
+    """``simulate`` of one (values, seed, n_firms) job, for an executor's ``map``."""
     values, seed, n_firms = job
     return simulate(values, seed, n_firms)
 
@@ -114,6 +117,7 @@ def simulate_many(values: dict, seeds, n_firms: int, pool=None) -> np.ndarray:
 
 
 def mean_moments(values: dict, seeds, n_firms: int, pool=None) -> np.ndarray:
+    """The moments of ``values`` averaged over ``seeds`` (common random numbers)."""
     return simulate_many(values, seeds, n_firms, pool).mean(axis=0)
 
 
@@ -162,6 +166,7 @@ def smm(
 
 
 def _smm(params, seeds, n_firms, maxiter, pool, fixed):
+    """The estimation of ``smm`` on an open executor ``pool`` (None: in this process)."""
     from scipy.optimize import minimize
 
     names = [p[0] for p in params]
