@@ -248,3 +248,34 @@ def test_a_run_stuck_inside_a_quarter_has_its_worker_ended_and_the_sweep_goes_on
     lines = log(out)
     assert sorted(r["run_id"] for r in lines if r["status"] == "timeout") == sorted(failed)
     assert len([r for r in lines if r["status"] == "done"]) == 2
+
+
+def test_a_run_whose_result_is_lost_after_its_file_is_written_counts_as_done(
+    tmp_path, monkeypatch
+):
+    """A worker that writes its run file and dies before the driver fetches its result (SLURM
+    cancelling the job in between) leaves a future the scheduler cancels: the driver trusts the
+    complete file and goes on, instead of stopping with a CancelledError (CI, 2026-12-06)."""
+    from distributed import Client, Future, LocalCluster, get_client, get_worker
+
+    from longjiang_abm.sweep import execute
+    from longjiang_abm.sweep.task import run_one, warm_up
+
+    marker = tmp_path / "lost.txt"  # a file: the task function reaches the worker pickled
+
+    def run_one_then_cancelled(p):
+        meta = run_one(p)
+        if not marker.exists():  # the first run: its file is written, then its future cancelled
+            marker.write_text(p["run_id"])
+            c = get_client()
+            c.cancel([Future(get_worker().get_current_task(), client=c)], force=True)
+        return meta
+
+    monkeypatch.setattr(execute, "run_one", run_one_then_cancelled)
+    warm_up()
+    path, out = write(tmp_path, GRID.format(limit=0)), tmp_path / "out"
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=":0") as cl, Client(cl) as client:  # fmt: skip
+        s = run_sweep(path, out, client=client, progress=False)
+    assert marker.read_text() in store.finished_ids(out)
+    assert (s.done, s.failed, s.remaining) == (4, 0, 0) and store.failures(out) == {}

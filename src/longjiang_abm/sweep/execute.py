@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import CancelledError
 from pathlib import Path
 
 from .. import __version__
@@ -36,6 +37,8 @@ from .task import payload, run_one
 from .worker_watch import WorkerWatch
 
 RETRIES = 1
+# the record of a run whose file is complete but whose worker died before returning its result
+RESULT_LOST = {"status": "done", "note": "result lost with its worker; the file is complete"}
 
 
 # --- the sweep folder ---------------------------------------------------------------------------
@@ -192,11 +195,22 @@ def _collect(futures, by_key, out, summary, console, progress, on_result, label,
     warned = False
     with Bar(console, progress, label, n_todo, summary) as bar:
         for fut in as_completed(futures):
-            if fut.status == "cancelled" and watch is not None and watch.lost:
-                continue  # stopped for want of workers: unfinished, not failed
             r = by_key[fut.key]
-            if fut.status == "finished":
-                meta = fut.result()
+            try:
+                if fut.status == "finished":
+                    meta, exc, tb = fut.result(), None, None
+                elif fut.status == "cancelled":
+                    raise CancelledError(fut.key)
+                else:
+                    meta, exc, tb = None, fut.exception(), fut.traceback()
+            except CancelledError:
+                # cancelled by the watch, or finished on a worker that died before its result
+                # was fetched: the worker wrote the file before returning, so trust the file
+                if store.run_problem(out, r["run_id"]) is not None:
+                    fut.release()
+                    continue  # unfinished, not failed: --resume runs it
+                meta, exc, tb = dict(RESULT_LOST), None, None
+            if meta is not None:
                 rec = record_outcome(out, r, summary, meta=meta)
                 if meta.get("numba_threads") not in (1, None) and not warned:
                     warned = True
@@ -207,8 +221,7 @@ def _collect(futures, by_key, out, summary, console, progress, on_result, label,
                             "NUMBA_NUM_THREADS=1 (results are the same, throughput is not)"
                         )
             else:
-                rec = record_outcome(out, r, summary, exc=fut.exception(), tb=fut.traceback(),
-                                     attempts=1 + RETRIES)  # fmt: skip
+                rec = record_outcome(out, r, summary, exc=exc, tb=tb, attempts=1 + RETRIES)
             fut.release()
             bar.advance(rec, on_result)
 
