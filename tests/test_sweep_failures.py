@@ -250,9 +250,7 @@ def test_a_run_stuck_inside_a_quarter_has_its_worker_ended_and_the_sweep_goes_on
     assert len([r for r in lines if r["status"] == "done"]) == 2
 
 
-def test_a_run_whose_result_is_lost_after_its_file_is_written_counts_as_done(
-    tmp_path, monkeypatch
-):
+def test_a_run_whose_result_is_lost_after_its_file_is_written_counts_as_done(tmp_path, monkeypatch):
     """A worker that writes its run file and dies before the driver fetches its result (SLURM
     cancelling the job in between) leaves a future the scheduler cancels: the driver trusts the
     complete file and goes on, instead of stopping with a CancelledError (CI, 2026-12-06)."""

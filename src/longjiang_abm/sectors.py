@@ -3,6 +3,11 @@
 Each processing sector may buy one raw material (``raw_input``: another sector, or ``primary``
 for farm products) at ``raw_input_coef`` units per unit of output, of which ``local_sourcing``
 comes from the province ("five heads, five tails": local processing of local raw materials).
+``stage`` is ``raw`` (extraction: price takers on national commodity markets), ``processing``
+(the province's share of its market follows its competitiveness against national competitors)
+or ``local`` (processing whose market is the province itself: power and heat are sold on the
+provincial grid and heat networks, so no competitor outside takes the market of a firm that
+leaves; its firms still compete with each other).
 The table is ``tables/sectors.csv``; its columns are documented in docs/ODD.md.
 """
 
@@ -37,6 +42,7 @@ class SectorTable:
     chains: tuple[str, ...]  # chain names; ``chain`` indexes into it
     chain: np.ndarray
     raw: np.ndarray  # bool: extraction stage (price taker on national markets)
+    local: np.ndarray  # bool: a processing sector whose market is the province (non-traded)
     pillar: tuple[str, ...]
     va_share: np.ndarray  # share of 2018 industrial value added
     firm_share: np.ndarray  # share of the firm population
@@ -76,6 +82,7 @@ def load_sectors(folder: str | Path | None = None) -> SectorTable:
         chains=chains,
         chain=np.array([chains.index(c) for c in df["chain"]], dtype=np.int64),
         raw=(df["stage"] == "raw").to_numpy(dtype=np.bool_),
+        local=(df["stage"] == "local").to_numpy(dtype=np.bool_),
         pillar=tuple(df["pillar"]),
         va_share=f("va_share_2018"),
         firm_share=f("firm_share"),

@@ -61,7 +61,7 @@ COLUMNS: dict[str, dict[str, Number | tuple[str, ...] | None]] = {
         "name": None,
         "name_zh": None,
         "chain": None,
-        "stage": ("raw", "processing"),
+        "stage": ("raw", "processing", "local"),
         "pillar": None,
         "va_share_2018": SHARE,
         "firm_share": SHARE,

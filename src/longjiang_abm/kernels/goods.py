@@ -166,11 +166,21 @@ def update_shares(
     born,
     shock_sd,
     shock_m,
+    unfilled,
+    iota,
+    q,
+    omega,
+    price,
 ):
     """Replicator dynamics of market shares within each sector, with idiosyncratic demand
-    shocks; returns the sectors' mean competitiveness.
+    shocks; returns the sectors' mean competitiveness and their mean price-quality
+    competitiveness.
 
         E_bar_s = sum_i f_i E_i / sum_i f_i   (over the sector's firms)
+        C_bar_s = sum_i f_i q_i^omega / p_i / sum_i f_i
+    (C_i = E_i / (1 - iota unfilled_i): competitiveness without the penalty for last
+    quarter's unfilled orders; C_bar_s is what the province's share of its national market
+    responds to, ``steps/goods.py: clear``)
         f_i    <- max(0, f_i (1 + chi (E_i / E_bar_s - 1))) exp(sd_i e_i) / M(sd_i),
     then renormalised to sum to 1. The shock's scale falls with size, as for a firm made of
     many independent lines of business (Amaral et al. 1997; Stanley et al. 1996):
@@ -197,24 +207,29 @@ def update_shares(
         elasticity of the shock's sd to firm size (annual revenue), sd_i ~ size^-beta
     laplace : bool
         Laplace (True) or normal (False) share shocks
+    unfilled, iota, q, omega, price : as in ``price_and_competitiveness`` (for C_i)
     Writes: share, shock_sd, shock_m (living firms).
     """
     nc = n_chunks(n)  # sector sums by fixed blocks of rows (kernels/chunks.py)
-    part = np.zeros((nc, 2, n_sec))
+    part = np.zeros((nc, 3, n_sec))
     for c in prange(nc):
         lo, hi = bounds(c, n)
         for i in range(lo, hi):
             if alive[i]:
                 part[c, 0, sector[i]] += share[i] * E[i]
                 part[c, 1, sector[i]] += share[i]
-    sums = np.zeros((2, n_sec))
+                pen = 1.0 - iota * unfilled[i]
+                c_i = E[i] / pen if pen > 0.0 else q[i] ** omega / price[i]
+                part[c, 2, sector[i]] += share[i] * c_i
+    sums = np.zeros((3, n_sec))
     for c in range(nc):
         sums += part[c]
-    e_bar, tot = sums[0], sums[1]
+    e_bar, tot, c_bar = sums[0], sums[1], sums[2].copy()
     new_year = (t - 1) % 4 == 0
     for s in range(n_sec):
         if tot[s] > 0.0:
             e_bar[s] /= tot[s]
+            c_bar[s] /= tot[s]
     for i in prange(n):
         if alive[i]:
             s = sector[i]
@@ -243,7 +258,7 @@ def update_shares(
     for i in prange(n):
         if alive[i] and tot[sector[i]] > 0.0:
             share[i] /= tot[sector[i]]
-    return e_bar
+    return e_bar, c_bar
 
 
 @njit(cache=True, parallel=True)

@@ -18,7 +18,7 @@ class SectorState:
     """
 
     demand0: np.ndarray  # external demand at 2018 conditions, real output per quarter
-    e_bar0: np.ndarray  # 2018 share-weighted mean competitiveness (reference of rho_s)
+    e_bar0: np.ndarray  # 2018 share-weighted mean price-quality competitiveness (rho_s's base)
     y_half: np.ndarray  # output scale of spillovers: 10 x the 2018 mean firm output
     output: np.ndarray  # output this quarter, real
     demand: np.ndarray  # demand this quarter (external + local raw-material orders), real

@@ -107,7 +107,8 @@ def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int, goods_
     relative to its national competitors', whose price moves with their unit cost c*_s
     (``competitor_cost``: the same commodity prices and national wages) and whose quality-
     adjusted productivity grows by F_t; eta is the trade elasticity. Raw sectors sell on
-    national commodity markets (rho_s = 1). Processing sectors produce first; their local
+    national commodity markets and local sectors (``stage = local``: power and heat) in the
+    province only (rho_s = 1 for both). Processing sectors produce first; their local
     raw-material purchases
         local_r = sum_i local_s coef_s Y_i / A_i^gamma      (firms i of sectors s buying r)
     add to the demand of raw sector r. ``fill_r`` is the share of raw demand that was met.
@@ -115,7 +116,7 @@ def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int, goods_
     sec = sectors
     n = f.n
     set_prices(k, f, ss, sectors, cal, env.p_raw, inst, wage, fp)
-    e_bar = k.update_shares(
+    _, c_bar = k.update_shares(
         n=n,
         alive=f.alive,
         ids=f.id,
@@ -134,13 +135,19 @@ def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int, goods_
         born=f.born,
         shock_sd=f.shock_sd,
         shock_m=f.shock_m,
+        unfilled=f.unfilled,
+        iota=fp.unfilled_penalty,
+        q=f.q,
+        omega=fp.quality_weight,
+        price=f.price,
     )
     ss.competitor_cost = competitor_cost(
         sectors, cal, ss.labour_share0, ss.capital_share0, env.p_raw,
         env.national_wage / NATIONAL_WAGE_2018,
     )  # fmt: skip
-    rho = np.where(sec.raw, 1.0, (e_bar / ss.e_bar0) * ss.competitor_cost / env.frontier)
-    rho = np.where(e_bar > 0, rho, 0.0)
+    traded = ~(sec.raw | sec.local)  # the markets national competitors contest
+    rho = np.where(traded, (c_bar / ss.e_bar0) * ss.competitor_cost / env.frontier, 1.0)
+    rho = np.where(c_bar > 0, rho, 0.0)
     home = ss.household_share * goods_index / ss.ppi
     mix = (1.0 - ss.household_share) * env.demand_index + home
     ss.household_part = np.divide(home, mix, out=np.zeros(len(sec)), where=mix > 0)
@@ -235,7 +242,9 @@ def open_markets(k, f, sectors, cal, env, inst, prefectures, n_parks: int, param
     )
     set_prices(k, f, ss, sectors, cal, env.p_raw, inst, prefectures.wage, params.firms)
     calibrate_defence_procurement(f, ss, sectors, params.instruments.defence_share)
-    w = np.bincount(f.sector[:n], weights=f.share[:n] * f.E[:n], minlength=len(sec))
+    # the 2018 reference of the province's price-quality competitiveness C_bar (update_shares)
+    c = f.q[:n] ** params.firms.quality_weight / f.price[:n]
+    w = np.bincount(f.sector[:n], weights=f.share[:n] * c, minlength=len(sec))
     s_share = np.bincount(f.sector[:n], weights=f.share[:n], minlength=len(sec))
     # a sector without firms (tiny populations) has no 2018 mean: 1 (its demand0 is 0)
     ss.e_bar0 = np.divide(w, s_share, out=np.ones(len(sec)), where=s_share > 0)
