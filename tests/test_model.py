@@ -103,9 +103,10 @@ def test_twenty_years_stay_finite_and_shares_bounded():
         x = f.col(col)[f.alive[: f.n]]
         assert np.isfinite(x).all() and (x >= 0).all(), col
     # no collapse: the estimated baseline carries the 2015-2019 decline forward
-    # (docs/calibration.md, section 2): after 20 years about a third of the 1,500 firms are
-    # alive (486-521 for seeds 2-4), so the guard is below that, not at the old 500
-    assert m.firms.n_alive > 350
+    # (docs/calibration.md, section 2): after 20 years a quarter of the 1,500 firms are
+    # alive (332, 407, 426 for seeds 2-4 with the competitors' trend at 6.6% a year), so the
+    # guard is below that: a sixth of the start
+    assert m.firms.n_alive > 250
 
 
 def test_kpis_report_completed_years_only(small_model):

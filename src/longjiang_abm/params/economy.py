@@ -35,7 +35,7 @@ class EnvironmentParams(_Section):
         0.055, 0.0, 0.1, "real growth of China's industrial value added, per year (fraction)"
     )
     national_competitiveness_growth: float = _f(
-        0.0483,
+        0.0662,
         0.0,
         0.08,
         "F_t: growth of national competitors' quality-adjusted productivity, per year "
@@ -70,7 +70,7 @@ class EnvironmentParams(_Section):
     )
     primary_growth: float = _f(0.035, 0.0, 0.07, "real growth trend of primary value added")
     tertiary_trend_growth: float = _f(
-        0.1022,
+        0.1361,
         -0.05,
         0.15,
         "real growth of demand for services not modelled (sold outside etc.), per year "
@@ -95,7 +95,7 @@ class EnvironmentParams(_Section):
         -0.0006, -0.02, 0.02, "natural increase of the population, per year (fraction)"
     )
     migration_response: float = _f(
-        0.0545,
+        0.0522,
         0.0,
         0.5,
         "out-migration per year per unit of relative wage gap (national wage - local)/national "
@@ -259,18 +259,19 @@ class EntryParams(_Section):
 
 class CalibrationParams(_Section):
     industrial_va_2018: float = _f(
-        2901.0,
+        3043.0,
         2000.0,
         3500.0,
         "industrial value added 2018, 100m yuan (post-census basis, assumption: the 2019 "
-        "secondary share plus the 2015-2019 fall of one year, less construction)",
+        "secondary share plus one year of its 2015-2018 fall in the original series, less "
+        "construction)",
     )
     construction_va_2018: float = _f(
         683.0, 400.0, 1000.0, "construction value added 2018, 100m yuan"
     )
     primary_va_2018: float = _f(3006.0, 2000.0, 4000.0, "primary value added 2018, 100m yuan")
     tertiary_va_2018: float = _f(
-        6256.0, 5000.0, 9000.0, "tertiary value added 2018, 100m yuan (the rest of GDP)"
+        6114.0, 5000.0, 9000.0, "tertiary value added 2018, 100m yuan (the rest of GDP)"
     )
     above_scale_2018: int = Field(
         3700,

@@ -21,6 +21,7 @@ class SectorState:
     e_bar0: np.ndarray  # 2018 share-weighted mean price-quality competitiveness (rho_s's base)
     y_half: np.ndarray  # output scale of spillovers: 10 x the 2018 mean firm output
     output: np.ndarray  # output this quarter, real
+    output0: np.ndarray  # 2018 output, real (base of the local sectors' business demand)
     demand: np.ndarray  # demand this quarter (external + local raw-material orders), real
     local_raw_demand: np.ndarray  # raw material ordered by provincial processors, real
     fill: np.ndarray  # share of a sector's demand met this quarter

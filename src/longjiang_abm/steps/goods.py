@@ -99,6 +99,7 @@ def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int, goods_
     and from the province's households:
         X_s = X_s,2018 * rho_s^eta * ((1 - h_s) N_s + h_s B_t / P_s,t-1),
         rho_s = (E_bar_s / E_bar_s,2018) / (E*_s / E*_s,2018) = (E_bar_s / E_bar_s,2018) c*_s / F_t
+    (for local sectors N_s is the province's industrial activity, ``business_demand``);
     h_s is the households' share of the sector's 2018 demand (``household_share``), B_t the
     households' goods budget relative to 2018 (``goods_index``, ``Households.goods_index``)
     and P_s,t-1 the sector's price index last quarter (unit-elastic household demand);
@@ -149,7 +150,7 @@ def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int, goods_
     rho = np.where(traded, (c_bar / ss.e_bar0) * ss.competitor_cost / env.frontier, 1.0)
     rho = np.where(c_bar > 0, rho, 0.0)
     home = ss.household_share * goods_index / ss.ppi
-    mix = (1.0 - ss.household_share) * env.demand_index + home
+    mix = (1.0 - ss.household_share) * business_demand(sec, ss, env.demand_index) + home
     ss.household_part = np.divide(home, mix, out=np.zeros(len(sec)), where=mix > 0)
     ss.demand_mix = mix
     external = ss.demand0 * mix * rho**fp.provincial_demand_elasticity
@@ -164,6 +165,22 @@ def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int, goods_
     ss.demand = demand
     ss.local_raw_demand = local
     ss.fill = np.where(demand > 0, (out + out_raw) / np.maximum(demand, 1e-300), 1.0)
+
+
+def business_demand(sectors, ss, national: np.ndarray) -> np.ndarray:
+    """The index of the business part of each sector's demand, 2018 = 1: national demand N_s
+    for the sectors that sell on national markets; for local sectors (power and heat) the
+    province's own industrial activity, last quarter's real output of its other sectors
+    relative to 2018,
+        A_t = sum_{s not local} Y_s,t-1 / sum_{s not local} Y_s,2018,
+    since firms buy power and heat in proportion to what they produce. (The payments stay
+    booked as before: the buyers' inputs are bought outside the province and the local
+    sector's sales are sold outside, which overstates gross trade by the same amount on both
+    sides and leaves every net flow unchanged.)"""
+    other = ~sectors.local
+    base = ss.output0[other].sum()
+    activity = ss.output[other].sum() / base if base > 0 else 1.0
+    return np.where(sectors.local, activity, national)
 
 
 def update_price_index(ss, totals) -> None:
@@ -217,6 +234,7 @@ def open_markets(k, f, sectors, cal, env, inst, prefectures, n_parks: int, param
         e_bar0=ones,
         y_half=10.0 * y_s / np.maximum(np.bincount(f.sector[:n], minlength=len(sec)), 1),
         output=y_s,
+        output0=y_s.copy(),
         demand=y_s.copy(),  # 2018: markets cleared, demand = output
         local_raw_demand=local,
         fill=np.ones(len(sec)),

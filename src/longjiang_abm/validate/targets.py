@@ -79,11 +79,11 @@ ROWS = [
     (
         "industrial_va",
         "industrial value added 2018, 100m yuan",
-        "2901 (assumption)",
-        2901.0,
-        2865,
-        2937,
-        "post-census 2018 GDP x (2019 secondary share + the 2015-19 fall of a year) "
+        "3043 (assumption)",
+        3043.0,
+        3005,
+        3081,
+        "post-census 2018 GDP x (2019 secondary share + a year of the 2015-18 fall) "
         "- construction; docs/ODD.md 5.1",
     ),
     (
