@@ -19,7 +19,8 @@ reports, for the final year:
     Chinese industry's); in percent;
   - the channel: capital, employment and real value added of state firms (central and local
     SOEs) and of non-state firms (private and foreign), the state firms' capital utilisation
-    and their average product of capital relative to non-state firms of the same sector.
+    and their average product of capital relative to non-state firms of the same sector;
+  - by sector: real value added in both scenarios, the paired effect and the state share.
 Writes neutrality.md and neutrality_runs.csv to results/experiments/ (or --out DIR;
 `--out docs/experiments` regenerates the document's table).
 """
@@ -121,6 +122,21 @@ def one(args) -> dict:
             np.average(used[~state & processing], weights=K[~state & processing])
         ),
         "state_apk_rel": within_sector_apk(rev, K, sector, state, processing),
+        # the year's real value added by sector (firms alive at the year end), 100m yuan
+        **{
+            f"va_{key}": v / model.scale / 1e4
+            for key, v in zip(
+                model.sectors.keys,
+                np.bincount(sector, weights=va, minlength=len(model.sectors)),
+                strict=True,
+            )
+        },
+        **{
+            f"state_va_{key}": float(
+                va[state & (sector == j)].sum() / max(va[sector == j].sum(), 1e-12)
+            )
+            for j, key in enumerate(model.sectors.keys)
+        },
     }
 
 
@@ -182,6 +198,26 @@ def channel(runs: pd.DataFrame) -> pd.DataFrame:
     return means[["baseline", "neutrality"]].rename_axis("final year, mean over seeds")
 
 
+def by_sector(runs: pd.DataFrame) -> pd.DataFrame:
+    """Real value added of each sector (firms alive at the year end) in the two scenarios, the
+    paired effect of neutrality (%, mean over seeds) and the state firms' share of it."""
+    base = runs[runs.scenario == "baseline"].set_index("seed")
+    neut = runs[runs.scenario == "neutrality"].set_index("seed")
+    keys = [c[3:] for c in runs.columns if c.startswith("va_") and c != "va_real_survivors"]
+    rows = {}
+    for key in keys:
+        b, n = base[f"va_{key}"], neut[f"va_{key}"]
+        ok = b > 0
+        rows[key] = {
+            "baseline (100m yuan)": b.mean(),
+            "neutrality (100m yuan)": n.mean(),
+            "effect (%)": 100.0 * (n[ok] / b[ok] - 1.0).mean() if ok.any() else np.nan,
+            "state share, baseline": base[f"state_va_{key}"].mean(),
+            "state share, neutrality": neut[f"state_va_{key}"].mean(),
+        }
+    return pd.DataFrame(rows).T.rename_axis("sector: real VA of the final year")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ensemble_arguments(p, seeds=10)
@@ -206,6 +242,8 @@ def main() -> None:
         + markdown_table(effects(runs), "{:,.2f}")
         + "\n\n"
         + markdown_table(channel(runs), "{:,.3f}")
+        + "\n\n"
+        + markdown_table(by_sector(runs), "{:,.2f}")
         + "\n"
     )
     (out / "neutrality.md").write_text(text)
