@@ -303,28 +303,26 @@ def produce(
     open_share = np.zeros(n_sec)
     for c in range(nc):
         open_share += part[c]
-    for i in prange(n):
-        if not alive[i]:
-            continue
-        s = sector[i]
-        if not active[s]:
-            continue
-        f = (1.0 - defence[s]) * share[i]
-        if open_share[s] > 0.0:
-            f += defence[s] * share[i] * open_o[owner[i]] / open_share[s]
-        d = f * demand[s]
-        y = min(d, cap[i], A[i] * pi[s] * L[i])
-        D[i] = d
-        Y[i] = y
-        unfilled[i] = (d - y) / d if d > 0.0 else 0.0
-        rev[i] = price[i] * y
-    part_out = np.zeros((nc, 2, n_sec))  # sector sums by blocks again
+    part_out = np.zeros((nc, 2, n_sec))  # the outputs' sector sums, in the same pass
     for c in prange(nc):
         lo, hi = bounds(c, n)
         for i in range(lo, hi):
-            if alive[i] and active[sector[i]]:
-                part_out[c, 0, sector[i]] += Y[i]
-                part_out[c, 1, sector[i]] += Y[i] / Ag[i]
+            if not alive[i]:
+                continue
+            s = sector[i]
+            if not active[s]:
+                continue
+            f = (1.0 - defence[s]) * share[i]
+            if open_share[s] > 0.0:
+                f += defence[s] * share[i] * open_o[owner[i]] / open_share[s]
+            d = f * demand[s]
+            y = min(d, cap[i], A[i] * pi[s] * L[i])
+            D[i] = d
+            Y[i] = y
+            unfilled[i] = (d - y) / d if d > 0.0 else 0.0
+            rev[i] = price[i] * y
+            part_out[c, 0, s] += y
+            part_out[c, 1, s] += y / Ag[i]
     sums = np.zeros((2, n_sec))
     for c in range(nc):
         sums += part_out[c]
