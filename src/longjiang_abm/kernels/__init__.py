@@ -52,8 +52,6 @@ class Kernels:
     # innovation.py
     location_stats = staticmethod(innovation.location_stats)
     innovate = staticmethod(innovation.innovate)
-    shift_park_productivity = staticmethod(innovation.shift_park_productivity)
-    apply_park_productivity = staticmethod(innovation.apply_park_productivity)
     # demography.py
     exit_firms = staticmethod(demography.exit_firms)
     census = staticmethod(demography.census)
