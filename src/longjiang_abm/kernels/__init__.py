@@ -45,6 +45,7 @@ class Kernels:
     unit_cost = staticmethod(goods.unit_cost)
     price_and_competitiveness = staticmethod(goods.price_and_competitiveness)
     update_shares = staticmethod(goods.update_shares)
+    open_shares = staticmethod(goods.open_shares)
     produce = staticmethod(goods.produce)
     # finance.py
     book_income = staticmethod(finance.book_income)

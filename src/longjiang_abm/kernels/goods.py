@@ -249,6 +249,31 @@ def update_shares(
 
 
 @njit(cache=True, parallel=True)
+def open_shares(n, alive, sector, owner, share, open_o, n_sec):
+    """The market share of each sector open to defence procurement,
+        open_s = sum_i f_i open_o(i)   over the sector's living firms,
+    summed by fixed blocks of rows (kernels/chunks.py); ``produce`` divides by it (once
+    for both its calls: shares do not change between them).
+
+    Parameters
+    ----------
+    open_o : (4,) float
+        access of each owner type to defence procurement (state firms 1), 0-1
+    """
+    nc = n_chunks(n)
+    part = np.zeros((nc, n_sec))
+    for c in prange(nc):
+        lo, hi = bounds(c, n)
+        for i in range(lo, hi):
+            if alive[i]:
+                part[c, sector[i]] += share[i] * open_o[owner[i]]
+    open_share = np.zeros(n_sec)
+    for c in range(nc):
+        open_share += part[c]
+    return open_share
+
+
+@njit(cache=True, parallel=True)
 def produce(
     n,
     alive,
@@ -259,6 +284,7 @@ def produce(
     demand,
     defence,
     open_o,
+    open_share,
     cap,
     L,
     A,
@@ -290,21 +316,14 @@ def produce(
         defence_s: share of the sector's demand that is defence procurement, 0-1
     open_o : (4,) float
         access of each owner type to defence procurement (state firms 1), 0-1
+    open_share : (n_sec,) float
+        sum_j f_j open_j over the sector's living firms (``open_shares``)
     pi : (n_sec,) float
         technical real output per worker per quarter at A = 1 (``Calibrated.pi``)
     Writes: D, Y, unfilled, rev (living firms of active sectors).
     """
     n_sec = active.size
     nc = n_chunks(n)  # sector sums by fixed blocks of rows (kernels/chunks.py)
-    part = np.zeros((nc, n_sec))
-    for c in prange(nc):
-        lo, hi = bounds(c, n)
-        for i in range(lo, hi):
-            if alive[i] and active[sector[i]]:
-                part[c, sector[i]] += share[i] * open_o[owner[i]]
-    open_share = np.zeros(n_sec)
-    for c in range(nc):
-        open_share += part[c]
     part_out = np.zeros((nc, 2, n_sec))  # the outputs' sector sums, in the same pass
     for c in prange(nc):
         lo, hi = bounds(c, n)
