@@ -50,7 +50,8 @@ def location_stats(
         for i in range(lo, hi):
             if not alive[i] or Y[i] <= 0.0:
                 continue
-            loc = park[i] if park[i] >= 0 else n_parks + pref[i]
+            # arithmetic, not a branch: park firms are scattered over the rows
+            loc = np.int64(park[i]) + np.int64(park[i] < 0) * (n_parks + 1 + np.int64(pref[i]))
             la = lnA[i]
             py[c, loc, sector[i]] += Y[i]
             pa[c, loc, sector[i]] += Y[i] * la
@@ -211,6 +212,11 @@ def innovate(
         elasticity of intermediate-input savings to productivity (Ag = A^gamma)
     Writes: A, lnA, Ag, q, dig, dig_cost, emis (living firms).
     """
+    n_loc = y_loc.shape[0]  # parks, then prefectures outside parks
+    bonus_loc, d_loc = np.ones(n_loc), np.zeros(n_loc)
+    for k in range(n_parks):
+        bonus_loc[k] = 1.0 + park_bonus * infra[k]
+        d_loc[k] = d_park[k]
     for i in prange(n):
         if not alive[i]:
             continue
@@ -222,8 +228,9 @@ def innovate(
             la += step_a * uniform(seed, t, idx, S_INNOVATION_SIZE)
             q[i] *= math.exp(step_q * uniform(seed, t, idx, S_QUALITY))
         la += drift[s] + sd_a * normal(seed, t, idx, S_PRODUCTIVITY)
-        loc = park[i] if park[i] >= 0 else n_parks + pref[i]
-        bonus = 1.0 + park_bonus * infra[park[i]] if park[i] >= 0 else 1.0
+        # location without a branch (park firms are scattered over the rows)
+        loc = np.int64(park[i]) + np.int64(park[i] < 0) * (n_parks + 1 + np.int64(pref[i]))
+        bonus = bonus_loc[loc]
         yls = y_loc[loc, s]
         # catch-up coefficients at most 1: a firm reaches the frontier, never overshoots it
         if yls > 0.0:
@@ -237,8 +244,7 @@ def innovate(
             dig[i] = min(1.0, dig[i] + 0.1)
             la += digital_gain * 0.1
             dig_cost[i] = digital_cost * rev_year[i]
-        if park[i] >= 0:
-            la += d_park[park[i]]
+        la += d_loc[loc]  # 0 outside parks
         lnA[i] = la
         A[i] = math.exp(la)
         Ag[i] = math.exp(gamma * la)
