@@ -387,8 +387,8 @@ def census(n, alive, sector, park, K, profit, Y, A, q, n_sec, n_parks):
             part[c, 3, s] += Y[i]
             part[c, 4, s] += Y[i] * A[i]
             part[c, 5, s] += Y[i] * q[i]
-            if park[i] >= 0:
-                part_park[c, park[i]] += 1
+            # without a branch (park firms are scattered over the rows): adds 0 outside parks
+            part_park[c, max(park[i], 0)] += 1 if park[i] >= 0 else 0
     by_s = np.zeros((6, n_sec))
     in_park = np.zeros(n_parks, dtype=np.int64)
     for c in range(nc):
