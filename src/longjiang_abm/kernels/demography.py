@@ -374,7 +374,7 @@ def census(n, alive, sector, park, K, profit, Y, A, q, n_sec, n_parks):
     (K in 10k yuan, profit in 10k yuan per quarter, Y real output per quarter.)"""
     nc = n_chunks(n)
     part = np.zeros((nc, 6, n_sec))
-    part_park = np.zeros((nc, n_parks), dtype=np.int64)
+    part_park = np.zeros((nc, max(n_parks, 1)), dtype=np.int64)  # column 0 exists: adds 0
     for c in prange(nc):  # blocks of rows in parallel (kernels/chunks.py)
         lo, hi = bounds(c, n)
         for i in range(lo, hi):
@@ -393,5 +393,5 @@ def census(n, alive, sector, park, K, profit, Y, A, q, n_sec, n_parks):
     in_park = np.zeros(n_parks, dtype=np.int64)
     for c in range(nc):
         by_s += part[c]
-        in_park += part_park[c]
+        in_park += part_park[c, :n_parks]
     return by_s, in_park

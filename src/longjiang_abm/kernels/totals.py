@@ -114,7 +114,7 @@ def quarter_totals(
     py_s = np.zeros((nc, n_sec))
     prev_s = np.zeros((nc, n_sec))
     pva_p = np.zeros((nc, n_pref))
-    prev_k = np.zeros((nc, n_parks))
+    prev_k = np.zeros((nc, max(n_parks, 1)))  # column 0 exists: firms outside parks add 0.0
     for c in prange(nc):  # blocks of rows in parallel (kernels/chunks.py)
         lo, hi = bounds(c, n)
         # the block's totals in registers (named like the rows of FLOW_TOTALS and
@@ -198,5 +198,5 @@ def quarter_totals(
         y_s += py_s[c]
         rev_s += prev_s[c]
         va_p += pva_p[c]
-        rev_k += prev_k[c]
+        rev_k += prev_k[c, :n_parks]
     return fl, st, va_s, y_s, va_p, rev_k, rev_s
