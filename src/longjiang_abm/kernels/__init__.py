@@ -45,6 +45,7 @@ class Kernels:
     unit_cost = staticmethod(goods.unit_cost)
     price_and_competitiveness = staticmethod(goods.price_and_competitiveness)
     update_shares = staticmethod(goods.update_shares)
+    open_shares = staticmethod(goods.open_shares)
     produce = staticmethod(goods.produce)
     # finance.py
     book_income = staticmethod(finance.book_income)
@@ -52,8 +53,6 @@ class Kernels:
     # innovation.py
     location_stats = staticmethod(innovation.location_stats)
     innovate = staticmethod(innovation.innovate)
-    shift_park_productivity = staticmethod(innovation.shift_park_productivity)
-    apply_park_productivity = staticmethod(innovation.apply_park_productivity)
     # demography.py
     exit_firms = staticmethod(demography.exit_firms)
     census = staticmethod(demography.census)

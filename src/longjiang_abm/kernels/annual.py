@@ -92,7 +92,7 @@ def year_totals(n, alive, rev, sector, park, owner, thresholds, n_sec, n_parks):
     owner type; total and sum of squares; the five largest revenues."""
     count = np.zeros(thresholds.size, dtype=np.int64)
     rev_s = np.zeros(n_sec)
-    rev_k = np.zeros(n_parks)
+    rev_k = np.zeros(max(n_parks, 1))  # column 0 exists: firms outside parks add 0.0
     rev_o = np.zeros(4)
     top = np.full(5, -1.0)
     tot = 0.0
@@ -101,12 +101,10 @@ def year_totals(n, alive, rev, sector, park, owner, thresholds, n_sec, n_parks):
         if not alive[i]:
             continue
         r = rev[i]
-        for j in range(thresholds.size):
-            if r >= thresholds[j]:
-                count[j] += 1
+        for j in range(thresholds.size):  # selects, not branches: sizes vary row to row
+            count[j] += 1 if r >= thresholds[j] else 0
         rev_s[sector[i]] += r
-        if park[i] >= 0:
-            rev_k[park[i]] += r
+        rev_k[max(park[i], 0)] += r if park[i] >= 0 else 0.0  # adds 0.0 outside parks
         rev_o[owner[i]] += r
         tot += r
         sq += r * r
@@ -116,7 +114,7 @@ def year_totals(n, alive, rev, sector, park, owner, thresholds, n_sec, n_parks):
                 top[j] = top[j - 1]
                 j -= 1
             top[j] = r
-    return count, rev_s, rev_k, rev_o, tot, sq, top[top >= 0.0]
+    return count, rev_s, rev_k[:n_parks], rev_o, tot, sq, top[top >= 0.0]
 
 
 @njit(cache=True)

@@ -374,7 +374,7 @@ def census(n, alive, sector, park, K, profit, Y, A, q, n_sec, n_parks):
     (K in 10k yuan, profit in 10k yuan per quarter, Y real output per quarter.)"""
     nc = n_chunks(n)
     part = np.zeros((nc, 6, n_sec))
-    part_park = np.zeros((nc, n_parks), dtype=np.int64)
+    part_park = np.zeros((nc, max(n_parks, 1)), dtype=np.int64)  # column 0 exists: adds 0
     for c in prange(nc):  # blocks of rows in parallel (kernels/chunks.py)
         lo, hi = bounds(c, n)
         for i in range(lo, hi):
@@ -387,11 +387,11 @@ def census(n, alive, sector, park, K, profit, Y, A, q, n_sec, n_parks):
             part[c, 3, s] += Y[i]
             part[c, 4, s] += Y[i] * A[i]
             part[c, 5, s] += Y[i] * q[i]
-            if park[i] >= 0:
-                part_park[c, park[i]] += 1
+            # without a branch (park firms are scattered over the rows): adds 0 outside parks
+            part_park[c, max(park[i], 0)] += 1 if park[i] >= 0 else 0
     by_s = np.zeros((6, n_sec))
     in_park = np.zeros(n_parks, dtype=np.int64)
     for c in range(nc):
         by_s += part[c]
-        in_park += part_park[c]
+        in_park += part_park[c, :n_parks]
     return by_s, in_park

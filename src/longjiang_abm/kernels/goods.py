@@ -67,7 +67,8 @@ def price_and_competitiveness(
         p_i = (1 + mu_s) (theta uc_i + (1 - theta) uc_bar_s) (1 - out_sub_s elig_o),
     so a high-cost firm earns a thinner margin (theta = cost pass-through); raw sectors take
     the commodity price p_i = p_raw_s.
-    Competitiveness: E_i = q_i^omega / p_i * max(0, 1 - iota * unfilled_i).
+    Competitiveness: E_i = q_i^omega / p_i * max(0, 1 - iota * unfilled_i) (q^0.5 taken as
+    sqrt(q), correctly rounded: pow's result differs from it in the last bit for ~0.1% of q).
 
     Parameters
     ----------
@@ -142,7 +143,8 @@ def price_and_competitiveness(
         else:
             blend = theta * price[i] + (1.0 - theta) * uc_bar[s]
             price[i] = (1.0 + mu[s]) * blend * (1.0 - out_sub[s] * elig[owner[i]])
-        E[i] = q[i] ** omega / price[i] * max(0.0, 1.0 - iota * unfilled[i])
+        q_w = math.sqrt(q[i]) if omega == 0.5 else q[i] ** omega  # sqrt: 10x cheaper than pow
+        E[i] = q_w / price[i] * max(0.0, 1.0 - iota * unfilled[i])
     return uc_bar
 
 
@@ -262,6 +264,31 @@ def update_shares(
 
 
 @njit(cache=True, parallel=True)
+def open_shares(n, alive, sector, owner, share, open_o, n_sec):
+    """The market share of each sector open to defence procurement,
+        open_s = sum_i f_i open_o(i)   over the sector's living firms,
+    summed by fixed blocks of rows (kernels/chunks.py); ``produce`` divides by it (once
+    for both its calls: shares do not change between them).
+
+    Parameters
+    ----------
+    open_o : (4,) float
+        access of each owner type to defence procurement (state firms 1), 0-1
+    """
+    nc = n_chunks(n)
+    part = np.zeros((nc, n_sec))
+    for c in prange(nc):
+        lo, hi = bounds(c, n)
+        for i in range(lo, hi):
+            if alive[i]:
+                part[c, sector[i]] += share[i] * open_o[owner[i]]
+    open_share = np.zeros(n_sec)
+    for c in range(nc):
+        open_share += part[c]
+    return open_share
+
+
+@njit(cache=True, parallel=True)
 def produce(
     n,
     alive,
@@ -272,6 +299,7 @@ def produce(
     demand,
     defence,
     open_o,
+    open_share,
     cap,
     L,
     A,
@@ -303,43 +331,34 @@ def produce(
         defence_s: share of the sector's demand that is defence procurement, 0-1
     open_o : (4,) float
         access of each owner type to defence procurement (state firms 1), 0-1
+    open_share : (n_sec,) float
+        sum_j f_j open_j over the sector's living firms (``open_shares``)
     pi : (n_sec,) float
         technical real output per worker per quarter at A = 1 (``Calibrated.pi``)
     Writes: D, Y, unfilled, rev (living firms of active sectors).
     """
     n_sec = active.size
     nc = n_chunks(n)  # sector sums by fixed blocks of rows (kernels/chunks.py)
-    part = np.zeros((nc, n_sec))
+    part_out = np.zeros((nc, 2, n_sec))  # the outputs' sector sums, in the same pass
     for c in prange(nc):
         lo, hi = bounds(c, n)
         for i in range(lo, hi):
-            if alive[i] and active[sector[i]]:
-                part[c, sector[i]] += share[i] * open_o[owner[i]]
-    open_share = np.zeros(n_sec)
-    for c in range(nc):
-        open_share += part[c]
-    for i in prange(n):
-        if not alive[i]:
-            continue
-        s = sector[i]
-        if not active[s]:
-            continue
-        f = (1.0 - defence[s]) * share[i]
-        if open_share[s] > 0.0:
-            f += defence[s] * share[i] * open_o[owner[i]] / open_share[s]
-        d = f * demand[s]
-        y = min(d, cap[i], A[i] * pi[s] * L[i])
-        D[i] = d
-        Y[i] = y
-        unfilled[i] = (d - y) / d if d > 0.0 else 0.0
-        rev[i] = price[i] * y
-    part_out = np.zeros((nc, 2, n_sec))  # sector sums by blocks again
-    for c in prange(nc):
-        lo, hi = bounds(c, n)
-        for i in range(lo, hi):
-            if alive[i] and active[sector[i]]:
-                part_out[c, 0, sector[i]] += Y[i]
-                part_out[c, 1, sector[i]] += Y[i] / Ag[i]
+            if not alive[i]:
+                continue
+            s = sector[i]
+            if not active[s]:
+                continue
+            f = (1.0 - defence[s]) * share[i]
+            if open_share[s] > 0.0:
+                f += defence[s] * share[i] * open_o[owner[i]] / open_share[s]
+            d = f * demand[s]
+            y = min(d, cap[i], A[i] * pi[s] * L[i])
+            D[i] = d
+            Y[i] = y
+            unfilled[i] = (d - y) / d if d > 0.0 else 0.0
+            rev[i] = price[i] * y
+            part_out[c, 0, s] += y
+            part_out[c, 1, s] += y / Ag[i]
     sums = np.zeros((2, n_sec))
     for c in range(nc):
         sums += part_out[c]

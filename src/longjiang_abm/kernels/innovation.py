@@ -50,7 +50,8 @@ def location_stats(
         for i in range(lo, hi):
             if not alive[i] or Y[i] <= 0.0:
                 continue
-            loc = park[i] if park[i] >= 0 else n_parks + pref[i]
+            # arithmetic, not a branch: park firms are scattered over the rows
+            loc = np.int64(park[i]) + np.int64(park[i] < 0) * (n_parks + 1 + np.int64(pref[i]))
             la = lnA[i]
             py[c, loc, sector[i]] += Y[i]
             pa[c, loc, sector[i]] += Y[i] * la
@@ -113,6 +114,7 @@ def innovate(
     y_big,
     lna_big,
     infra,
+    d_park,
     drift,
     y_half,
     emission,
@@ -147,6 +149,9 @@ def innovate(
         ln A_i += large_small max(0, lnA_big_pc - ln A_i)
     Digital upgrade with probability p_digital: dig_i += 0.1 (at most 1),
         ln A_i += digital_gain * 0.1, at a cost digital_cost rev_year_i paid next quarter.
+    Park infrastructure as public capital, last: a living firm in park k gets
+        ln A_i += d_k,   d_k = eps (ln infra_k - ln infra_applied_k)
+    (``steps/innovation.py: infrastructure_productivity``).
     Emissions intensity: emis_i = emission_s (1 - green_cut) / A_i  (t CO2 per 10k yuan).
     ln A_i and Ag_i = A_i^gamma are kept with A_i.
 
@@ -169,6 +174,8 @@ def innovate(
         lnA_big_pc: their output-weighted mean ln A
     infra : (n_parks,) float
         infra_k: infrastructure index of each park
+    d_park : (n_parks,) float
+        d_k: change of the park's log productivity from its infrastructure this quarter
     drift : (n_sec,) float
         drift_s: exogenous drift of ln A by sector, per quarter
     y_half : (n_sec,) float
@@ -205,6 +212,11 @@ def innovate(
         elasticity of intermediate-input savings to productivity (Ag = A^gamma)
     Writes: A, lnA, Ag, q, dig, dig_cost, emis (living firms).
     """
+    n_loc = y_loc.shape[0]  # parks, then prefectures outside parks
+    bonus_loc, d_loc = np.ones(n_loc), np.zeros(n_loc)
+    for k in range(n_parks):
+        bonus_loc[k] = 1.0 + park_bonus * infra[k]
+        d_loc[k] = d_park[k]
     for i in prange(n):
         if not alive[i]:
             continue
@@ -216,8 +228,9 @@ def innovate(
             la += step_a * uniform(seed, t, idx, S_INNOVATION_SIZE)
             q[i] *= math.exp(step_q * uniform(seed, t, idx, S_QUALITY))
         la += drift[s] + sd_a * normal(seed, t, idx, S_PRODUCTIVITY)
-        loc = park[i] if park[i] >= 0 else n_parks + pref[i]
-        bonus = 1.0 + park_bonus * infra[park[i]] if park[i] >= 0 else 1.0
+        # location without a branch (park firms are scattered over the rows)
+        loc = np.int64(park[i]) + np.int64(park[i] < 0) * (n_parks + 1 + np.int64(pref[i]))
+        bonus = bonus_loc[loc]
         yls = y_loc[loc, s]
         # catch-up coefficients at most 1: a firm reaches the frontier, never overshoots it
         if yls > 0.0:
@@ -231,60 +244,8 @@ def innovate(
             dig[i] = min(1.0, dig[i] + 0.1)
             la += digital_gain * 0.1
             dig_cost[i] = digital_cost * rev_year[i]
+        la += d_loc[loc]  # 0 outside parks
         lnA[i] = la
         A[i] = math.exp(la)
         Ag[i] = math.exp(gamma * la)
         emis[i] = emission[s] * (1.0 - green_cut) / A[i]
-
-
-@njit(cache=True)
-def shift_park_productivity(n, alive, park, d, lnA, rows, x):
-    """Park infrastructure passed on to productivity, first half: for each living firm i in a
-    park k, in row order,
-        ln A_i += d_k,   rows_m = i,   x_m = ln A_i   (m = 0, 1, ...)
-    so that A = exp(x) and A^gamma can be computed by numpy for the park's firms alone
-    (``steps/innovation.py: infrastructure_productivity``). Returns m, the firms in parks.
-
-    Parameters
-    ----------
-    d : (n_parks,) float
-        d_k = eps (ln infra_k - ln infra_applied_k), change of the park's log productivity
-    rows : (n,) int
-        written: rows of the firms in parks, in row order (the first m)
-    x : (n,) float
-        written: their new ln A (the first m)
-    """
-    m = 0
-    for i in range(n):  # without branches: every row is written, m moves for park firms
-        k = park[i]
-        member = alive[i] & (k >= 0)
-        la = lnA[i] + d[max(k, 0)] if member else lnA[i]
-        lnA[i] = la
-        rows[m] = i
-        x[m] = la
-        m += 1 if member else 0
-    return m
-
-
-@njit(cache=True, parallel=True)
-def apply_park_productivity(m, rows, park, exp_x, exp_gx, fall, A, Ag, emis):
-    """Park infrastructure passed on to productivity, second half: for the m firms in parks
-    (row i = rows_j), with exp_x = exp(ln A) and exp_gx = exp(gamma ln A) from numpy,
-        A_i = exp_x_j,   Ag_i = exp_gx_j,   emis_i <- emis_i fall_k   (emissions ~ 1 / A)
-
-    Parameters
-    ----------
-    m : int
-        number of firms in parks (``shift_park_productivity``)
-    rows : (>= m,) int
-        their rows
-    exp_x, exp_gx : (m,) float
-        exp(ln A_i) and exp(gamma ln A_i), in the order of ``rows``
-    fall : (n_parks,) float
-        fall_k = exp(-d_k), the factor on a park firm's emissions intensity
-    """
-    for j in prange(m):
-        i = rows[j]
-        A[i] = exp_x[j]
-        Ag[i] = exp_gx[j]
-        emis[i] *= fall[park[i]]

@@ -108,14 +108,12 @@ def plan_firms(
             k_star = kappa[s] * exp_dem[i] / (A[i] * u_owner[owner[i]])
         gap = k_star / K[i] - 1.0
         dep = delta * K[i]
-        inv = 0.0
-        if gap > theta:
-            inv = k_star - K[i] + dep
-        elif gap > -theta:
-            if uniform(seed, t, ids[i], S_INVEST) < p_rep:
-                inv = dep
-        elif uniform(seed, t, ids[i], S_INVEST) < p_rep:
-            inv = dep * k_star / K[i]  # maintenance of the capital in use only
+        # selects, not branches (the gap varies from firm to firm); the draw is counter-based,
+        # so drawing it for every firm changes no one's
+        replace = uniform(seed, t, ids[i], S_INVEST) < p_rep
+        keep = dep if replace else 0.0
+        shrink = dep * k_star / K[i] if replace else 0.0  # maintenance of the capital in use only
+        inv = k_star - K[i] + dep if gap > theta else (keep if gap > -theta else shrink)
         inv_plan[i] = inv
         buffer = cash_target * rev_year[i]
         need = inv + amort * debt[i] + buffer - cash[i]

@@ -114,60 +114,76 @@ def quarter_totals(
     py_s = np.zeros((nc, n_sec))
     prev_s = np.zeros((nc, n_sec))
     pva_p = np.zeros((nc, n_pref))
-    prev_k = np.zeros((nc, n_parks))
+    prev_k = np.zeros((nc, max(n_parks, 1)))  # column 0 exists: firms outside parks add 0.0
     for c in prange(nc):  # blocks of rows in parallel (kernels/chunks.py)
         lo, hi = bounds(c, n)
+        # the block's totals in registers (named like the rows of FLOW_TOTALS and
+        # STOCK_TOTALS), stored once at its end: the same sums in the same order
+        firms = dig_sum = smes_end = sme_lna = cash_sum = debt_sum = k_sum = 0.0
+        va_sum = l_sum = wages_sum = rev_sum = profit_sum = emis_y = y_sum = cap_sum = 0.0
+        loans = loans_private = repay_sum = interest_sum = tax_sum = subsidy_sum = 0.0
+        bailout_sum = invest_sum = rd_sum = rev_park = rev_def = rev_def_private = 0.0
+        smes = va_real_sum = mat_sum = local_firm = local_farm = dividend_sum = 0.0
         for i in range(lo, hi):
             if alive[i]:
-                pst[c, 0] += 1.0
-                pst[c, 1] += dig[i]
+                firms += 1.0
+                dig_sum += dig[i]
                 if size[i] >= 2:
-                    pst[c, 2] += 1.0
-                    pst[c, 3] += lnA[i]
-                pst[c, 4] += cash[i]
-                pst[c, 5] += debt[i]
-                pst[c, 6] += K[i]
+                    smes_end += 1.0
+                    sme_lna += lnA[i]
+                cash_sum += cash[i]
+                debt_sum += debt[i]
+                k_sum += K[i]
             if born[i] >= t or not (alive[i] or died[i] == t):
                 continue
             s = sector[i]
-            pfl[c, 0] += va[i]
-            pfl[c, 1] += L[i]
-            pfl[c, 2] += wages[i]
-            pfl[c, 3] += rev[i]
-            pfl[c, 4] += profit[i]
-            pfl[c, 5] += emis[i] * Y[i]
-            pfl[c, 6] += Y[i]
-            pfl[c, 7] += cap[i]
-            pfl[c, 8] += new_loan[i]
-            if owner[i] == private_from:
-                pfl[c, 9] += new_loan[i]
-            pfl[c, 10] += repay[i]
-            pfl[c, 11] += interest[i]
-            pfl[c, 12] += tax[i]
-            pfl[c, 13] += subsidy[i]
-            pfl[c, 14] += bailout[i]
-            pfl[c, 15] += invest[i]
-            pfl[c, 16] += rd[i]
-            if park[i] >= 0:
-                pfl[c, 17] += rev[i]
-                prev_k[c, park[i]] += rev[i]
-            if defence[s]:
-                pfl[c, 18] += rev[i]
-                if owner[i] >= private_from:
-                    pfl[c, 19] += rev[i]
+            va_sum += va[i]
+            l_sum += L[i]
+            wages_sum += wages[i]
+            rev_sum += rev[i]
+            profit_sum += profit[i]
+            emis_y += emis[i] * Y[i]
+            y_sum += Y[i]
+            cap_sum += cap[i]
+            loans += new_loan[i]
+            # selects, not branches, where the outcome varies from row to row (owner, park,
+            # sector): adding 0.0 changes no sum
+            loans_private += new_loan[i] if owner[i] == private_from else 0.0
+            repay_sum += repay[i]
+            interest_sum += interest[i]
+            tax_sum += tax[i]
+            subsidy_sum += subsidy[i]
+            bailout_sum += bailout[i]
+            invest_sum += invest[i]
+            rd_sum += rd[i]
+            in_park = rev[i] if park[i] >= 0 else 0.0
+            rev_park += in_park
+            prev_k[c, max(park[i], 0)] += in_park
+            r_def = rev[i] if defence[s] else 0.0
+            rev_def += r_def
+            rev_def_private += r_def if owner[i] >= private_from else 0.0
             if size[i] >= 2:
-                pfl[c, 20] += 1.0
+                smes += 1.0
             pva_s[c, s] += va[i]
-            pfl[c, 21] += va_real[i]
-            pfl[c, 22] += mat[i]
-            if raw_input[s] >= 0:
-                pfl[c, 23] += mat_local[i]
-            elif raw_input[s] == -2:
-                pfl[c, 24] += mat_local[i]
-            pfl[c, 25] += dividend[i]
+            va_real_sum += va_real[i]
+            mat_sum += mat[i]
+            local_firm += mat_local[i] if raw_input[s] >= 0 else 0.0
+            local_farm += mat_local[i] if raw_input[s] == -2 else 0.0
+            dividend_sum += dividend[i]
             py_s[c, s] += Y[i]
             prev_s[c, s] += rev[i]
             pva_p[c, pref[i]] += va[i]
+        stock = (firms, dig_sum, smes_end, sme_lna, cash_sum, debt_sum, k_sum)
+        for j in range(7):
+            pst[c, j] = stock[j]
+        flow = (
+            va_sum, l_sum, wages_sum, rev_sum, profit_sum, emis_y, y_sum, cap_sum, loans,
+            loans_private, repay_sum, interest_sum, tax_sum, subsidy_sum, bailout_sum,
+            invest_sum, rd_sum, rev_park, rev_def, rev_def_private, smes, va_real_sum,
+            mat_sum, local_firm, local_farm, dividend_sum,
+        )  # fmt: skip
+        for j in range(26):
+            pfl[c, j] = flow[j]
     fl = np.zeros(26)
     st = np.zeros(7)
     va_s = np.zeros(n_sec)
@@ -182,5 +198,5 @@ def quarter_totals(
         y_s += py_s[c]
         rev_s += prev_s[c]
         va_p += pva_p[c]
-        rev_k += prev_k[c]
+        rev_k += prev_k[c, :n_parks]
     return fl, st, va_s, y_s, va_p, rev_k, rev_s

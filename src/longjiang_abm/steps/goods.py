@@ -154,13 +154,17 @@ def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int, goods_
     ss.household_part = np.divide(home, mix, out=np.zeros(len(sec)), where=mix > 0)
     ss.demand_mix = mix
     external = ss.demand0 * mix * rho**fp.provincial_demand_elasticity
-    out, out_in = produce(k, f, ss, cal, inst, ~sec.raw, external)
+    open_share = k.open_shares(
+        n=n, alive=f.alive, sector=f.sector, owner=f.owner, share=f.share,
+        open_o=inst.defence_open_o, n_sec=len(sec),
+    )  # fmt: skip
+    out, out_in = produce(k, f, ss, cal, inst, ~sec.raw, external, open_share)
     local = np.zeros(len(sec))  # raw material bought in the province, real units
     buys = sec.raw_input >= 0
     lam = inst.local_sourcing_s
     np.add.at(local, sec.raw_input[buys], (lam * sec.input_coef * out_in)[buys])
     demand = np.where(sec.raw, external + local, external)
-    out_raw, _ = produce(k, f, ss, cal, inst, sec.raw.copy(), demand)
+    out_raw, _ = produce(k, f, ss, cal, inst, sec.raw.copy(), demand, open_share)
     ss.output = out + out_raw
     ss.demand = demand
     ss.local_raw_demand = local
@@ -191,8 +195,9 @@ def update_price_index(ss, totals) -> None:
     ss.ppi = np.divide(totals.rev_s, real, out=ss.ppi.copy(), where=real > 0)
 
 
-def produce(k, f, ss, cal, inst, active: np.ndarray, demand: np.ndarray) -> tuple:
-    """Kernel ``produce`` for the sectors flagged ``active`` facing sector ``demand``."""
+def produce(k, f, ss, cal, inst, active: np.ndarray, demand: np.ndarray, open_share) -> tuple:
+    """Kernel ``produce`` for the sectors flagged ``active`` facing sector ``demand``
+    (``open_share``: each sector's market share open to defence procurement)."""
     return k.produce(
         n=f.n,
         alive=f.alive,
@@ -203,6 +208,7 @@ def produce(k, f, ss, cal, inst, active: np.ndarray, demand: np.ndarray) -> tupl
         demand=demand,
         defence=ss.defence_share,
         open_o=inst.defence_open_o,
+        open_share=open_share,
         cap=f.cap,
         L=f.L,
         A=f.A,

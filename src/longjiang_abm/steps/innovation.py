@@ -3,9 +3,9 @@
 Kernels: ``kernels/innovation.py: location_stats`` (reads output, ln A, location and size;
 writes nothing: returns output and productivity by location and sector, which the sector
 state keeps as ``y_loc`` for entrants' location choice) and ``innovate`` (reads R&D, revenue,
-the location statistics, park infrastructure and the instruments; writes ``A, lnA, Ag, q,
-dig, dig_cost, emis``); then ``shift_park_productivity`` and ``apply_park_productivity`` pass
-park infrastructure on to the park firms' ``lnA, A, Ag, emis``.
+the location statistics, park infrastructure and the instruments, and the change of park
+infrastructure passed on to productivity, ``infrastructure_productivity``; writes ``A, lnA,
+Ag, q, dig, dig_cost, emis``).
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ def innovate(k, f, ss, sectors, parks, n_pref, drift, inst, fp, ip, seed: int, t
         y_big=y_big,
         lna_big=lna_big,
         infra=parks.infra,
+        d_park=infrastructure_productivity(parks, fp.park_infrastructure_elasticity),
         drift=drift,
         y_half=ss.y_half,
         emission=sec.emission,
@@ -88,32 +89,18 @@ def innovate(k, f, ss, sectors, parks, n_pref, drift, inst, fp, ip, seed: int, t
         Ag=f.Ag,
         gamma=fp.materials_efficiency,
     )
-    infrastructure_productivity(
-        k, f, parks, fp.park_infrastructure_elasticity, fp.materials_efficiency
-    )
 
 
-def infrastructure_productivity(k, f, parks, eps: float, gamma: float) -> None:
+def infrastructure_productivity(parks, eps: float) -> np.ndarray:
     """Park infrastructure as public capital in its firms' production: a firm in park k has
     productivity proportional to infra_k^eps (eps = ``firms.park_infrastructure_elasticity``),
     so when the park's infrastructure index moves from its level at the last application
     (``parks.infra_applied``, the 2018 level at the start) every living firm in the park gets
-        ln A_i += eps (ln infra_k - ln infra_applied_k),
-    with ``Ag = A^gamma`` and ``emis`` (proportional to 1 / A) kept consistent. Kernels
-    ``shift_park_productivity`` (ln A, and the park firms' rows) and
-    ``apply_park_productivity`` (A, Ag, emis); the exponentials are numpy's, on the park
-    firms' ln A alone."""
-    if len(parks) == 0:
-        return
+        ln A_i += eps (ln infra_k - ln infra_applied_k) = d_k
+    in the kernel ``innovate`` (with ``A``, ``Ag = A^gamma`` and ``emis``, proportional to
+    1 / A, computed from the new ln A). Returns d (0 for a park whose index has not moved);
+    sets ``parks.infra_applied``."""
     now = np.log(np.maximum(parks.infra, 1e-9))
     d = eps * (now - np.log(np.maximum(parks.infra_applied, 1e-9)))
     parks.infra_applied = parks.infra.copy()
-    if eps == 0.0 or not np.any(d):
-        return
-    rows, x = np.empty(f.n, dtype=np.int64), np.empty(f.n)
-    m = k.shift_park_productivity(n=f.n, alive=f.alive, park=f.park, d=d, lnA=f.lnA, rows=rows, x=x)
-    x = x[:m]
-    k.apply_park_productivity(
-        m=m, rows=rows, park=f.park, exp_x=np.exp(x), exp_gx=np.exp(gamma * x), fall=np.exp(-d),
-        A=f.A, Ag=f.Ag, emis=f.emis,
-    )  # fmt: skip
+    return d
