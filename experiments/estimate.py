@@ -4,14 +4,15 @@ results/estimation/{morris,estimates,fit}.md, or with ``--out docs/estimation`` 
 included in docs/calibration.md.
 
     uv run python experiments/estimate.py [--firms N] [--top 3] [--seeds 4] [--workers 2]
-                                          [--fix section.key=value ...] [--out DIR]
+                                          [--fix section.key=value ...] [--start key=value ...]
+                                          [--out DIR]
 
 The trade elasticity eta is not estimated: the aggregate moments do not identify it (the SMM of
 the previous version gave 0.58 +/- 5.9), so it is fixed at the value the trade literature
 estimates (``--fix``, default firms.provincial_demand_elasticity=4, Simonovska & Waugh 2014),
 with the innovation success rate (``DEFAULT_FIXED``), and the screening's most influential of
 the other parameters are estimated given them. Runs use
-the whole population (35,000 firms) unless --firms says otherwise. About 5-10 minutes on 2
+the whole population (35,000 firms) unless --firms says otherwise. About 3-5 minutes on 2
 cores at the defaults.
 """
 
@@ -47,6 +48,12 @@ def main() -> None:
         help="section.key=value set outside the estimation (repeatable; default "
         "firms.provincial_demand_elasticity=4 and firms.rd_success=40)",
     )
+    ap.add_argument(
+        "--start",
+        action="append",
+        default=[],
+        help="section.key=value the search starts from (repeatable; default: the baseline's)",
+    )
     ap.add_argument("--trajectories", type=int, default=6)
     ap.add_argument(
         "--out",
@@ -77,6 +84,7 @@ def main() -> None:
         maxiter=a.maxiter,
         workers=a.workers,
         fixed=fixed,
+        start={k: float(v) for k, v in (f.split("=", 1) for f in a.start)},
     )
     runtime = time.perf_counter() - t0
     est = est.set_index("parameter")

@@ -250,10 +250,13 @@ def test_a_run_stuck_inside_a_quarter_has_its_worker_ended_and_the_sweep_goes_on
     assert len([r for r in lines if r["status"] == "done"]) == 2
 
 
-def test_a_run_whose_result_is_lost_after_its_file_is_written_counts_as_done(tmp_path, monkeypatch):
+@pytest.mark.parametrize("written", [True, False])
+def test_a_cancelled_run_counts_by_its_file_and_is_never_skipped(tmp_path, monkeypatch, written):
     """A worker that writes its run file and dies before the driver fetches its result (SLURM
     cancelling the job in between) leaves a future the scheduler cancels: the driver trusts the
-    complete file and goes on, instead of stopping with a CancelledError (CI, 2026-12-06)."""
+    complete file and goes on, instead of stopping with a CancelledError (CI, 2026-12-06). A
+    run cancelled before its file exists (and not for want of workers) is recorded as failed,
+    never skipped silently."""
     from distributed import Client, Future, LocalCluster, get_client, get_worker
 
     from longjiang_abm.sweep import execute
@@ -262,9 +265,15 @@ def test_a_run_whose_result_is_lost_after_its_file_is_written_counts_as_done(tmp
     marker = tmp_path / "lost.txt"  # a file: the task function reaches the worker pickled
 
     def run_one_then_cancelled(p):
-        meta = run_one(p)
-        if not marker.exists():  # the first run: its file is written, then its future cancelled
+        first = not marker.exists()
+        if first:
             marker.write_text(p["run_id"])
+        if first and not written:  # cancelled before the run: no file
+            c = get_client()
+            c.cancel([Future(get_worker().get_current_task(), client=c)], force=True)
+            return {"status": "cancelled"}
+        meta = run_one(p)
+        if first:  # its file is written, then its future cancelled
             c = get_client()
             c.cancel([Future(get_worker().get_current_task(), client=c)], force=True)
         return meta
@@ -275,5 +284,11 @@ def test_a_run_whose_result_is_lost_after_its_file_is_written_counts_as_done(tmp
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                       dashboard_address=":0") as cl, Client(cl) as client:  # fmt: skip
         s = run_sweep(path, out, client=client, progress=False)
-    assert marker.read_text() in store.finished_ids(out)
-    assert (s.done, s.failed, s.remaining) == (4, 0, 0) and store.failures(out) == {}
+    lost = marker.read_text()
+    if written:
+        assert lost in store.finished_ids(out)
+        assert (s.done, s.failed, s.remaining) == (4, 0, 0) and store.failures(out) == {}
+    else:
+        assert lost not in store.finished_ids(out)
+        assert (s.done, s.failed, s.remaining) == (3, 1, 0) and set(store.failures(out)) == {lost}
+        assert "CancelledError" in store.failures(out)[lost]["error"]

@@ -23,16 +23,18 @@ se_data^2)): var_m the variance of each moment across seeds at the baseline (the
 of one five-year history) and se_data the data's own uncertainty (``DATA_SE``: the standard
 error of a four-year mean from the spread of the annual rates; for the 2019 share, the gap
 between the two circulating 2019 GDP figures and the revision risk of a grade-C source).
-The spread of annual rates is the one history's own sampling noise, which Omega already
-measures, so the sandwich below counts only measurement error (``MEASUREMENT_SE``: the 2019
-share's vintage gap and the above-scale count read from incomplete records; 0 for the rates
-of published series).
+The spread of annual rates holds the one history's own sampling noise, which Omega already
+measures, and variation the model under trend drivers does not have (the national drivers
+moved in the record), so the sandwich below counts the part of se_data^2 that Omega does not,
+and at least the measurement error (``MEASUREMENT_SE``: the 2019 share's vintage gap and the
+above-scale count read from incomplete records; 0 for the rates of published series).
 scipy.optimize.minimize (Nelder-Mead) on bounded parameters (a logistic map). Standard errors
 (Gourieroux and Monfort 1996; Franke and Westerhoff 2012):
   V = (G'WG)^-1 G'W ((1 + 1/S) Omega + Sigma_data) W G (G'WG)^-1,
 G the Jacobian of m at theta_hat (central differences, same seeds), Omega the covariance of
 one run's moments across 3S further seeds at theta_hat (the record is one history of the
-process, the model's mean is over S), Sigma_data = diag(measurement se^2). The runs of one
+process, the model's mean is over S), Sigma_data = diag(max(se_data^2 - Omega_jj,
+measurement se^2)). The runs of one
 evaluation go to ``workers`` processes.
 """
 
@@ -156,21 +158,24 @@ def smm(
     maxiter: int = 60,
     workers: int = 1,
     fixed: dict | None = None,
+    start: dict | None = None,
 ):
     """SMM estimates, standard errors and fit for ``params`` [(key, lower, upper)], the other
     parameters at the baseline except ``fixed`` ({'section.key': value}, e.g. a parameter set
-    from outside evidence); the runs of one evaluation on ``workers`` processes."""
+    from outside evidence); the search starts from ``start`` ({'section.key': value}; the
+    baseline's values for the others), where the weights' noise is measured too; the runs of one
+    evaluation on ``workers`` processes."""
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
     try:
-        return _smm(params, seeds, n_firms, maxiter, pool, dict(fixed or {}))
+        return _smm(params, seeds, n_firms, maxiter, pool, dict(fixed or {}), dict(start or {}))
     finally:
         if pool is not None:
             pool.shutdown()
 
 
-def _smm(params, seeds, n_firms, maxiter, pool, fixed):
+def _smm(params, seeds, n_firms, maxiter, pool, fixed, start):
     """The estimation of ``smm`` on an open executor ``pool`` (None: in this process)."""
     from scipy.optimize import minimize
 
@@ -179,8 +184,9 @@ def _smm(params, seeds, n_firms, maxiter, pool, fixed):
     hi = np.array([p[2] for p in params])
     data = np.array([DATA_MOMENTS[k] for k in MOMENTS])
     base = load_scenario(None, [f"{k}={float(v)!r}" for k, v in fixed.items()])
-    theta0 = np.array([_get(base, k) for k in names])
-    noise = simulate_many(fixed, range(100, 100 + 3 * len(seeds)), n_firms, pool)
+    theta0 = np.array([start.get(k, _get(base, k)) for k in names])
+    at_start = {**fixed, **dict(zip(names, theta0, strict=True))}
+    noise = simulate_many(at_start, range(100, 100 + 3 * len(seeds)), n_firms, pool)
     data_var = np.array([DATA_SE[k] ** 2 for k in MOMENTS])
     W = np.diag(1.0 / (noise.var(axis=0, ddof=1) + data_var))
 
@@ -223,8 +229,11 @@ def _smm(params, seeds, n_firms, maxiter, pool, fixed):
     omega_runs = simulate_many({**fixed, **at}, range(200, 200 + 3 * len(seeds)), n_firms, pool)
     omega = np.cov(omega_runs.T)
     bread = np.linalg.pinv(G.T @ W @ G)
+    # what the record's spread holds beyond the model's own noise (national drivers vary in the
+    # record, not under trend drivers), and at least the measurement error
     measured = np.array([MEASUREMENT_SE[k] ** 2 for k in MOMENTS])
-    meat = (1 + 1 / len(seeds)) * omega + np.diag(measured)
+    sigma_data = np.maximum(data_var - np.diag(omega), measured)
+    meat = (1 + 1 / len(seeds)) * omega + np.diag(sigma_data)
     V = bread @ G.T @ W @ meat @ W @ G @ bread
     se = np.sqrt(np.maximum(np.diag(V), 0.0))
     est = pd.DataFrame(

@@ -203,13 +203,16 @@ def _collect(futures, by_key, out, summary, console, progress, on_result, label,
                     raise CancelledError(fut.key)
                 else:
                     meta, exc, tb = None, fut.exception(), fut.traceback()
-            except CancelledError:
+            except CancelledError as cancelled:
                 # cancelled by the watch, or finished on a worker that died before its result
                 # was fetched: the worker wrote the file before returning, so trust the file
-                if store.run_problem(out, r["run_id"]) is not None:
+                if store.run_problem(out, r["run_id"]) is None:
+                    meta, exc, tb = dict(RESULT_LOST), None, None
+                elif watch is not None and watch.lost:
                     fut.release()
-                    continue  # unfinished, not failed: --resume runs it
-                meta, exc, tb = dict(RESULT_LOST), None, None
+                    continue  # stopped for want of workers: unfinished, not failed
+                else:  # cancelled for another reason, with no file: a failure, never skipped
+                    meta, exc, tb = None, cancelled, None
             if meta is not None:
                 rec = record_outcome(out, r, summary, meta=meta)
                 if meta.get("numba_threads") not in (1, None) and not warned:
