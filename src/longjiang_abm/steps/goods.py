@@ -98,8 +98,11 @@ def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int, goods_
     Final demand of sector s (real output per quarter), from the rest of China and the world
     and from the province's households:
         X_s = X_s,2018 * rho_s^eta * ((1 - h_s) N_s + h_s B_t / P_s,t-1),
-        rho_s = (E_bar_s / E_bar_s,2018) / (E*_s / E*_s,2018) = (E_bar_s / E_bar_s,2018) c*_s / F_t
-    (for local sectors N_s is the province's industrial activity, ``business_demand``);
+        rho_s = (C_bar_s / C_bar_s,2018) / (E*_s / E*_s,2018) = (C_bar_s / C_bar_s,2018) c*_s / F_t
+    with C_bar_s the share-weighted price-quality competitiveness q^omega / p of the province's
+    firms (``update_shares``; without the penalty for unfilled orders, which moves shares within
+    the province only); for local sectors N_s is the province's industrial activity
+    (``business_demand``);
     h_s is the households' share of the sector's 2018 demand (``household_share``), B_t the
     households' goods budget relative to 2018 (``goods_index``, ``Households.goods_index``)
     and P_s,t-1 the sector's price index last quarter (unit-elastic household demand);
