@@ -170,9 +170,6 @@ def update_shares(
     shock_m,
     unfilled,
     iota,
-    q,
-    omega,
-    price,
 ):
     """Replicator dynamics of market shares within each sector, with idiosyncratic demand
     shocks; returns the sectors' mean competitiveness and their mean price-quality
@@ -181,8 +178,9 @@ def update_shares(
         E_bar_s = sum_i f_i E_i / sum_i f_i   (over the sector's firms)
         C_bar_s = sum_i f_i q_i^omega / p_i / sum_i f_i
     (C_i = E_i / (1 - iota unfilled_i): competitiveness without the penalty for last
-    quarter's unfilled orders; C_bar_s is what the province's share of its national market
-    responds to, ``steps/goods.py: clear``)
+    quarter's unfilled orders, which is at least 1 - iota > 0 since iota <= 0.8 (the schema)
+    and unfilled <= 1; C_bar_s is what the province's share of its national market responds
+    to, ``steps/goods.py: clear``)
         f_i    <- max(0, f_i (1 + chi (E_i / E_bar_s - 1))) exp(sd_i e_i) / M(sd_i),
     then renormalised to sum to 1. The shock's scale falls with size, as for a firm made of
     many independent lines of business (Amaral et al. 1997; Stanley et al. 1996):
@@ -209,7 +207,7 @@ def update_shares(
         elasticity of the shock's sd to firm size (annual revenue), sd_i ~ size^-beta
     laplace : bool
         Laplace (True) or normal (False) share shocks
-    unfilled, iota, q, omega, price : as in ``price_and_competitiveness`` (for C_i)
+    unfilled, iota : as in ``price_and_competitiveness`` (for C_i)
     Writes: share, shock_sd, shock_m (living firms).
     """
     nc = n_chunks(n)  # sector sums by fixed blocks of rows (kernels/chunks.py)
@@ -220,13 +218,11 @@ def update_shares(
             if alive[i]:
                 part[c, 0, sector[i]] += share[i] * E[i]
                 part[c, 1, sector[i]] += share[i]
-                pen = 1.0 - iota * unfilled[i]
-                c_i = E[i] / pen if pen > 0.0 else q[i] ** omega / price[i]
-                part[c, 2, sector[i]] += share[i] * c_i
+                part[c, 2, sector[i]] += share[i] * E[i] / (1.0 - iota * unfilled[i])
     sums = np.zeros((3, n_sec))
     for c in range(nc):
         sums += part[c]
-    e_bar, tot, c_bar = sums[0], sums[1], sums[2].copy()
+    e_bar, tot, c_bar = sums[0], sums[1], sums[2]
     new_year = (t - 1) % 4 == 0
     for s in range(n_sec):
         if tot[s] > 0.0:

@@ -141,9 +141,6 @@ def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int, goods_
         shock_m=f.shock_m,
         unfilled=f.unfilled,
         iota=fp.unfilled_penalty,
-        q=f.q,
-        omega=fp.quality_weight,
-        price=f.price,
     )
     ss.competitor_cost = competitor_cost(
         sectors, cal, ss.labour_share0, ss.capital_share0, env.p_raw,
