@@ -19,8 +19,16 @@ class Environment:
     shock z_s <- rho z_s + sd e_s.
     Oil price index: P_oil = (Brent_t / 71.3)^elasticity (the price of oil_gas output and of
     refining's crude input, see steps/goods.py: input_prices).
-    National frontier F_t = (1 + g_A)^(t/4); national wage
-    w_nat = 8.2461 (1 + g_w)^(t/4), 10k yuan per year (``NATIONAL_WAGE_2018`` in 2018).
+    National wage w_nat,t = 8.2461 (1 + g_w)^(t/4), 10k yuan per year (``NATIONAL_WAGE_2018``
+    in 2018).
+    National competitors' prices in quarter t rest on what they had reached by the end of
+    quarter t-1, like the province's firms, whose prices in t rest on the productivity they
+    reached by then (``innovate`` runs after the market) and on the wages set at the end of
+    t-1 (``labour.adjust_wages_and_supply``): their quality-adjusted productivity, the
+    frontier, F_t = (1 + g_A)^((t-1)/4), and the national wage they pay, ``competitor_wage``
+    = w_nat,t-1. (With F_t = (1 + g_A)^(t/4) the province would start each run one quarter
+    behind its competitors, a level gap of g_A / 4 in relative competitiveness, eta times
+    that in demand, that no economic event causes.)
     """
 
     def __init__(self, scenario, sectors: SectorTable, start_year: int):
@@ -36,6 +44,7 @@ class Environment:
         self.p_raw = np.ones(n)
         self.frontier = 1.0
         self.national_wage = NATIONAL_WAGE_2018
+        self.competitor_wage = NATIONAL_WAGE_2018
         self.growth = 0.0
         self.brent = BRENT_2018
 
@@ -57,8 +66,10 @@ class Environment:
         oil = s.index("oil_gas")
         self.p_raw[:] = 1.0
         self.p_raw[oil] = (self.brent / BRENT_2018) ** p.oil_price_elasticity
-        self.frontier = (1.0 + p.national_competitiveness_growth) ** (t / 4.0)
-        self.national_wage = NATIONAL_WAGE_2018 * (1.0 + p.national_wage_growth) ** (t / 4.0)
+        self.frontier = (1.0 + p.national_competitiveness_growth) ** ((t - 1) / 4.0)
+        wage_growth = 1.0 + p.national_wage_growth
+        self.competitor_wage = NATIONAL_WAGE_2018 * wage_growth ** ((t - 1) / 4.0)
+        self.national_wage = NATIONAL_WAGE_2018 * wage_growth ** (t / 4.0)
 
     def drift(self, year: int) -> np.ndarray:
         """Exogenous drift of log productivity per quarter by sector: oil-field depletion,

@@ -144,7 +144,7 @@ def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int, goods_
     )
     ss.competitor_cost = competitor_cost(
         sectors, cal, ss.labour_share0, ss.capital_share0, env.p_raw,
-        env.national_wage / NATIONAL_WAGE_2018,
+        env.competitor_wage / NATIONAL_WAGE_2018,
     )  # fmt: skip
     traded = ~(sec.raw | sec.local)  # the markets national competitors contest
     rho = np.where(traded, (c_bar / ss.e_bar0) * ss.competitor_cost / env.frontier, 1.0)
