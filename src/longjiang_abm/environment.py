@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from .rng import S_DEMAND
 from .sectors import SectorTable, read_table
@@ -19,6 +20,11 @@ class Environment:
     shock z_s <- rho z_s + sd e_s.
     Oil price index: P_oil = (Brent_t / 71.3)^elasticity (the price of oil_gas output and of
     refining's crude input, see steps/goods.py: input_prices).
+    National price level (China's GDP deflator) of calendar year y, 2018 = 1:
+    L_y = L_(y-1) (1 + pi_y), pi_y the year's record under ``drivers = "history"`` where
+    national_drivers.csv has it, else ``national_inflation``. The model's money is yuan of 2018
+    purchasing power; L_y converts it into the current yuan that nominal rules are written in
+    (``strategy.above_scale``).
     National wage w_nat,t = 8.2461 (1 + g_w)^(t/4), 10k yuan per year (``NATIONAL_WAGE_2018``
     in 2018).
     National competitors' prices in quarter t rest on what they had reached by the end of
@@ -38,6 +44,8 @@ class Environment:
         drivers = read_table("national_drivers.csv").set_index("year")
         self.history_growth = drivers["china_above_scale_industrial_va_growth_pct"] / 100.0
         self.history_brent = drivers["brent_usd_per_barrel_annual_avg"]
+        inflation = pd.to_numeric(drivers["china_gdp_deflator_growth_pct"], errors="coerce")
+        self.history_inflation = inflation.dropna() / 100.0  # blank years: the trend
         n = len(sectors)
         self.demand_index = np.ones(n)
         self.shock = np.zeros(n)
@@ -47,6 +55,9 @@ class Environment:
         self.competitor_wage = NATIONAL_WAGE_2018
         self.growth = 0.0
         self.brent = BRENT_2018
+        # China's GDP deflator by calendar year, 2018 = 1: L_y = L_(y-1) (1 + pi_y)
+        self.price_levels = {start_year - 1: 1.0}
+        self.price_level = 1.0  # L_y of the current year
 
     def _year_value(self, series, year: int, trend: float) -> float:
         if self.p.drivers == "history" and year in series.index:
@@ -58,6 +69,10 @@ class Environment:
         p, s = self.p, self.sectors
         self.growth = self._year_value(self.history_growth, year, p.national_industry_growth)
         self.brent = self._year_value(self.history_brent, year, p.brent_usd)
+        if year not in self.price_levels:
+            inflation = self._year_value(self.history_inflation, year, p.national_inflation)
+            self.price_levels[year] = self.price_levels[year - 1] * (1.0 + inflation)
+        self.price_level = self.price_levels[year]
         old = self.shock.copy()
         for k in range(len(s)):
             e = normal(seed, t, k, S_DEMAND)

@@ -61,6 +61,7 @@ KPI_COLUMNS = [
     "above_scale_va_real_growth",
     "gdp_deflator",
     "ppi_industry",
+    "national_price_level",  # China's GDP deflator of the year: current yuan per model yuan
     # the closed economy (100m yuan; stocks at the end of the year)
     "household_consumption",
     "household_income",
@@ -150,6 +151,7 @@ def quarter_record(model) -> dict:
         "quarter": model.quarter,
         "year": model.year,
         "q": (model.quarter - 1) % 4 + 1,
+        "national_price_level": model.env.price_level,
         "gdp": gdp,
         "primary_va": macro.primary,
         "industrial_va": industrial,
@@ -236,7 +238,11 @@ def year_end_record(model) -> dict:
     """Annual KPIs that need the whole year's firm revenues (evaluated in Q4; sums from the
     kernel ``year_totals``)."""
     f, sec, parks = model.firms, model.sectors, model.parks
-    thresholds = np.array([ABOVE_SCALE_REVENUE, 1e5, 1e6])  # 20m, 1bn and 10bn yuan a year
+    # the thresholds are in current yuan: 20m, 1bn and 10bn a year, and 10bn, 100bn and 1tn
+    # for industries, parks and clusters; in the model's yuan of 2018 purchasing power they are
+    # the current amounts over the year's national price level L_y (strategy.above_scale)
+    level = model.env.price_levels[model.year]
+    thresholds = np.array([ABOVE_SCALE_REVENUE, 1e5, 1e6]) / level
     count, rev_s, park_rev, rev_o, total, sq, top5 = model.k.year_totals(
         n=f.n,
         alive=f.alive,
@@ -248,7 +254,7 @@ def year_end_record(model) -> dict:
         n_sec=len(sec),
         n_parks=len(parks),
     )
-    s10, s100, s1000 = 1e6 * model.scale, 1e7 * model.scale, 1e8 * model.scale
+    s10, s100, s1000 = (x * model.scale / level for x in (1e6, 1e7, 1e8))
     chain_rev = np.bincount(sec.chain, weights=rev_s, minlength=len(sec.chains))
     primary_year = sum(rec["primary_va"] for rec in model.records[-3:]) + model.producers.primary
     agri = primary_year * AGRI_GROSS_PER_VA + chain_rev[sec.chains.index("agrifood")]
@@ -261,7 +267,8 @@ def year_end_record(model) -> dict:
         rev_year=f.rev_year,
         va_real_ytd=f.va_real_ytd,
         va_real_year=f.va_real_year,
-        threshold=ABOVE_SCALE_REVENUE,
+        threshold=ABOVE_SCALE_REVENUE / level,
+        threshold_prev=ABOVE_SCALE_REVENUE / model.env.price_levels[model.year - 1],
     )
     k_start = model.ledger.year_capital  # capital at the start of the year plus entrants' capital
     return {

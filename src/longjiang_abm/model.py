@@ -200,6 +200,12 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         """Calendar year of the current (last simulated) quarter."""
         return START_YEAR + max(self.quarter - 1, 0) // 4
 
+    def rev_year_price_level(self) -> float:
+        """China's price level (GDP deflator, 2018 = 1) of the year the firms' ``rev_year``
+        describes, the last closed calendar year: ``rev_year * rev_year_price_level()`` is
+        that year's revenue in current yuan (``strategy.above_scale``)."""
+        return self.env.price_levels[self.start_year - 1 + self.quarter // 4]
+
     def step(self) -> None:
         """One quarter of the province's economy. Each line is one step (``steps/``); its
         comment says what it writes (docs/architecture.md has what each one reads)."""
@@ -263,7 +269,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         rec = metrics.quarter_record(self)
         if t % 4 == 0:
             rec.update(metrics.year_end_record(self))
-            annual.close_year(self.k, f, self.parks)
+            annual.close_year(self.k, f, self.parks, self.env.price_level)
         if self.check_accounts:
             book.accounting_errors = accounts.check(self, rec)
         self.records.append(rec)

@@ -15,7 +15,7 @@ from .model import LongjiangModel
 from .params import Scenario, load_scenario
 from .provenance import provenance
 from .state import OWNERSHIPS, SIZE_CLASSES
-from .strategy import ABOVE_SCALE_REVENUE
+from .strategy import above_scale
 
 
 @dataclass
@@ -69,7 +69,7 @@ def firm_frame(model: LongjiangModel, consume: bool = False) -> pd.DataFrame:
     df["pref"] = pd.Categorical.from_codes(df["pref"], list(model.prefectures.keys))
     df["park"] = pd.Categorical.from_codes(df["park"] + 1, ["", *model.parks.keys])
     df["size"] = pd.Categorical.from_codes(df["size"], list(SIZE_CLASSES))
-    df["above_scale"] = d["rev_year"] >= ABOVE_SCALE_REVENUE
+    df["above_scale"] = above_scale(d["rev_year"], model.rev_year_price_level())
     return df.rename(
         columns={
             "owner": "ownership",

@@ -14,7 +14,7 @@ import math
 import mesa
 
 from ..state import OWNERSHIPS, SIZE_CLASSES
-from ..strategy import ABOVE_SCALE_REVENUE
+from ..strategy import above_scale
 
 
 def _column(name: str, doc: str):
@@ -116,8 +116,9 @@ class Firm(mesa.Agent):
 
     @property
     def above_scale(self) -> bool:
-        """Revenue of the last full year >= 20 million yuan (规模以上)."""
-        return bool(self.model.firms.rev_year[self._live_row()] >= ABOVE_SCALE_REVENUE)
+        """Revenue of the last full year >= 20 million current yuan (规模以上)."""
+        rev = self.model.firms.rev_year[self._live_row()]
+        return bool(above_scale(rev, self.model.rev_year_price_level()))
 
     @property
     def net_worth(self) -> float:

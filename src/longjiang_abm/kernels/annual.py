@@ -26,14 +26,14 @@ def size_class_of(L, rev):
 @njit(cache=True)
 def size_classes(L, rev):
     """size_i = size_class_of(L_i, rev_i) for each firm of the arrays (entrants, the 2018
-    population): 0 large, 1 medium, 2 small, 3 micro (NBS 2017).
+    population): 0 large, 1 medium, 2 small, 3 micro (NBS 2017); ``rev`` in current yuan.
 
     Parameters
     ----------
     L : (m,) float
         employees, persons
     rev : (m,) float
-        annual revenue, 10k yuan
+        annual revenue, 10k current yuan
     """
     out = np.empty(L.size, dtype=np.int8)
     for i in range(L.size):
@@ -42,44 +42,51 @@ def size_classes(L, rev):
 
 
 @njit(cache=True, parallel=True)
-def close_year(n, alive, age, rev_ytd, rev_year, L, size, va_real_ytd, va_real_year):
+def close_year(n, alive, age, rev_ytd, rev_year, L, size, va_real_ytd, va_real_year, price_level):
     """For living firms, with a_i = min(4, age_i) the quarters of activity this year:
     rev_year_i     = rev_ytd_i * 4 / a_i   (if a_i > 0; else unchanged)
-    size_i         = size_class_of(L_i, rev_year_i)
+    size_i         = size_class_of(L_i, rev_year_i * price_level)   (NBS's bounds are in
+                                                                      current yuan)
     va_real_year_i = va_real_ytd_i         (the year's real value added, not annualised)
 
     Parameters
     ----------
     va_real_ytd, va_real_year : (n,) float
         firm columns: real value added this year so far, and of the last full year
+    price_level : float
+        the year's national price level L_y (2018 = 1): current yuan per yuan of 2018
+        purchasing power
     """
     for i in prange(n):
         if alive[i]:
             a = min(4, age[i])
             if a > 0:
                 rev_year[i] = rev_ytd[i] * 4.0 / a
-            size[i] = size_class_of(L[i], rev_year[i])
+            size[i] = size_class_of(L[i], rev_year[i] * price_level)
             va_real_year[i] = va_real_ytd[i]
 
 
 @njit(cache=True)
-def comparable_real_va(n, alive, age, rev_ytd, rev_year, va_real_ytd, va_real_year, threshold):
+def comparable_real_va(
+    n, alive, age, rev_ytd, rev_year, va_real_ytd, va_real_year, threshold, threshold_prev
+):
     """Real value added of the firms above scale in both years, the basis on which NBS
     reports the growth of above-scale industry (可比口径), evaluated in the fourth quarter
     before ``close_year`` (so that ``rev_year`` is still last year's):
-        S      = {i alive, age_i >= 8, rev_ytd_i >= threshold, rev_year_i >= threshold}
+        S      = {i alive, age_i >= 8, rev_ytd_i >= threshold, rev_year_i >= threshold_prev}
         now    = sum_{i in S} va_real_ytd_i,   before = sum_{i in S} va_real_year_i
     (age_i >= 8: the firm produced in every quarter of both years). Returns (now, before).
 
     Parameters
     ----------
-    threshold : float
-        the above-scale revenue threshold, 10k yuan a year
+    threshold, threshold_prev : float
+        the above-scale revenue threshold of this year and of the last, 10k yuan a year in the
+        model's yuan of 2018 purchasing power (20m current yuan over each year's price level)
     """
     now = 0.0
     before = 0.0
     for i in range(n):
-        if alive[i] and age[i] >= 8 and rev_ytd[i] >= threshold and rev_year[i] >= threshold:
+        if alive[i] and age[i] >= 8 and rev_ytd[i] >= threshold and rev_year[i] >= threshold_prev:
             now += va_real_ytd[i]
             before += va_real_year[i]
     return now, before

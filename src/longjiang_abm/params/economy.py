@@ -42,6 +42,15 @@ class EnvironmentParams(_Section):
         "(SMM estimate on 2015-2019, docs/calibration.md section 2)",
     )
     national_wage_growth: float = _f(0.05, 0.0, 0.1, "real growth of the national wage, per year")
+    national_inflation: float = _f(
+        0.0209,
+        -0.05,
+        0.2,
+        "growth of China's GDP deflator on the trend path, per year: it converts the model's "
+        "yuan of 2018 purchasing power into current yuan where a rule is nominal (the "
+        "above-scale threshold, NBS size classes); 2015-2019 mean, World Bank "
+        "(data/national_prices.csv)",
+    )
     brent_usd: float = _f(64.0, 20.0, 150.0, "Brent oil price on the trend path, USD per barrel")
     oil_price_elasticity: float = _f(
         0.8, 0.0, 1.5, "elasticity of the oil-and-gas output price to the Brent price"

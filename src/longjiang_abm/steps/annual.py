@@ -21,8 +21,9 @@ def open_year(f, ledger) -> None:
     ledger.year_capital = float(f.K[f.alive_rows()].sum())
 
 
-def close_year(k, f, parks) -> None:
-    """Fourth quarter: annual revenue, size classes (NBS 2017), parks' annual output."""
+def close_year(k, f, parks, price_level: float) -> None:
+    """Fourth quarter: annual revenue, size classes (NBS 2017, in current yuan: the year's
+    national price level ``price_level``), parks' annual output."""
     k.close_year(
         n=f.n,
         alive=f.alive,
@@ -33,6 +34,7 @@ def close_year(k, f, parks) -> None:
         size=f.size,
         va_real_ytd=f.va_real_ytd,
         va_real_year=f.va_real_year,
+        price_level=price_level,
     )
     parks.rev_year = parks.rev_ytd.copy()
     parks.rev_ytd[:] = 0.0

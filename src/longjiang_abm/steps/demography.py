@@ -322,7 +322,7 @@ def _create(e: Entry, c: Census, drawn: tuple, incentive: float, contracted: flo
         park=park,
         age=np.zeros(n_new, np.int64),
         born=np.full(n_new, e.t),
-        size=e.k.size_classes(L=L, rev=rev),
+        size=e.k.size_classes(L=L, rev=rev * e.env.price_level),  # NBS bounds: current yuan
         K=K,
         L=L,
         A=A,

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..state import CENTRAL_SOE, FOREIGN, LOCAL_SOE, PRIVATE
-from ..strategy import ABOVE_SCALE_REVENUE as ABOVE_SCALE
+from ..strategy import above_scale
 
 TEN_BN = 1e6  # 10 bn yuan in 10k yuan (per year)
 HUNDRED_BN = 1e7
@@ -62,7 +62,10 @@ def live_measures(model) -> dict:
     f = model.firms
     r = f.alive_rows()
     rev4 = f.rev[r] * 4.0
-    scale = model.scale
+    # the size thresholds are in current yuan: in the model's yuan of 2018 purchasing power,
+    # the current amounts over this year's national price level (strategy.above_scale)
+    level = model.env.price_level
+    scale = model.scale / level
     rev_s = np.bincount(f.sector[r], weights=rev4, minlength=len(model.sectors))
     in_park = f.park[r] >= 0
     rev_p = np.bincount(f.park[r][in_park], weights=rev4[in_park], minlength=len(model.parks))
@@ -74,9 +77,9 @@ def live_measures(model) -> dict:
 
     return {
         "quarter": model.quarter,
-        "above_scale_rr": int(np.count_nonzero(rev4 >= ABOVE_SCALE)),
-        "firms_1bn_rr": int(np.count_nonzero(rev4 >= 1e5)),
-        "firms_10bn_rr": int(np.count_nonzero(rev4 >= 1e6)),
+        "above_scale_rr": int(np.count_nonzero(above_scale(rev4, level))),
+        "firms_1bn_rr": int(np.count_nonzero(rev4 >= 1e5 / level)),
+        "firms_10bn_rr": int(np.count_nonzero(rev4 >= 1e6 / level)),
         "industries_10bn_rr": int(np.count_nonzero(rev_s >= TEN_BN * scale)),
         "industries_100bn_rr": int(np.count_nonzero(rev_s >= HUNDRED_BN * scale)),
         "parks_10bn_rr": int(np.count_nonzero(rev_p >= TEN_BN * scale)),
@@ -136,7 +139,9 @@ def firm_views(model) -> dict:
     pref = f.pref[r]
     firms_p = np.bincount(pref, minlength=n_pref)
     va_p = np.bincount(pref, weights=f.va[r] * 4.0, minlength=n_pref) / 1e4
-    above_p = np.bincount(pref, weights=(rev4 >= ABOVE_SCALE).astype(float), minlength=n_pref)
+    level = model.env.price_level  # current yuan per yuan of 2018 purchasing power
+    above = above_scale(rev4, level).astype(float)
+    above_p = np.bincount(pref, weights=above, minlength=n_pref)
     inp = f.park[r] >= 0
     park = f.park[r][inp]
     out_k = np.bincount(park, weights=rev4[inp], minlength=n_park) / 1e4
@@ -146,7 +151,7 @@ def firm_views(model) -> dict:
         park * n_chain + chain, weights=rev4[inp], minlength=n_park * n_chain
     ).reshape(n_park, n_chain)
     lead = np.where(by_chain.sum(axis=1) > 0, by_chain.argmax(axis=1), parks.chain)
-    ten, hundred = TEN_BN * model.scale / 1e4, HUNDRED_BN * model.scale / 1e4
+    ten, hundred = (x * model.scale / 1e4 / level for x in (TEN_BN, HUNDRED_BN))
     cls = np.where(out_k >= hundred, "100 bn", np.where(out_k >= ten, "10 bn", "smaller"))
     prefecture = pd.DataFrame(
         {

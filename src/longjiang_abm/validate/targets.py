@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..init.population import ABOVE_SCALE
 from ..state import CENTRAL_SOE, LARGE, LOCAL_SOE, PRIVATE
+from ..strategy import above_scale
 
 MINING = ("oil_gas", "coal", "graphite_mining")
 UTILITIES = ("power",)
@@ -330,7 +330,7 @@ def measure(model, when: str) -> dict:
     if when == "year1":
         k = model.kpis().iloc[0]
         rev_q, prof = f.rev[r], f.profit[r]
-        ab = f.rev_year[r] >= ABOVE_SCALE
+        ab = above_scale(f.rev_year[r], model.rev_year_price_level())
         return {
             "above_scale_2019": k["above_scale_firms"] / scale,
             "secondary_share_2019": k["secondary_share"],
@@ -345,7 +345,7 @@ def measure(model, when: str) -> dict:
     va = f.va[r] * 4.0 / 1e4  # 100m yuan per year
     s = f.sector[r]
     keys = np.array(sec.keys)
-    ab = rev >= ABOVE_SCALE
+    ab = above_scale(rev, model.rev_year_price_level())
     va_s = np.bincount(s, weights=va, minlength=len(sec))
     share = dict(zip(sec.keys, va_s / va.sum(), strict=True))
     pkeys = model.prefectures.keys
