@@ -35,7 +35,7 @@ class EnvironmentParams(_Section):
         0.055, 0.0, 0.1, "real growth of China's industrial value added, per year (fraction)"
     )
     national_competitiveness_growth: float = _f(
-        0.0631,
+        0.0672,
         0.0,
         0.08,
         "F_t: growth of national competitors' quality-adjusted productivity, per year "
@@ -79,7 +79,7 @@ class EnvironmentParams(_Section):
     )
     primary_growth: float = _f(0.035, 0.0, 0.07, "real growth trend of primary value added")
     tertiary_trend_growth: float = _f(
-        0.1367,
+        0.1407,
         -0.05,
         0.15,
         "real growth of demand for services not modelled (sold outside etc.), per year "
@@ -104,7 +104,7 @@ class EnvironmentParams(_Section):
         -0.0006, -0.02, 0.02, "natural increase of the population, per year (fraction)"
     )
     migration_response: float = _f(
-        0.0518,
+        0.0538,
         0.0,
         0.5,
         "out-migration per year per unit of relative wage gap (national wage - local)/national "
@@ -163,7 +163,12 @@ class FirmParams(_Section):
     )
     depreciation_q: float = _f(0.0175, 0.01, 0.025, "capital depreciation per quarter")
     desired_utilization: float = _f(
-        0.85, 0.6, 1.0, "capacity utilisation firms plan for when they size their capital"
+        0.78,
+        0.6,
+        1.0,
+        "u*: capacity utilisation firms plan for when they size their capital; the normal "
+        "rate NBS measured in 2017-2018 (industry 76.5-77.0%, manufacturing 77.0-78.5%), equal "
+        "to the processing sectors' 2018 utilisation, so the 2018 population starts on its plan",
     )
     investment_threshold: float = _f(
         0.2, 0.0, 0.3, "capital gap (fraction of capital) below which firms only replace capital"
