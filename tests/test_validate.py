@@ -20,6 +20,18 @@ def test_pareto_exponent_recovered_with_fixed_xmin(rng, alpha):
     assert fit.n_tail == 20_000
 
 
+@pytest.mark.parametrize("alpha", [0.8, 1.2])
+def test_hill_exponent_above_a_fixed_threshold(rng, alpha):
+    from longjiang_abm.validate.by_year import hill_alpha
+
+    body = rng.uniform(0.1, 2.0, 5_000)  # below the threshold: ignored
+    tail = 2.0 * (1.0 - rng.random(20_000)) ** (-1.0 / alpha)
+    got, n = hill_alpha(np.concatenate([body, tail]), 2.0)
+    assert got == pytest.approx(alpha, abs=0.03)
+    assert n == 20_000
+    assert np.isnan(hill_alpha(tail[:5], 2.0)[0])  # too few to fit
+
+
 def test_pareto_exponent_and_cutoff_recovered_above_a_lognormal_body(rng):
     body = np.exp(rng.normal(0.0, 0.5, 30_000))  # almost all below 5
     tail = 5.0 * (1.0 - rng.random(5_000)) ** (-1.0 / 1.1)
@@ -118,6 +130,16 @@ def test_validate_command_writes_tables_and_figures(tmp_path):
         "size_ccdf.png",
         "growth_density.png",
         "volatility_size.png",
+        "facts_by_year.csv",
     ):
         assert (out / name).is_file()
+    import pandas as pd
+
+    by_year = pd.read_csv(out / "facts_by_year.csv")
+    assert by_year["year"].tolist() == list(range(1, 8))
+    assert by_year["pareto_ks"].notna().tolist() == [y in (1, 4, 7) for y in range(1, 8)]
+    assert (by_year["spikes"] + by_year["inaction"] <= 1).all()
+    assert (by_year["pareto_above_scale"] > 0).all()
+    flows = by_year[["above_scale_exited", "above_scale_fell"]]
+    assert (flows >= 0).all().all() and (flows.sum(axis=1) <= 1).all()
     assert main(["validate", "--years", "3", "--out", str(out)]) == 2

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..params import load_scenario
 from .arguments import add_arguments  # noqa: F401  (the CLI's options, kept light)
+from .by_year import facts_by_year
 from .panel import run_panel
 from .stylized import fact_table, measure_facts
 from .targets import measure, target_table
@@ -44,6 +45,7 @@ def run_validation(
     t1 = time.perf_counter()
     calib = target_table([p.initial | p.year1 for p in panels])
     data = measure_facts(panels)
+    data.detail["_by_year"] = facts_by_year(panels)
     facts = fact_table(data)
     return calib, facts, data, {"runs_s": t1 - t0, "measures_s": time.perf_counter() - t1}
 
@@ -78,6 +80,9 @@ def write_outputs(out: Path, calib, facts, data, meta: dict) -> None:
     calib.to_csv(out / "calibration.csv", index=False)
     facts.to_csv(out / "stylized_facts.csv", index=False)
     write_figures(data, out)
+    by_year = data.detail.get("_by_year")
+    if by_year is not None:
+        by_year.to_csv(out / "facts_by_year.csv", index=False)
     text = [
         "# longjiang validate",
         "",
@@ -93,6 +98,17 @@ def write_outputs(out: Path, calib, facts, data, meta: dict) -> None:
         markdown(facts, ["fact", "measure", "data", "band", "model", "pass", "detail", "source"]),
         "",
     ]
+    if by_year is not None:
+        text += [
+            "## The facts' measures year by year (context, not checked)",
+            "",
+            "Means over seeds: living firms; Pareto exponent of annual revenue with the KS xmin"
+            " (years 1, 4, 7, 10) and above the above-scale threshold (Hill); investment rate"
+            " of firms alive through the year: mean, share below 1%, share above 20%.",
+            "",
+            markdown(by_year.astype({"year": str}), list(by_year.columns)),
+            "",
+        ]
     (out / "validation.md").write_text("\n".join(text))
 
 
