@@ -19,6 +19,8 @@ from ..rng import (
 )
 from .chunks import bounds, n_chunks
 
+AGE_TABLE = 1024  # ages (quarters) whose exit hazard ``exit_firms`` tabulates once per call
+
 
 @njit(cache=True, parallel=True)
 def exit_firms(
@@ -72,7 +74,8 @@ def exit_firms(
     in distress).
     A firm not in distress exits for other reasons (owners retire, plants close) with hazard
     z_size (h0 exp(-age_i / tau) + h_floor) per quarter, z = size_hazard by size class (large
-    firms are restructured rather than closed: z_large = 0).
+    firms are restructured rather than closed: z_large = 0), tabulated by size class and age
+    once per call (the same arithmetic: one exp per age rather than per firm).
 
     Parameters
     ----------
@@ -103,6 +106,11 @@ def exit_firms(
     Writes: age (+1), losses, bailout, cash, exiting (living firms; exiting and bailout
     reset on every row).
     """
+    # the hazard by size class and age, once per call (ages up to AGE_TABLE quarters)
+    hazard = np.empty((size_hazard.size, AGE_TABLE + 1))
+    for z in range(size_hazard.size):
+        for a in range(AGE_TABLE + 1):
+            hazard[z, a] = size_hazard[z] * (h0 * math.exp(-a / tau) + h_floor)
     for i in prange(n):
         exiting[i] = False
         bailout[i] = 0.0
@@ -128,10 +136,14 @@ def exit_firms(
                 losses[i] = 0  # recapitalised: its distress clock starts again
             else:
                 exiting[i] = True
-        elif uniform(seed, t, ids[i], S_EXIT) < size_hazard[size[i]] * (
-            h0 * math.exp(-age[i] / tau) + h_floor
-        ):
-            exiting[i] = True
+        else:
+            a = age[i]
+            if a <= AGE_TABLE:
+                h = hazard[size[i], a]
+            else:
+                h = size_hazard[size[i]] * (h0 * math.exp(-a / tau) + h_floor)
+            if uniform(seed, t, ids[i], S_EXIT) < h:
+                exiting[i] = True
 
 
 @njit(cache=True)
