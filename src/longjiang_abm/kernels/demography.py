@@ -116,13 +116,17 @@ def exit_firms(
         bailout[i] = 0.0
         if not alive[i]:
             continue
-        age[i] += 1
+        a = age[i] + 1  # the row's values in local variables, stored once
+        age[i] = a
         u_plan = u_owner[2] if raw[sector[i]] else u_owner[owner[i]]  # 2: private, plans at u*
-        used = min(1.0, Y[i] / (u_plan * cap[i])) if cap[i] > 0.0 else 0.0
-        nw = cash[i] + used * K[i] - debt[i]
-        burning = profit[i] + delta * K0[i] < 0.0 or (profit[i] < 0.0 and cash[i] <= 0.0)
-        losses[i] = losses[i] + 1 if burning else 0
-        if nw < 0.0 or losses[i] >= max_losses:
+        c = cap[i]
+        used = min(1.0, Y[i] / (u_plan * c)) if c > 0.0 else 0.0
+        cash_i, prof = cash[i], profit[i]
+        nw = cash_i + used * K[i] - debt[i]
+        burning = prof + delta * K0[i] < 0.0 or (prof < 0.0 and cash_i <= 0.0)
+        lost = losses[i] + 1 if burning else 0
+        losses[i] = lost
+        if nw < 0.0 or lost >= max_losses:
             o = owner[i]
             p = (1.0 - neutrality) * bail_prob[o]
             if size[i] == 0:
@@ -130,14 +134,13 @@ def exit_firms(
             # whether its government stands behind a firm is a trait of the firm, not a new
             # coin each quarter: one draw per firm (quarter 0), compared with p
             if p > 0.0 and uniform(seed, 0, ids[i], S_BAILOUT) < p:
-                b = max(0.0, -nw) + max(0.0, -profit[i])
+                b = max(0.0, -nw) + max(0.0, -prof)
                 bailout[i] = b
-                cash[i] += b
+                cash[i] = cash_i + b
                 losses[i] = 0  # recapitalised: its distress clock starts again
             else:
                 exiting[i] = True
         else:
-            a = age[i]
             if a <= AGE_TABLE:
                 h = hazard[size[i], a]
             else:

@@ -278,6 +278,7 @@ def innovate(
             dig_cost[i] = digital_cost * rev_year[i]
         la += d_loc[loc]  # 0 outside parks
         lnA[i] = la
-        A[i] = math.exp(la)
+        a = math.exp(la)
+        A[i] = a
         Ag[i] = math.exp(gamma * la)
-        emis[i] = emis_a1[s] / A[i]
+        emis[i] = emis_a1[s] / a
