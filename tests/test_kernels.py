@@ -2,6 +2,7 @@
 
 import copy
 import inspect
+import math
 from pathlib import Path
 
 import numpy as np
@@ -162,3 +163,20 @@ def test_deterred_entrants_take_no_room_and_unsuited_sectors_go_to_prefecture_0(
     in_park = (sec == 1) & (park == 0)
     assert np.count_nonzero(in_park & kept) == 2  # the park's room, taken by kept entrants only
     assert np.count_nonzero(in_park & ~kept) > 0  # deterred ones chose it too, taking no room
+
+
+def test_below_one_minus_exp_decides_as_the_exp_would():
+    """The innovation draw's shortcut (``kernels/innovation.py: below_one_minus_exp``) gives
+    ``u < 1 - exp(-x)`` for every u, the draws closest to the threshold included (``math.exp``,
+    the libm exp numba calls: numpy's own exp may differ in the last bit)."""
+    from longjiang_abm.kernels.innovation import below_one_minus_exp
+
+    twin = python_twin(below_one_minus_exp)
+    rng = np.random.default_rng(3)
+    x = np.concatenate((rng.uniform(0, 1.2, 20_000), [0.0, 1e-300, 1e-9, 1.0, 5.0, math.inf]))
+    for xi in [*x.tolist(), -0.5, math.nan]:
+        c = 1.0 - math.exp(-xi)
+        near = [math.nextafter(c, -1.0), c, math.nextafter(c, 2.0)] if 0.0 < c < 1.0 else []
+        for u in [*rng.uniform(0, 1, 4).tolist(), *near, 2.0**-54, 0.5]:
+            assert below_one_minus_exp(u, xi) == (u < c), (u, xi)
+            assert twin(u, xi) == (u < c), (u, xi)

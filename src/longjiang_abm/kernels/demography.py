@@ -19,6 +19,8 @@ from ..rng import (
 )
 from .chunks import bounds, n_chunks
 
+AGE_TABLE = 1024  # ages (quarters) whose exit hazard ``exit_firms`` tabulates once per call
+
 
 @njit(cache=True, parallel=True)
 def exit_firms(
@@ -72,7 +74,8 @@ def exit_firms(
     in distress).
     A firm not in distress exits for other reasons (owners retire, plants close) with hazard
     z_size (h0 exp(-age_i / tau) + h_floor) per quarter, z = size_hazard by size class (large
-    firms are restructured rather than closed: z_large = 0).
+    firms are restructured rather than closed: z_large = 0), tabulated by size class and age
+    once per call (the same arithmetic: one exp per age rather than per firm).
 
     Parameters
     ----------
@@ -103,18 +106,27 @@ def exit_firms(
     Writes: age (+1), losses, bailout, cash, exiting (living firms; exiting and bailout
     reset on every row).
     """
+    # the hazard by size class and age, once per call (ages up to AGE_TABLE quarters)
+    hazard = np.empty((size_hazard.size, AGE_TABLE + 1))
+    for z in range(size_hazard.size):
+        for a in range(AGE_TABLE + 1):
+            hazard[z, a] = size_hazard[z] * (h0 * math.exp(-a / tau) + h_floor)
     for i in prange(n):
         exiting[i] = False
         bailout[i] = 0.0
         if not alive[i]:
             continue
-        age[i] += 1
+        a = age[i] + 1  # the row's values in local variables, stored once
+        age[i] = a
         u_plan = u_owner[2] if raw[sector[i]] else u_owner[owner[i]]  # 2: private, plans at u*
-        used = min(1.0, Y[i] / (u_plan * cap[i])) if cap[i] > 0.0 else 0.0
-        nw = cash[i] + used * K[i] - debt[i]
-        burning = profit[i] + delta * K0[i] < 0.0 or (profit[i] < 0.0 and cash[i] <= 0.0)
-        losses[i] = losses[i] + 1 if burning else 0
-        if nw < 0.0 or losses[i] >= max_losses:
+        c = cap[i]
+        used = min(1.0, Y[i] / (u_plan * c)) if c > 0.0 else 0.0
+        cash_i, prof = cash[i], profit[i]
+        nw = cash_i + used * K[i] - debt[i]
+        burning = prof + delta * K0[i] < 0.0 or (prof < 0.0 and cash_i <= 0.0)
+        lost = losses[i] + 1 if burning else 0
+        losses[i] = lost
+        if nw < 0.0 or lost >= max_losses:
             o = owner[i]
             p = (1.0 - neutrality) * bail_prob[o]
             if size[i] == 0:
@@ -122,16 +134,19 @@ def exit_firms(
             # whether its government stands behind a firm is a trait of the firm, not a new
             # coin each quarter: one draw per firm (quarter 0), compared with p
             if p > 0.0 and uniform(seed, 0, ids[i], S_BAILOUT) < p:
-                b = max(0.0, -nw) + max(0.0, -profit[i])
+                b = max(0.0, -nw) + max(0.0, -prof)
                 bailout[i] = b
-                cash[i] += b
+                cash[i] = cash_i + b
                 losses[i] = 0  # recapitalised: its distress clock starts again
             else:
                 exiting[i] = True
-        elif uniform(seed, t, ids[i], S_EXIT) < size_hazard[size[i]] * (
-            h0 * math.exp(-age[i] / tau) + h_floor
-        ):
-            exiting[i] = True
+        else:
+            if a <= AGE_TABLE:
+                h = hazard[size[i], a]
+            else:
+                h = size_hazard[size[i]] * (h0 * math.exp(-a / tau) + h_floor)
+            if uniform(seed, t, ids[i], S_EXIT) < h:
+                exiting[i] = True
 
 
 @njit(cache=True)

@@ -133,47 +133,61 @@ def book_income(
         the sector's mean output price in 2018 (real output's unit; 1 by construction)
     Writes: mat, mat_local, va, wages, interest, rd, subsidy, tax, profit, dividend, cash,
     debt, rev_ytd, va_real (vr_i), va_real_ytd; resets dig_cost to 0 (living firms).
+    Each row's items are computed in local variables and stored once (numba cannot assume
+    the columns do not overlap, so a column read back after another's store is reloaded).
     """
     for i in prange(n):
         if not alive[i]:
             continue
         s = sector[i]
-        base_mat = m[s] * p_in[s] * Y[i] / Ag[i]
+        y, ag, rv = Y[i], Ag[i], rev[i]
+        base_mat = m[s] * p_in[s] * y / ag
         abatement = green_cost * base_mat
-        mat[i] = base_mat + abatement
+        mat_i = base_mat + abatement
+        mat[i] = mat_i
         r = raw_input[s]
-        if r == -1:
-            mat_local[i] = 0.0
-        else:
+        local = 0.0
+        if r != -1:
             f = 1.0 if r < 0 else fill[r]
             pr = 1.0 if r < 0 else p_raw[r]
-            mat_local[i] = local_sourcing[s] * f * input_coef[s] * Y[i] / Ag[i] * pr
-        va[i] = rev[i] - mat[i]
-        va_real[i] = p0[s] * Y[i] - mat[i] / p_in[s]
-        va_real_ytd[i] += va_real[i]
-        wages[i] = wage[pref[i]] * L[i] / 4.0
-        interest[i] = rate[i] * debt[i] / 4.0
-        rd[i] = rd_intensity[s] * rd_mult * rev[i] + dig_cost[i]
-        sub = out_sub[s] * rev[i] + rd_sub * (rd[i] - dig_cost[i]) + chain_sub * mat_local[i]
-        sub += dig_sub * dig_cost[i] + green_sub * abatement
-        subsidy[i] = elig[owner[i]] * sub
+            local = local_sourcing[s] * f * input_coef[s] * y / ag * pr
+        mat_local[i] = local
+        va_i = rv - mat_i
+        va[i] = va_i
+        vr = p0[s] * y - mat_i / p_in[s]
+        va_real[i] = vr
+        va_real_ytd[i] += vr
+        wages_i = wage[pref[i]] * L[i] / 4.0
+        wages[i] = wages_i
+        interest_i = rate[i] * debt[i] / 4.0
+        interest[i] = interest_i
+        dc = dig_cost[i]
+        rd_i = rd_intensity[s] * rd_mult * rv + dc
+        rd[i] = rd_i
+        sub = out_sub[s] * rv + rd_sub * (rd_i - dc) + chain_sub * local
+        sub += dig_sub * dc + green_sub * abatement
+        sub_i = elig[owner[i]] * sub
+        subsidy[i] = sub_i
         dig_cost[i] = 0.0
-        vat = vat_rate * max(va[i], 0.0)
-        pre = va[i] - wages[i] - interest[i] - delta * K[i] - rd[i] - vat + subsidy[i]
+        vat = vat_rate * max(va_i, 0.0)
+        pre = va_i - wages_i - interest_i - delta * K[i] - rd_i - vat + sub_i
         cit = cit_rate * max(pre, 0.0)
-        tax[i] = vat + cit
-        profit[i] = pre - cit
-        c = cash[i] + rev[i] - mat[i] - wages[i] - interest[i] - tax[i] - rd[i] + subsidy[i]
-        c += new_loan[i] - repay[i]
+        tax_i = vat + cit
+        tax[i] = tax_i
+        prof = pre - cit
+        profit[i] = prof
+        nl, rp = new_loan[i], repay[i]
+        c = cash[i] + rv - mat_i - wages_i - interest_i - tax_i - rd_i + sub_i
+        c += nl - rp
         buffer = cash_target * rev_year[i]
         div = 0.0
-        if profit[i] > 0.0:
-            div = min(payout * profit[i], max(0.0, c - buffer))
+        if prof > 0.0:
+            div = min(payout * prof, max(0.0, c - buffer))
         div += 0.5 * max(0.0, c - div - 2.0 * buffer)
         dividend[i] = div
         cash[i] = c - div
-        debt[i] += new_loan[i] - repay[i]
-        rev_ytd[i] += rev[i]
+        debt[i] += nl - rp
+        rev_ytd[i] += rv
 
 
 @njit(cache=True, parallel=True)

@@ -89,6 +89,32 @@ def location_stats(
     return y, lna, lna_l, div, y_big, lna_big
 
 
+@njit(cache=True)
+def below_one_minus_exp(u, x):
+    """Whether u < 1 - exp(-x), exactly as ``u < 1.0 - math.exp(-x)`` evaluates it, with the
+    exp only where u is close to the threshold (a few draws in a hundred).
+
+    For x >= 0, x - x^2/2 <= 1 - exp(-x) <= x - x^2/2 + x^3/6; the computed threshold is
+    within 4e-16 of the true one (exp within an ulp, 1 - e rounded once), so margins of a
+    relative 1e-12 and an absolute 1e-15 around the bounds decide every u outside them as
+    the exp would. NaN, infinite or negative x: the exp decides.
+
+    Parameters
+    ----------
+    u : float
+        a uniform draw in (0, 1)
+    x : float
+        the hazard, e.g. zeta rd_i / rev_i (the event's probability is 1 - exp(-x))
+    """
+    if x >= 0.0 and x <= 1.0:
+        lo = x - 0.5 * x * x
+        if u < lo * (1.0 - 1e-12) - 1e-15:
+            return True
+        if u > (lo + x * x * x / 6.0) * (1.0 + 1e-12) + 1e-15:
+            return False
+    return u < 1.0 - math.exp(-x)
+
+
 @njit(cache=True, parallel=True)
 def innovate(
     n,
@@ -139,7 +165,8 @@ def innovate(
 ):
     """Productivity, quality, digital level and emissions intensity after one quarter.
 
-    Innovation succeeds with probability 1 - exp(-zeta rd_i / rev_i); success adds
+    Innovation succeeds with probability 1 - exp(-zeta rd_i / rev_i) (``below_one_minus_exp``);
+    success adds
     U(0, step_a) to ln A_i and, independently drawn, U(0, step_q) to ln q_i.
     Shocks and drift:  ln A_i += drift_s + sd_a eps_i,   eps_i ~ N(0, 1).
     Spillovers (location l, sector s), with the park bonus b_i = 1 + park_bonus infra_k:
@@ -212,11 +239,21 @@ def innovate(
         elasticity of intermediate-input savings to productivity (Ag = A^gamma)
     Writes: A, lnA, Ag, q, dig, dig_cost, emis (living firms).
     """
-    n_loc = y_loc.shape[0]  # parks, then prefectures outside parks
-    bonus_loc, d_loc = np.ones(n_loc), np.zeros(n_loc)
-    for k in range(n_parks):
-        bonus_loc[k] = 1.0 + park_bonus * infra[k]
-        d_loc[k] = d_park[k]
+    n_loc, n_sec = y_loc.shape  # locations: parks, then prefectures outside parks
+    # what depends only on the location and sector, once per call: the park shift d_l, the
+    # catch-up coefficients (at most 1: a firm reaches the frontier, never overshoots it;
+    # k_m 0 where the location has no output in the sector) and the emissions factor
+    d_loc, k_j = np.zeros(n_loc), np.zeros(n_loc)
+    k_m = np.zeros((n_loc, n_sec))
+    for loc in range(n_loc):
+        bonus = 1.0 + park_bonus * infra[loc] if loc < n_parks else 1.0
+        d_loc[loc] = d_park[loc] if loc < n_parks else 0.0
+        k_j[loc] = min(1.0, bonus * beta_j * div[loc])
+        for s in range(n_sec):
+            yls = y_loc[loc, s]
+            if yls > 0.0:
+                k_m[loc, s] = min(1.0, bonus * beta_m * yls / (yls + y_half[s]))
+    emis_a1 = emission * (1.0 - green_cut)  # emissions intensity at A = 1
     for i in prange(n):
         if not alive[i]:
             continue
@@ -224,19 +261,14 @@ def innovate(
         idx = ids[i]
         la = lnA[i]
         intensity = rd[i] / rev[i] if rev[i] > 0.0 else 0.0
-        if uniform(seed, t, idx, S_INNOVATE) < 1.0 - math.exp(-zeta * intensity):
+        if below_one_minus_exp(uniform(seed, t, idx, S_INNOVATE), zeta * intensity):
             la += step_a * uniform(seed, t, idx, S_INNOVATION_SIZE)
             q[i] *= math.exp(step_q * uniform(seed, t, idx, S_QUALITY))
         la += drift[s] + sd_a * normal(seed, t, idx, S_PRODUCTIVITY)
         # location without a branch (park firms are scattered over the rows)
         loc = np.int64(park[i]) + np.int64(park[i] < 0) * (n_parks + 1 + np.int64(pref[i]))
-        bonus = bonus_loc[loc]
-        yls = y_loc[loc, s]
-        # catch-up coefficients at most 1: a firm reaches the frontier, never overshoots it
-        if yls > 0.0:
-            k_m = min(1.0, bonus * beta_m * yls / (yls + y_half[s]))
-            la += k_m * max(0.0, lna_loc[loc, s] - la)
-        la += min(1.0, bonus * beta_j * div[loc]) * max(0.0, lna_l[loc] - la)
+        la += k_m[loc, s] * max(0.0, lna_loc[loc, s] - la)
+        la += k_j[loc] * max(0.0, lna_l[loc] - la)
         c = chain[s]
         if large_small > 0.0 and size[i] >= 2 and y_big[pref[i], c] > 0.0:
             la += large_small * max(0.0, lna_big[pref[i], c] - la)
@@ -246,6 +278,7 @@ def innovate(
             dig_cost[i] = digital_cost * rev_year[i]
         la += d_loc[loc]  # 0 outside parks
         lnA[i] = la
-        A[i] = math.exp(la)
+        a = math.exp(la)
+        A[i] = a
         Ag[i] = math.exp(gamma * la)
-        emis[i] = emission[s] * (1.0 - green_cut) / A[i]
+        emis[i] = emis_a1[s] / a

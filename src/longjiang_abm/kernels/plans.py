@@ -93,29 +93,35 @@ def plan_firms(
     Writes: exp_dem, cap, L_req, inv_plan, loan_dem (living firms); cash0, debt0, K0 (all rows).
     """
     for i in prange(n):
-        cash0[i] = cash[i]
-        debt0[i] = debt[i]
-        K0[i] = K[i]
+        # each row's values in local variables, stored once (numba cannot assume the columns
+        # do not overlap: a column read after another's store would be loaded again)
+        cash_i, debt_i, k = cash[i], debt[i], K[i]
+        cash0[i] = cash_i
+        debt0[i] = debt_i
+        K0[i] = k
         if not alive[i]:
             continue
         s = sector[i]
-        exp_dem[i] = lam * D[i] + (1.0 - lam) * exp_dem[i]
-        cap[i] = A[i] * K[i] / kappa[s]
-        L_req[i] = min(exp_dem[i] * (1.0 + buffer_out), cap[i]) / (A[i] * pi[s])
+        a = A[i]
+        e = lam * D[i] + (1.0 - lam) * exp_dem[i]
+        exp_dem[i] = e
+        c = a * k / kappa[s]
+        cap[i] = c
+        L_req[i] = min(e * (1.0 + buffer_out), c) / (a * pi[s])
         if raw[s]:
-            k_star = K[i]
+            k_star = k
         else:
-            k_star = kappa[s] * exp_dem[i] / (A[i] * u_owner[owner[i]])
-        gap = k_star / K[i] - 1.0
-        dep = delta * K[i]
+            k_star = kappa[s] * e / (a * u_owner[owner[i]])
+        gap = k_star / k - 1.0
+        dep = delta * k
         # selects, not branches (the gap varies from firm to firm); the draw is counter-based,
         # so drawing it for every firm changes no one's
         replace = uniform(seed, t, ids[i], S_INVEST) < p_rep
         keep = dep if replace else 0.0
-        shrink = dep * k_star / K[i] if replace else 0.0  # maintenance of the capital in use only
-        inv = k_star - K[i] + dep if gap > theta else (keep if gap > -theta else shrink)
+        shrink = dep * k_star / k if replace else 0.0  # maintenance of the capital in use only
+        inv = k_star - k + dep if gap > theta else (keep if gap > -theta else shrink)
         inv_plan[i] = inv
         buffer = cash_target * rev_year[i]
-        need = inv + amort * debt[i] + buffer - cash[i]
-        gap_debt = lev * (K[i] - dep + inv) - (1.0 - amort) * debt[i]
+        need = inv + amort * debt_i + buffer - cash_i
+        gap_debt = lev * (k - dep + inv) - (1.0 - amort) * debt_i
         loan_dem[i] = max(0.0, max(need, gap_debt))
