@@ -41,7 +41,7 @@ from longjiang_abm import load_scenario
 from longjiang_abm.ensemble import ensemble_arguments, markdown_table
 from longjiang_abm.model import LongjiangModel
 from longjiang_abm.state import CENTRAL_SOE, LOCAL_SOE
-from longjiang_abm.strategy import ABOVE_SCALE_REVENUE
+from longjiang_abm.strategy import above_scale
 
 ROOT = Path(__file__).resolve().parents[1] / "params"
 EFFECTS = {
@@ -96,7 +96,7 @@ def one(args) -> dict:
     processing = ~model.sectors.raw[sector]
     used = np.minimum(1.0, f.Y[r] / np.maximum(f.cap[r], 1e-12))
     sp = state & processing
-    debt, above = f.debt[r], rev >= ABOVE_SCALE_REVENUE
+    debt, above = f.debt[r], above_scale(rev, model.rev_year_price_level())  # current yuan
     loses = f.profit[r] < 0.0
     return {
         "scenario": scenario.name,

@@ -32,6 +32,10 @@ def test_the_first_quarters_market_does_not_depend_on_the_competitors_trend():
     slow = _first_quarter(**{"environment.national_competitiveness_growth": 0.0})
     fast = _first_quarter(**{"environment.national_competitiveness_growth": 0.08})
     assert np.array_equal(slow.sector_state.demand, fast.sector_state.demand)
+    # nor on the national wage's growth: competitors pay last quarter's (2018's) wage
+    dear = _first_quarter(**{"environment.national_wage_growth": 0.1})
+    cheap = _first_quarter(**{"environment.national_wage_growth": 0.0})
+    assert np.array_equal(dear.sector_state.demand, cheap.sector_state.demand)
     fast.step()
     slow.step()
     traded = ~(slow.sectors.raw | slow.sectors.local)

@@ -37,6 +37,37 @@ def test_the_price_level_follows_the_record_then_the_trend():
     assert k["national_price_level"].tolist() == [levels[2019], levels[2020], levels[2021]]
 
 
+def test_every_reader_of_rev_year_uses_its_years_price_level():
+    """rev_year is last closed year's revenue: 2018's until the first year end, then 2019's;
+    the Firm agent and firms.parquet count it in current yuan at that year's level."""
+    from longjiang_abm.agents import Firm
+    from longjiang_abm.runner import firm_frame
+
+    m = LongjiangModel(
+        load_scenario(None, ["environment.national_inflation=0.2"]), seed=4, n_firms=1500
+    )
+    assert m.rev_year_price_level() == 1.0
+    for _ in range(2):
+        m.step()
+    assert m.env.price_level == pytest.approx(1.2) and m.rev_year_price_level() == 1.0
+    for _ in range(2):
+        m.step()
+    level = m.rev_year_price_level()
+    assert level == pytest.approx(1.2)
+    rows = m.firms.alive_rows()
+    expected = above_scale(m.firms.rev_year[rows], level)
+    assert expected.any() and not expected.all()
+    frame = firm_frame(m)
+    assert frame["above_scale"].sum() == expected.sum()
+    agents = list(m.agents_by_type[Firm])[:300]
+    assert all(a.above_scale == above_scale(a.model.firms.rev_year[a._live_row()], level)
+               for a in agents)  # fmt: skip
+    # the count of the KPI table is this year's revenue against this year's threshold
+    assert m.kpis()["above_scale_firms"].iloc[-1] == np.count_nonzero(
+        above_scale(m.firms.rev_year[rows][m.firms.age[rows] >= 4], level)
+    ) + np.count_nonzero(above_scale(m.firms.rev_ytd[rows][m.firms.age[rows] < 4], level))
+
+
 def test_inflation_moves_only_the_nominal_counts():
     """The same real economy counts more firms above a threshold fixed in current yuan when
     prices rise."""

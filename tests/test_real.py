@@ -79,13 +79,19 @@ def test_comparable_basis_counts_firms_above_scale_in_both_years_only():
     )  # fmt: skip
     # firm 2 is too young, 3 fell below scale, 4 has exited, 5 was below scale last year
     assert (now, before) == (30.0, 3.0)
-    # each year's revenue against its own year's threshold (in yuan of 2018 purchasing power
-    # the current-yuan threshold falls as prices rise): at 0.9 t last year, firm 5 is in
+    # each year's revenue against its own year's threshold, 20m current yuan over that year's
+    # price level: last year's at 0.9 t (prices fell since), firm 5 is in
     now, before = Kernels.comparable_real_va(
         n=6, alive=alive, age=age, rev_ytd=rev_ytd, rev_year=rev_year,
         va_real_ytd=now_va, va_real_year=before_va, threshold=t, threshold_prev=0.9 * t,
     )  # fmt: skip
     assert (now, before) == (350.0, 35.0)
+    # prices doubled this year: its threshold halves, and firm 3 (0.5 t this year) stays in
+    now, before = Kernels.comparable_real_va(
+        n=6, alive=alive, age=age, rev_ytd=rev_ytd, rev_year=rev_year,
+        va_real_ytd=now_va, va_real_year=before_va, threshold=0.5 * t, threshold_prev=t,
+    )  # fmt: skip
+    assert (now, before) == (110.0, 11.0)
 
 
 def test_competitors_pay_the_same_input_prices():

@@ -137,7 +137,10 @@ def test_validate_command_writes_tables_and_figures(tmp_path):
 
     by_year = pd.read_csv(out / "facts_by_year.csv")
     assert by_year["year"].tolist() == list(range(1, 8))
-    assert by_year["pareto_ks"].notna().tolist() == [y in (1, 4, 7) for y in range(1, 8)]
+    assert by_year["pareto_ks"].notna().tolist() == [y in (1, 7) for y in range(1, 8)]
+    facts = pd.read_csv(out / "stylized_facts.csv")
+    checked = facts.loc[facts["key"] == "pareto_alpha", "model"].iloc[0]
+    assert by_year["pareto_ks"].iloc[-1] == pytest.approx(checked, rel=1e-12)  # the same fits
     assert (by_year["spikes"] + by_year["inaction"] <= 1).all()
     assert (by_year["pareto_above_scale"] > 0).all()
     flows = by_year[["above_scale_exited", "above_scale_fell"]]

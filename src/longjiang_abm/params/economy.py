@@ -166,9 +166,9 @@ class FirmParams(_Section):
         0.78,
         0.6,
         1.0,
-        "u*: capacity utilisation firms plan for when they size their capital; the normal "
-        "rate NBS measured in 2017-2018 (industry 76.5-77.0%, manufacturing 77.0-78.5%), equal "
-        "to the processing sectors' 2018 utilisation, so the 2018 population starts on its plan",
+        "u*: capacity utilisation firms plan for when they size their capital; set to the "
+        "processing sectors' 2018 utilisation in sectors.csv (0.78, about NBS's measured "
+        "2017-2018 rates: industry 76.5-77.0%, manufacturing 77.0-78.5%)",
     )
     investment_threshold: float = _f(
         0.2, 0.0, 0.3, "capital gap (fraction of capital) below which firms only replace capital"

@@ -22,6 +22,7 @@ import pandas as pd
 from ..state import CENTRAL_SOE, FOREIGN, LOCAL_SOE, PRIVATE
 from ..strategy import above_scale
 
+ONE_BN = 1e5  # 1 bn yuan in 10k yuan (per year)
 TEN_BN = 1e6  # 10 bn yuan in 10k yuan (per year)
 HUNDRED_BN = 1e7
 MONEY_COLUMNS = (
@@ -78,8 +79,8 @@ def live_measures(model) -> dict:
     return {
         "quarter": model.quarter,
         "above_scale_rr": int(np.count_nonzero(above_scale(rev4, level))),
-        "firms_1bn_rr": int(np.count_nonzero(rev4 >= 1e5 / level)),
-        "firms_10bn_rr": int(np.count_nonzero(rev4 >= 1e6 / level)),
+        "firms_1bn_rr": int(np.count_nonzero(rev4 >= ONE_BN / level)),
+        "firms_10bn_rr": int(np.count_nonzero(rev4 >= TEN_BN / level)),
         "industries_10bn_rr": int(np.count_nonzero(rev_s >= TEN_BN * scale)),
         "industries_100bn_rr": int(np.count_nonzero(rev_s >= HUNDRED_BN * scale)),
         "parks_10bn_rr": int(np.count_nonzero(rev_p >= TEN_BN * scale)),

@@ -10,8 +10,6 @@ import pandas as pd
 from ..strategy import ABOVE_SCALE_REVENUE
 from . import facts
 
-KS_YEARS = (1, 4, 7, 10)  # the KS search for xmin is slow; the Hill fits run every year
-
 
 def hill_alpha(x: np.ndarray, xmin: float) -> tuple[float, int]:
     """CCDF exponent of the values above ``xmin`` by maximum likelihood (Hill):
@@ -40,10 +38,12 @@ def _above_scale_flows(p, year: int) -> tuple[float, float, float]:
     return exited / len(above0), fell / len(above0), rose / len(above0)
 
 
-def facts_by_year(panels) -> pd.DataFrame:
+def facts_by_year(panels, final_fits=None) -> pd.DataFrame:
     """One row per simulated year, means over the panels (seeds): living firms; the Pareto
-    exponent of annual revenue with the KS-chosen xmin (as the checked row, years
-    ``KS_YEARS``) and above the above-scale threshold (20m current yuan: 2000 / L_y, the
+    exponent of annual revenue with the KS-chosen xmin as the checked row measures it, in the
+    first year and the last (``final_fits``: the checked row's own fits, one per panel, reused;
+    the KS search is slow, so the years between are left out) and above the above-scale
+    threshold (20m current yuan: 2000 / L_y, the
     population of Heinrich & Dai 2016); the firms above scale at the start of the year: the
     shares that exited, fell below the threshold, and the firms that rose above it (per firm
     above scale at the start); the investment rate's mean, inaction (< 1%) and spike (> 20%)
@@ -63,10 +63,14 @@ def facts_by_year(panels) -> pd.DataFrame:
             a, n = hill_alpha(rev, ABOVE_SCALE_REVENUE / level)
             ab.append(a)
             ab_n.append(n)
-            if year in KS_YEARS:
+            fit = None
+            if year == p.years and final_fits is not None:
+                fit = final_fits[len(ks)]
+            elif year == 1 or year == p.years:
                 fit = facts.pareto_tail(
                     rev, xmin=tuple(np.quantile(rev, [0.5, 0.995])), compare=False
                 )
+            if fit is not None:
                 ks.append(fit.alpha)
                 ks_xmin.append(fit.xmin)
             w = snap[(snap.year == year) & (snap.born <= 4 * (year - 1))]

@@ -45,7 +45,7 @@ def run_validation(
     t1 = time.perf_counter()
     calib = target_table([p.initial | p.year1 for p in panels])
     data = measure_facts(panels)
-    data.detail["_by_year"] = facts_by_year(panels)
+    data.detail["_by_year"] = facts_by_year(panels, data.detail["_pareto"])
     facts = fact_table(data)
     return calib, facts, data, {"runs_s": t1 - t0, "measures_s": time.perf_counter() - t1}
 
@@ -103,8 +103,10 @@ def write_outputs(out: Path, calib, facts, data, meta: dict) -> None:
             "## The facts' measures year by year (context, not checked)",
             "",
             "Means over seeds: living firms; Pareto exponent of annual revenue with the KS xmin"
-            " (years 1, 4, 7, 10) and above the above-scale threshold (Hill); investment rate"
-            " of firms alive through the year: mean, share below 1%, share above 20%.",
+            " (first and last year) and above the above-scale threshold (Hill); of the firms"
+            " above scale at the start of the year, the shares that exited, fell below and"
+            " rose above the threshold; investment rate of firms alive through the year: mean,"
+            " share below 1%, share above 20%.",
             "",
             markdown(by_year.astype({"year": str}), list(by_year.columns)),
             "",

@@ -286,7 +286,7 @@ ROWS = [
     ),
     (
         "avg_wage_2019",
-        "average wage 2019, yuan (urban non-private units)",
+        "average wage 2019, current yuan (urban non-private units)",
         "68,416",
         68416,
         58000,
@@ -334,8 +334,9 @@ def measure(model, when: str) -> dict:
         return {
             "above_scale_2019": k["above_scale_firms"] / scale,
             "secondary_share_2019": k["secondary_share"],
-            "avg_wage_2019": k["avg_wage"],
             # current yuan: the model's yuan of 2018 purchasing power times the price level
+            # (validate runs trend drivers: L_2019 = 1 + national_inflation, not the record)
+            "avg_wage_2019": k["avg_wage"] * k["national_price_level"],
             "gdp_growth_2019": (1.0 + k["gdp_growth"]) * k["national_price_level"] - 1.0,
             "gdp_real_growth_2019": k["gdp_real_growth"],
             "industry_real_growth_2019": k["above_scale_va_real_growth"],
