@@ -21,15 +21,16 @@ def test_pareto_exponent_recovered_with_fixed_xmin(rng, alpha):
 
 
 @pytest.mark.parametrize("alpha", [0.8, 1.2])
-def test_hill_exponent_above_a_fixed_threshold(rng, alpha):
-    from longjiang_abm.validate.by_year import hill_alpha
+def test_tail_exponent_above_the_years_above_scale_threshold(rng, alpha):
+    from longjiang_abm.validate.by_year import _tail_above_scale
 
-    body = rng.uniform(0.1, 2.0, 5_000)  # below the threshold: ignored
-    tail = 2.0 * (1.0 - rng.random(20_000)) ** (-1.0 / alpha)
-    got, n = hill_alpha(np.concatenate([body, tail]), 2.0)
+    level = 1.25  # 20m current yuan = 1,600 (10k yuan of 2018 purchasing power)
+    body = rng.uniform(10.0, 1_599.0, 5_000)  # below the threshold: ignored
+    tail = 1_600.0 * (1.0 - rng.random(20_000)) ** (-1.0 / alpha)
+    got, n = _tail_above_scale(np.concatenate([body, tail]), level)
     assert got == pytest.approx(alpha, abs=0.03)
     assert n == 20_000
-    assert np.isnan(hill_alpha(tail[:5], 2.0)[0])  # too few to fit
+    assert np.isnan(_tail_above_scale(tail[:5], level)[0])  # too few to fit
 
 
 def test_pareto_exponent_and_cutoff_recovered_above_a_lognormal_body(rng):

@@ -66,7 +66,7 @@ def live_measures(model) -> dict:
     # the size thresholds are in current yuan: in the model's yuan of 2018 purchasing power,
     # the current amounts over this year's national price level (strategy.above_scale)
     level = model.env.price_level
-    scale = model.scale / level
+    provincial = model.scale / level  # provincial thresholds: population scale, current yuan
     rev_s = np.bincount(f.sector[r], weights=rev4, minlength=len(model.sectors))
     in_park = f.park[r] >= 0
     rev_p = np.bincount(f.park[r][in_park], weights=rev4[in_park], minlength=len(model.parks))
@@ -81,10 +81,10 @@ def live_measures(model) -> dict:
         "above_scale_rr": int(np.count_nonzero(above_scale(rev4, level))),
         "firms_1bn_rr": int(np.count_nonzero(rev4 >= ONE_BN / level)),
         "firms_10bn_rr": int(np.count_nonzero(rev4 >= TEN_BN / level)),
-        "industries_10bn_rr": int(np.count_nonzero(rev_s >= TEN_BN * scale)),
-        "industries_100bn_rr": int(np.count_nonzero(rev_s >= HUNDRED_BN * scale)),
-        "parks_10bn_rr": int(np.count_nonzero(rev_p >= TEN_BN * scale)),
-        "parks_100bn_rr": int(np.count_nonzero(rev_p >= HUNDRED_BN * scale)),
+        "industries_10bn_rr": int(np.count_nonzero(rev_s >= TEN_BN * provincial)),
+        "industries_100bn_rr": int(np.count_nonzero(rev_s >= HUNDRED_BN * provincial)),
+        "parks_10bn_rr": int(np.count_nonzero(rev_p >= TEN_BN * provincial)),
+        "parks_100bn_rr": int(np.count_nonzero(rev_p >= HUNDRED_BN * provincial)),
         "firms_alive": int(r.size),
         "soe_share": share((owner == CENTRAL_SOE) | (owner == LOCAL_SOE)),
         "private_share": share(owner == PRIVATE),

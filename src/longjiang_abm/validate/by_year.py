@@ -7,17 +7,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..strategy import ABOVE_SCALE_REVENUE
+from ..strategy import ABOVE_SCALE_REVENUE, above_scale
 from . import facts
 
+MIN_TAIL = 10  # fewer firms above the threshold: no exponent
 
-def hill_alpha(x: np.ndarray, xmin: float) -> tuple[float, int]:
-    """CCDF exponent of the values above ``xmin`` by maximum likelihood (Hill):
-    alpha = n / sum ln(x_i / xmin); returns (alpha, n)."""
-    tail = x[x >= xmin]
-    if tail.size < 10:
-        return float("nan"), int(tail.size)
-    return float(tail.size / np.log(tail / xmin).sum()), int(tail.size)
+
+def _tail_above_scale(rev: np.ndarray, level: float) -> tuple[float, int]:
+    """Pareto exponent (``facts.pareto_tail``, xmin fixed at the above-scale threshold of the
+    year, 2000 / L_y) and the number of firms above it; NaN with fewer than ``MIN_TAIL``."""
+    n = int(np.count_nonzero(above_scale(rev, level)))
+    if n < MIN_TAIL:
+        return float("nan"), n
+    return facts.pareto_tail(rev, xmin=ABOVE_SCALE_REVENUE / level, compare=False).alpha, n
 
 
 def _above_scale_flows(p, year: int) -> tuple[float, float, float]:
@@ -27,8 +29,8 @@ def _above_scale_flows(p, year: int) -> tuple[float, float, float]:
     snap, levels = p.snapshots, p.kpis["national_price_level"].to_numpy()
     before, now = snap[snap.year == year - 1], snap[snap.year == year]
     lv0 = 1.0 if year == 1 else float(levels[year - 2])
-    above0 = set(before.id[before.rev_year * lv0 >= ABOVE_SCALE_REVENUE])
-    above1 = set(now.id[now.rev_year * float(levels[year - 1]) >= ABOVE_SCALE_REVENUE])
+    above0 = set(before.id[above_scale(before.rev_year, lv0)])
+    above1 = set(now.id[above_scale(now.rev_year, float(levels[year - 1]))])
     alive = set(now.id)
     if not above0:
         return float("nan"), float("nan"), float("nan")
@@ -60,7 +62,7 @@ def facts_by_year(panels, final_fits=None) -> pd.DataFrame:
             firms.append(rev.size)
             level = float(p.kpis["national_price_level"].iloc[year - 1])
             flows.append(_above_scale_flows(p, year))
-            a, n = hill_alpha(rev, ABOVE_SCALE_REVENUE / level)
+            a, n = _tail_above_scale(rev, level)
             ab.append(a)
             ab_n.append(n)
             fit = None
