@@ -245,8 +245,12 @@ class EntryParams(_Section):
     profit_response: float = _f(
         2.0, 0.5, 4.0, "elasticity of sector entry to its profit rate over the interest rate"
     )
-    entrant_size_median: float = _f(
-        150.0, 50.0, 500.0, "median annual revenue of an entrant, 10k yuan"
+    entrant_size_rel: float = _f(
+        0.33,
+        0.05,
+        1.0,
+        "an entrant's expected annual revenue relative to the mean of its sector's living "
+        "firms (Geroski 1995: entrants average 33-50% of the average firm)",
     )
     entrant_size_sd: float = _f(1.0, 0.0, 2.0, "sd of log entrant size")
     entrant_productivity: float = _f(

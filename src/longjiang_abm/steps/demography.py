@@ -170,7 +170,7 @@ def enter_firms(e: Entry) -> None:
         counts,
         ENTRANT_OWNERSHIP,
         barrier,
-        ep.entrant_size_median,
+        entrant_size_median(e, c, ep.entrant_size_rel, ep.entrant_size_sd),
         ep.entrant_size_sd,
         ep.entrant_productivity,
     )
@@ -187,7 +187,7 @@ def enter_firms(e: Entry) -> None:
         big_counts,
         BIG_PROJECT_OWNERSHIP,
         np.zeros(4),
-        sc.instruments.big_project_revenue,
+        np.full(len(sec), sc.instruments.big_project_revenue),
         0.5,
         1.2,
     )
@@ -212,6 +212,24 @@ def enter_firms(e: Entry) -> None:
     )
     _create(e, c, promoted, ip.big_project_incentive, 0.0)
     e.book.promoted_projects = int(promoted[0].size)
+
+
+def entrant_size_median(e: Entry, c: Census, rel: float, sd: float) -> np.ndarray:
+    """Median annual revenue of an ordinary entrant to each sector, 10k yuan (2018 yuan).
+
+        m_s = rel * Rbar_s * exp(-sd^2 / 2),   Rbar_s = 4 p0_s P_s,t-1 Y_s / N_s
+
+    so that an entrant's expected revenue is rel times the mean revenue of the sector's
+    living firms (Rbar_s: their real output this quarter, Y_s over N_s firms from the census,
+    at last quarter's producer price P_s,t-1 = ``ss.ppi``, annualised). Entrants are smaller
+    than incumbents, in proportion to their industry's scale (Geroski 1995: 33-50% of the
+    average firm in UK manufacturing; Dunne, Roberts & Samuelson 1988 for the US). A sector
+    with no living firm or no output takes its 2018 mean firm output (``ss.y_half`` / 10).
+    """
+    ss = e.ss
+    n_s, y_s = c.by_s[0], c.by_s[3]
+    y_mean = np.where((n_s > 0) & (y_s > 0), y_s / np.maximum(n_s, 1.0), ss.y_half / 10.0)
+    return rel * 4.0 * ss.p0 * ss.ppi * y_mean * np.exp(-0.5 * sd * sd)
 
 
 class Census:
