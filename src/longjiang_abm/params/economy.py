@@ -236,6 +236,21 @@ class FirmParams(_Section):
     exit_hazard_age_q: float = _f(
         12.0, 4.0, 16.0, "age (quarters) over which the exogenous exit hazard falls by e"
     )
+    entrant_customer_base: float = _f(
+        0.2,
+        0.05,
+        1.0,
+        "b0: a new firm's customer base as a share of the one it builds up as it ages (1 = no "
+        "demand accumulation; Foster, Haltiwanger & Syverson 2016)",
+    )
+    customer_base_age_q: float = _f(
+        20.0,
+        4.0,
+        80.0,
+        "age (quarters) over which a firm's remaining demand deficit falls by e (with b0 = 0.2, "
+        "the survivors of 40 years are twice the mean size of those up to 5 years old, as in "
+        "India and Mexico; Hsieh & Klenow 2014)",
+    )
 
 
 class EntryParams(_Section):
