@@ -1,42 +1,72 @@
-"""Young firms' demand accumulation (Foster, Haltiwanger & Syverson 2016): the customer base's
-growth table and its use in the share update (kernels/goods.py: update_shares)."""
+"""Young firms' demand accumulation (Foster, Haltiwanger & Syverson 2016): the customer base
+b of a new firm grows toward 1 and its market share with it (kernels/goods.py: update_shares);
+big and promoted projects, plants of established firms, enter with b = 1."""
 
 import numpy as np
 
+from longjiang_abm import LongjiangModel, load_scenario
+from longjiang_abm.init.population import customer_base
 from longjiang_abm.kernels import Kernels
-from longjiang_abm.steps.goods import demand_accumulation
 
 
-def test_growth_factors_telescope_to_the_customer_base():
-    b0, tau = 0.2, 20.0
-    g = demand_accumulation(b0, tau, n_ages=200)
-    a = np.arange(201)
-    b = 1.0 - (1.0 - b0) * np.exp(-a / tau)
-    np.testing.assert_allclose(np.cumprod(g), b[1:] / b0, rtol=1e-12)
-    assert np.all(g > 1.0) and g[0] > g[50] > g[199] > 1.0  # growth slows with age
-    assert np.all(demand_accumulation(1.0, tau) == 1.0)  # b0 = 1: no accumulation
-
-
-def _update(age, raw, accumulation):
-    n = age.size
+def _update(cbase, raw, decay, quarters=1):
+    n = cbase.size
     share = np.full(n, 1.0 / n)
-    Kernels.update_shares(
-        n=n, alive=np.ones(n, bool), ids=np.arange(n), sector=np.zeros(n, np.int64),
-        share=share, E=np.ones(n), chi=0.1, rev_year=np.full(n, 100.0), sd=0.0,
-        size_ref=200.0, beta=0.2, laplace=False, n_sec=1, seed=1, t=2,
-        born=np.zeros(n, np.int64), shock_sd=np.zeros(n), shock_m=np.ones(n),
-        unfilled=np.zeros(n), iota=0.5, age=age, raw=np.array([raw]),
-        accumulation=accumulation,
-    )  # fmt: skip
+    for t in range(2, 2 + quarters):
+        Kernels.update_shares(
+            n=n, alive=np.ones(n, bool), ids=np.arange(n), sector=np.zeros(n, np.int64),
+            share=share, E=np.ones(n), chi=0.1, rev_year=np.full(n, 100.0), sd=0.0,
+            size_ref=200.0, beta=0.2, laplace=False, n_sec=1, seed=1, t=t,
+            born=np.zeros(n, np.int64), shock_sd=np.zeros(n), shock_m=np.ones(n),
+            unfilled=np.zeros(n), iota=0.5, cbase=cbase, raw=np.array([raw]), decay=decay,
+        )  # fmt: skip
     return share
 
 
-def test_a_young_firm_gains_share_from_an_old_one_with_equal_competitiveness():
-    g = demand_accumulation(0.2, 20.0)
-    age = np.array([0, 3, 5000])  # the last is beyond the table: its last factor applies
-    share = _update(age, False, g)
-    w = np.array([g[0], g[3], g[-1]])
-    np.testing.assert_allclose(share, w / w.sum(), rtol=1e-12)
-    assert share[0] > share[1] > share[2]
-    # raw sectors sell a commodity at capacity: no accumulation
-    np.testing.assert_allclose(_update(age, True, g), np.full(3, 1.0 / 3.0), rtol=1e-12)
+def test_the_customer_base_follows_its_age_path_and_moves_shares():
+    """Quarter by quarter, b follows b(a) = 1 - (1 - b0) exp(-a / tau) and a young firm's share
+    grows against an established one's by b(a) / b0 (equal competitiveness, no shocks)."""
+    b0, tau, a = 0.2, 20.0, 12
+    cbase = np.array([b0, 1.0])
+    share = _update(cbase, False, np.exp(-1.0 / tau), quarters=a)
+    np.testing.assert_allclose(cbase[0], customer_base(b0, tau, a), rtol=1e-12)
+    assert cbase[1] == 1.0
+    np.testing.assert_allclose(share[0] / share[1], cbase[0] / b0, rtol=1e-12)
+    assert np.all(customer_base(1.0, tau, np.arange(100)) == 1.0)  # b0 = 1: no accumulation
+
+
+def test_raw_sectors_do_not_accumulate():
+    cbase = np.array([0.2, 1.0])
+    share = _update(cbase, True, np.exp(-1.0 / 20.0), quarters=4)
+    np.testing.assert_allclose(share, [0.5, 0.5], rtol=1e-12)
+    assert cbase[0] == 0.2
+
+
+def test_new_firms_start_with_b0_and_projects_with_their_full_customer_base():
+    # ordinary entrants small (a twentieth of their sector's mean), so that the big projects
+    # (2bn yuan of revenue, sd 0.5) are the only new firms above 1bn yuan
+    sc = load_scenario(
+        overrides=[
+            "run.n_firms=3000",
+            "policy.big_projects_per_year=20",
+            "entry.entrant_size_rel=0.05",
+        ]
+    )
+    m = LongjiangModel(sc, seed=4, threads=1)
+    f = m.firms
+    n_big = 0
+    for _ in range(2):
+        m.step()
+        n_big += m.book.big_projects
+    rows = f.alive_rows()
+    new = rows[f.born[rows] == f.born[rows].max()]  # the last quarter's entrants
+    raw = m.sectors.raw[f.sector[new]]
+    b0 = sc.firms.entrant_customer_base
+    big = f.rev_year[new] > 100_000  # big projects (2bn yuan of revenue, sd 0.5)
+    assert n_big > 0 and big.any()
+    assert np.all(f.cbase[new][raw | big] == 1.0)
+    ordinary = new[~raw & ~big]
+    assert ordinary.size > 0 and np.all(f.cbase[ordinary] == b0)
+    # the 2018 population: by age, established in raw sectors
+    old = rows[f.born[rows] == 0]
+    assert np.all(f.cbase[old] > b0) and np.all(f.cbase[old] <= 1.0)

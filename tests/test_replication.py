@@ -76,6 +76,10 @@ def test_treated_parks_get_the_fund_and_the_projects():
             'park_treatment.prefectures=["Qiqihar", "Jixi"]',
             "park_treatment.years=[2019, 2020]",
             "fiscal.promotion_projects=20.0",
+            # ordinary entrants small and not growing, so that the promoted projects (2bn yuan
+            # of revenue, sd 0.5) are the only new firms above 1bn yuan
+            "entry.entrant_size_rel=0.05",
+            "firms.entrant_customer_base=1.0",
         ]
     )
     model = LongjiangModel(sc, seed=0, threads=1)
@@ -90,7 +94,7 @@ def test_treated_parks_get_the_fund_and_the_projects():
     # promoted projects (born after the start) sit only in treated parks
     f = model.firms
     rows = f.alive_rows()
-    big = rows[(f.born[rows] > 0) & (f.rev_year[rows] > 20_000)]
+    big = rows[(f.born[rows] > 0) & (f.rev_year[rows] > 100_000)]
     assert big.size > 0
     assert np.isin(f.park[big], np.flatnonzero(treated)).all()
 

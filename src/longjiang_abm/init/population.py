@@ -40,6 +40,16 @@ from ..strategy import ABOVE_SCALE_REVENUE as ABOVE_SCALE
 N_REFERENCE = 35_000  # the province's industrial enterprises (docs/calibration: ~1% of China)
 
 
+def customer_base(b0: float, tau: float, age: np.ndarray) -> np.ndarray:
+    """Customer base of a new firm at age a (quarters), as a share of the one it builds up:
+        b(a) = 1 - (1 - b0) exp(-a / tau)
+    A new firm starts with a demand deficit (b0) and erases it slowly as it ages, whatever its
+    prices (Foster, Haltiwanger & Syverson 2016, passive accumulation); ``update_shares``
+    carries b forward quarter by quarter (b' = 1 - (1 - b) exp(-1 / tau)). b0 = 1 turns it off.
+    Used for the 2018 population (by age) and ordinary entrants (a = 0)."""
+    return 1.0 - (1.0 - b0) * np.exp(-np.asarray(age, dtype=np.float64) / tau)
+
+
 def size_class(employees: np.ndarray, annual_revenue: np.ndarray) -> np.ndarray:
     """NBS 2017 industry size class: the highest class whose BOTH lower bounds are met
     (large: 1000 staff and 400m yuan; medium: 300 and 20m; small: 20 and 3m; else micro;
@@ -290,6 +300,13 @@ def build_population(
         debt=debt,
         rev_year=rev_year,
         K_year=K,
+        # customer base by age (young firms' demand accumulation; raw sectors and the backbone
+        # firms, 200 quarters old, are established: b = 1)
+        cbase=np.where(
+            sectors.raw[sector],
+            1.0,
+            customer_base(sc.firms.entrant_customer_base, sc.firms.customer_base_age_q, age),
+        ),
         # the 2018 population is a snapshot of ongoing loss spells: a firm's count of
         # consecutive loss-making quarters is drawn uniformly below the distress threshold (it
         # is reset at the first profitable quarter, so it matters only for loss-makers)

@@ -170,9 +170,9 @@ def update_shares(
     shock_m,
     unfilled,
     iota,
-    age,
+    cbase,
     raw,
-    accumulation,
+    decay,
 ):
     """Replicator dynamics of market shares within each sector, with idiosyncratic demand
     shocks and young firms' demand accumulation; returns the sectors' mean competitiveness and
@@ -184,13 +184,13 @@ def update_shares(
     quarter's unfilled orders, which is at least 1 - iota > 0 since iota <= 0.8 (the schema)
     and unfilled <= 1; C_bar_s is what the province's share of its national market responds
     to, ``steps/goods.py: clear``)
-        f_i    <- max(0, f_i (1 + chi (E_i / E_bar_s - 1))) g_a(i) exp(sd_i e_i) / M(sd_i),
-    then renormalised to sum to 1. g_a = b(a + 1) / b(a) is the growth of a firm's customer base
-    at age a (quarters; ``accumulation``, tabulated by ``demand_accumulation``; 1 in raw sectors,
-    which sell a commodity on national markets at capacity): new firms start with a demand
-    deficit and erase it slowly (Foster, Haltiwanger & Syverson 2016). The shock's scale falls
-    with size, as for a firm made of many independent lines of business (Amaral et al. 1997;
-    Stanley et al. 1996):
+        b_i'   = 1 - (1 - b_i) decay                  (customer base, ``cbase``; not in raw sectors)
+        f_i    <- max(0, f_i (1 + chi (E_i / E_bar_s - 1))) (b_i' / b_i) exp(sd_i e_i) / M(sd_i),
+    then renormalised to sum to 1. New firms start with a demand deficit (b_i < 1) and erase it
+    slowly whatever their prices (Foster, Haltiwanger & Syverson 2016); raw sectors sell a
+    commodity on national markets at capacity and established firms have b_i = 1. The shock's
+    scale falls with size, as for a firm made of many independent lines of business (Amaral et
+    al. 1997; Stanley et al. 1996):
         sd_i = min(0.8, sd (max(rev_year_i, 1) / size_ref)^(-beta))
     (rev_year_i: the last full year's revenue, 10k yuan). e_i has mean 0 and variance 1
     (customers' idiosyncratic tastes, orders won and lost): e_i ~ N(0, 1) with
@@ -215,14 +215,13 @@ def update_shares(
     laplace : bool
         Laplace (True) or normal (False) share shocks
     unfilled, iota : as in ``price_and_competitiveness`` (for C_i)
-    age : (n,) int
-        firm age, quarters
+    cbase : (n,) float
+        b_i, the firm's customer base as a share of the one it builds up, 0 < b_i <= 1
     raw : (n_sec,) bool
         raw-material sector (no demand accumulation)
-    accumulation : (n_ages,) float
-        g_a, the customer base's growth factor at age a; ages beyond the table take its last
-        entry
-    Writes: share, shock_sd, shock_m (living firms).
+    decay : float
+        exp(-1 / tau_b): the share of the remaining deficit 1 - b_i left after a quarter
+    Writes: share, shock_sd, shock_m, cbase (living firms).
     """
     nc = n_chunks(n)  # sector sums by fixed blocks of rows (kernels/chunks.py)
     part = np.zeros((nc, 3, n_sec))
@@ -247,8 +246,11 @@ def update_shares(
             s = sector[i]
             if e_bar[s] > 0.0:
                 share[i] = max(0.0, share[i] * (1.0 + chi * (E[i] / e_bar[s] - 1.0)))
-            if not raw[s]:
-                share[i] *= accumulation[min(age[i], accumulation.size - 1)]
+            b = cbase[i]
+            if not raw[s] and b < 1.0:
+                b_new = 1.0 - (1.0 - b) * decay
+                share[i] *= b_new / b
+                cbase[i] = b_new
             if new_year or born[i] == t - 1:
                 sd_i = min(0.8, sd * (max(rev_year[i], 1.0) / size_ref) ** (-beta))
                 if laplace:

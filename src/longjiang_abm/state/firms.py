@@ -105,6 +105,9 @@ class FirmTable:
     K_year: Annotated[np.ndarray, F64, "capital at the start of the calendar year, 10k yuan"]
     shock_sd: Annotated[np.ndarray, F64, "scale of this calendar year's market-share shocks"]
     shock_m: Annotated[np.ndarray, F64, "their mean correction factor, 1 / M"]
+    cbase: Annotated[
+        np.ndarray, F64, "customer base: share of the demand a firm builds up as it ages, 0-1"
+    ]
     died: Annotated[np.ndarray, I32, "quarter of exit (0 while alive)"]
     losses: Annotated[np.ndarray, I32, "consecutive quarters of negative operating cash flow"]
     # transient, per-quarter working columns

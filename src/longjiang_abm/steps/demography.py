@@ -174,7 +174,8 @@ def enter_firms(e: Entry) -> None:
         ep.entrant_size_sd,
         ep.entrant_productivity,
     )
-    _create(e, c, new, incentive=0.0, contracted=0.0)  # before big projects look for room
+    _create(e, c, new, incentive=0.0, contracted=0.0, cbase=sc.firms.entrant_customer_base)
+    # (ordinary entrants before big projects look for room)
     n_big = poisson_py(inst.big_projects_q, e.seed, e.t, 0, S_BIG_PROJECTS)
     big_counts = np.zeros(len(sec), dtype=np.int64)
     eligible = np.flatnonzero(e.ss.big_project_sectors)
@@ -294,11 +295,17 @@ def _draw(e: Entry, c: Census, counts, owner_p, barrier, size_median, size_sd, a
     return tuple(x[kept] for x in out[:-1])
 
 
-def _create(e: Entry, c: Census, drawn: tuple, incentive: float, contracted: float) -> None:
+def _create(
+    e: Entry, c: Census, drawn: tuple, incentive: float, contracted: float, cbase: float = 1.0
+) -> None:
     """New rows for drawn entrants; owners put in equity, the bank lends the
     rest of the capital, and ``incentive`` (share of capital) comes from the government;
     ``contracted``: the share of their planned output that comes with pre-contracted national
-    orders (big projects only, where a scenario grants them)."""
+    orders (big projects only, where a scenario grants them); ``cbase``: their customer base
+    (``firms.entrant_customer_base`` for new firms; 1 for big and promoted projects, plants of
+    established firms, whose parents' customers come with them: Foster, Haltiwanger &
+    Syverson 2016 find that within-firm spillovers raise demand levels, not growth; 1 in raw
+    sectors, which sell a commodity at capacity)."""
     sector, owner, pref, park, rev, A = drawn
     n_new = sector.size
     if n_new == 0:
@@ -358,6 +365,7 @@ def _create(e: Entry, c: Census, drawn: tuple, incentive: float, contracted: flo
         debt=debt,
         rev_year=rev,
         K_year=K,
+        cbase=np.where(sec.raw[sector], 1.0, cbase),
     )
     book = e.book
     book.entry_equity += float((cash - grant + K - debt).sum())

@@ -34,18 +34,6 @@ def input_prices(sectors, cal, p_raw, inst) -> np.ndarray:
     return now / base
 
 
-def demand_accumulation(b0: float, tau: float, n_ages: int = 1025) -> np.ndarray:
-    """Growth factor of a firm's customer base at each age a = 0 .. n_ages - 1 (quarters):
-        b(a) = 1 - (1 - b0) exp(-a / tau),   g_a = b(a + 1) / b(a)
-    A new firm starts with a demand deficit (customer base b0 of what it builds up) and erases
-    it slowly as it ages, whatever its prices (Foster, Haltiwanger & Syverson 2016, passive
-    accumulation); the last entry (about 1) applies at every later age. b0 = 1 turns it off
-    (g = 1)."""
-    a = np.arange(n_ages + 1, dtype=np.float64)
-    b = 1.0 - (1.0 - b0) * np.exp(-a / tau)
-    return b[1:] / b[:-1]
-
-
 def competitor_cost(
     sectors, cal, labour_share0, capital_share0, p_raw, wage_index: float
 ) -> np.ndarray:
@@ -153,9 +141,9 @@ def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int, goods_
         shock_m=f.shock_m,
         unfilled=f.unfilled,
         iota=fp.unfilled_penalty,
-        age=f.age,
+        cbase=f.cbase,
         raw=sec.raw,
-        accumulation=demand_accumulation(fp.entrant_customer_base, fp.customer_base_age_q),
+        decay=float(np.exp(-1.0 / fp.customer_base_age_q)),
     )
     ss.competitor_cost = competitor_cost(
         sectors, cal, ss.labour_share0, ss.capital_share0, env.p_raw,
