@@ -104,15 +104,16 @@ def price_and_competitiveness(
     kcost : (4,) float
         user cost of capital per unit of capacity by owner type, (r_o / 4 + delta) / u*_o
         (``Instruments.capital_cost_o``)
-    Writes: price, E (living firms).
+    Writes: price, E (every row in use; a dead row's from its stale values).
     """
+    # the per-row passes compute every row, without a branch on alive[i] (they vectorise): a
+    # dead row's price and E are rewritten from its stale values, which nothing reads
     for i in prange(n):
-        if alive[i]:
-            s = sector[i]
-            kc = kcost[owner[i]] * kappa[s]
-            p_m = p_in[s] * (1.0 + green_cost)
-            uc = unit_cost(wage[pref[i]], pi[s], A[i], Ag[i], m[s], p_m, kc)
-            price[i] = uc  # temporarily
+        s = sector[i]
+        kc = kcost[owner[i]] * kappa[s]
+        p_m = p_in[s] * (1.0 + green_cost)
+        uc = unit_cost(wage[pref[i]], pi[s], A[i], Ag[i], m[s], p_m, kc)
+        price[i] = uc  # temporarily
     # sector sums by fixed blocks of rows (kernels/chunks.py): independent of the thread count
     nc = n_chunks(n)
     part = np.zeros((nc, 4, n_sec))  # share-weighted cost, shares, unweighted cost, firms
@@ -135,8 +136,6 @@ def price_and_competitiveness(
         elif count[s] > 0.0:
             uc_bar[s] = uc_sum[s] / count[s]
     for i in prange(n):
-        if not alive[i]:
-            continue
         s = sector[i]
         if raw[s]:
             price[i] = p_raw[s]
