@@ -208,11 +208,10 @@ def invest(n, alive, K, cash, debt, inv_plan, invest_, new_loan, inv_ytd, delta)
         written; the trailing underscore avoids the kernel's own name
     delta : float
         capital depreciation rate, per quarter
-    Writes: invest_, K, cash, inv_ytd; debt and new_loan when cash goes negative.
+    Writes: invest_, K, cash, inv_ytd; debt and new_loan when cash goes negative (every row
+    in use; a dead row's from its stale values, which nothing reads).
     """
-    for i in prange(n):
-        if not alive[i]:
-            continue
+    for i in prange(n):  # every row in use, no branch on alive[i] (as in book_income)
         x = min(inv_plan[i], max(cash[i], 0.0))
         invest_[i] = x
         cash[i] -= x

@@ -207,7 +207,8 @@ def update_shares(
     laplace : bool
         Laplace (True) or normal (False) share shocks
     unfilled, iota : as in ``price_and_competitiveness`` (for C_i)
-    Writes: share, shock_sd, shock_m (living firms).
+    Writes: share, shock_sd, shock_m (living firms; the renormalisation divides every row
+    in use, a dead row's share from its stale value, which nothing reads).
     """
     nc = n_chunks(n)  # sector sums by fixed blocks of rows (kernels/chunks.py)
     part = np.zeros((nc, 3, n_sec))
@@ -252,9 +253,9 @@ def update_shares(
     tot[:] = 0.0
     for c in range(nc):
         tot += part[c, 1]
-    for i in prange(n):
-        if alive[i] and tot[sector[i]] > 0.0:
-            share[i] /= tot[sector[i]]
+    for i in prange(n):  # every row in use, no branch on alive[i] (a dead row's share unread)
+        ts = tot[sector[i]]
+        share[i] = share[i] / ts if ts > 0.0 else share[i]
     return e_bar, c_bar
 
 
