@@ -101,7 +101,9 @@ def test_the_step_creates_no_firm_agents_until_asked():
     for _ in range(3):
         model.step()
     assert all(a is None for a in f.agent[: f.n])
+    assert not f.agents_made  # the year end's compaction skips the agent column
     agents = list(model.agents_by_type[Firm])
+    assert f.agents_made
     assert [a.row for a in agents] == f.alive_rows().tolist()
     assert len(model.agents_by_type[Firm]) == len(agents) == f.n_alive
     model.step()

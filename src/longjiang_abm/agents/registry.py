@@ -139,6 +139,7 @@ class _RowAgents(Mapping):
         for row in np.flatnonzero(t.alive[: t.n]).tolist():
             agent = col[row]
             if agent is None:
+                t.agents_made = True  # the year end's compaction moves the column from now on
                 agent = col[row] = self._make(row)
             yield agent
 

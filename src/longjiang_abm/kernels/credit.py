@@ -79,11 +79,12 @@ def grant_credit(
         the firm's assets K + cash (0 for large and medium firms)
     cash_target : float
         cash buffer firms keep, share of annual revenue (rev_year)
-    Writes: rate, repay, new_loan (living firms).
+    Writes: rate, repay, new_loan (every row in use; a dead row's from its stale values; the
+    bank's totals over living firms).
     """
+    # every row in use, no branch on alive[i]: the loop vectorises (a dead row's terms and
+    # loan come from its stale values, and nothing reads them)
     for i in prange(n):
-        if not alive[i]:
-            continue
         o = owner[i]
         spread = (1.0 - neutrality) * spreads[o] + neutrality * spread_neutral
         if size[i] >= 2:
@@ -118,5 +119,4 @@ def grant_credit(
     if requested > 0.0:
         phi = min(1.0, max(0.0, room) / requested)
     for i in prange(n):
-        if alive[i]:
-            new_loan[i] *= phi
+        new_loan[i] *= phi

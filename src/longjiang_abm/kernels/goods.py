@@ -104,15 +104,16 @@ def price_and_competitiveness(
     kcost : (4,) float
         user cost of capital per unit of capacity by owner type, (r_o / 4 + delta) / u*_o
         (``Instruments.capital_cost_o``)
-    Writes: price, E (living firms).
+    Writes: price, E (every row in use; a dead row's from its stale values).
     """
+    # the per-row passes compute every row, without a branch on alive[i] (they vectorise): a
+    # dead row's price and E are rewritten from its stale values, which nothing reads
     for i in prange(n):
-        if alive[i]:
-            s = sector[i]
-            kc = kcost[owner[i]] * kappa[s]
-            p_m = p_in[s] * (1.0 + green_cost)
-            uc = unit_cost(wage[pref[i]], pi[s], A[i], Ag[i], m[s], p_m, kc)
-            price[i] = uc  # temporarily
+        s = sector[i]
+        kc = kcost[owner[i]] * kappa[s]
+        p_m = p_in[s] * (1.0 + green_cost)
+        uc = unit_cost(wage[pref[i]], pi[s], A[i], Ag[i], m[s], p_m, kc)
+        price[i] = uc  # temporarily
     # sector sums by fixed blocks of rows (kernels/chunks.py): independent of the thread count
     nc = n_chunks(n)
     part = np.zeros((nc, 4, n_sec))  # share-weighted cost, shares, unweighted cost, firms
@@ -135,8 +136,6 @@ def price_and_competitiveness(
         elif count[s] > 0.0:
             uc_bar[s] = uc_sum[s] / count[s]
     for i in prange(n):
-        if not alive[i]:
-            continue
         s = sector[i]
         if raw[s]:
             price[i] = p_raw[s]
@@ -221,7 +220,8 @@ def update_shares(
         raw-material sector (no demand accumulation)
     decay : float
         exp(-1 / tau_b): the share of the remaining deficit 1 - b_i left after a quarter
-    Writes: share, shock_sd, shock_m, cbase (living firms).
+    Writes: share, shock_sd, shock_m, cbase (living firms; the renormalisation divides every
+    row in use, a dead row's share from its stale value, which nothing reads).
     """
     nc = n_chunks(n)  # sector sums by fixed blocks of rows (kernels/chunks.py)
     part = np.zeros((nc, 3, n_sec))
@@ -271,9 +271,9 @@ def update_shares(
     tot[:] = 0.0
     for c in range(nc):
         tot += part[c, 1]
-    for i in prange(n):
-        if alive[i] and tot[sector[i]] > 0.0:
-            share[i] /= tot[sector[i]]
+    for i in prange(n):  # every row in use, no branch on alive[i] (a dead row's share unread)
+        ts = tot[sector[i]]
+        share[i] = share[i] / ts if ts > 0.0 else share[i]
     return e_bar, c_bar
 
 

@@ -22,8 +22,8 @@ def hire(n, alive, pref, L_req, fill, L):
     ----------
     fill : (n_pref,) float
         share of labour demand met in each prefecture, fill_p = min(1, LS_p / LD_p), 0-1
-    Writes: L (living firms), persons.
+    Writes: L, persons (every row in use; a dead row's from its stale L_req, which nothing
+    reads).
     """
-    for i in prange(n):
-        if alive[i]:
-            L[i] = L_req[i] * fill[pref[i]]
+    for i in prange(n):  # every row in use, no branch on alive[i]: the loop vectorises
+        L[i] = L_req[i] * fill[pref[i]]

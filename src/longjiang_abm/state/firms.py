@@ -127,6 +127,7 @@ class FirmTable:
         for name, arr in column_block(self.capacity).items():
             setattr(self, name, arr)
         self.agent = np.empty(self.capacity, dtype=object)  # each row's Firm, None until asked for
+        self.agents_made = False  # set when the first Firm agent is made (agents/registry.py)
         self.free = np.zeros(0, dtype=np.int64)  # dead rows entrants may take, lowest last
         self.freed = np.zeros(0, dtype=np.int64)  # rows of firms that exited this quarter
 
@@ -218,11 +219,12 @@ class FirmTable:
         if m < n:
             for name in FIRM_COLUMNS:
                 move_rows(m=m, rows=rows, n=n, col=getattr(self, name))
-            agent = self.agent
-            agent[:m] = agent[rows]
-            agent[m:n] = None
-            for j in np.flatnonzero(agent[:m]).tolist():  # the agents made so far (None: falsy)
-                agent[j].row = j
+            if self.agents_made:  # else the column holds only None: nothing to move
+                agent = self.agent
+                agent[:m] = agent[rows]
+                agent[m:n] = None
+                for j in np.flatnonzero(agent[:m]).tolist():  # the agents made (None: falsy)
+                    agent[j].row = j
             self.n = m
             self.free = np.zeros(0, dtype=np.int64)
         return rows

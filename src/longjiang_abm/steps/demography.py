@@ -86,7 +86,8 @@ def exit_firms(k, f, book, sectors, neutrality: float, inst, fp, fin, t: int, se
     book.exit_recovered = float(paid.sum() + guaranteed.sum())
     f.kill(rows)
     f.died[rows] = t
-    f.agent[rows] = None  # deregisters their Firm agents: the table is their registry
+    if f.agents_made:  # deregisters their Firm agents: the table is their registry
+        f.agent[rows] = None
     book.exits = rows.size
     book.exits_sme = int(np.count_nonzero(f.size[rows] >= SMALL))
 
