@@ -89,7 +89,7 @@ class FiscalParams(_Section):
         1.0, 0.0, 10.0, "logit bonus of co-built parks under full co-construction (joint promotion)"
     )
     promotion_projects: float = _f(
-        1.0,
+        1.5,
         0.0,
         20.0,
         "investment projects a year (each the size of a big project) that joint promotion brings "
