@@ -300,8 +300,8 @@ def build_population(
         debt=debt,
         rev_year=rev_year,
         K_year=K,
-        # customer base by age (young firms' demand accumulation; raw sectors and the backbone
-        # firms, 200 quarters old, are established: b = 1)
+        # customer base by age (young firms' demand accumulation): raw sectors are established
+        # (b = 1); the backbone firms, 200 quarters old, have b within 4e-5 of 1
         cbase=np.where(
             sectors.raw[sector],
             1.0,
