@@ -9,7 +9,7 @@ from longjiang_abm.init.population import customer_base
 from longjiang_abm.kernels import Kernels
 
 
-def _update(cbase, raw, decay, quarters=1):
+def _update(cbase, decay, quarters=1):
     n = cbase.size
     share = np.full(n, 1.0 / n)
     for t in range(2, 2 + quarters):
@@ -18,7 +18,7 @@ def _update(cbase, raw, decay, quarters=1):
             share=share, E=np.ones(n), chi=0.1, rev_year=np.full(n, 100.0), sd=0.0,
             size_ref=200.0, beta=0.2, laplace=False, n_sec=1, seed=1, t=t,
             born=np.zeros(n, np.int64), shock_sd=np.zeros(n), shock_m=np.ones(n),
-            unfilled=np.zeros(n), iota=0.5, cbase=cbase, raw=np.array([raw]), decay=decay,
+            unfilled=np.zeros(n), iota=0.5, cbase=cbase, decay=decay,
         )  # fmt: skip
     return share
 
@@ -28,18 +28,11 @@ def test_the_customer_base_follows_its_age_path_and_moves_shares():
     grows against an established one's by b(a) / b0 (equal competitiveness, no shocks)."""
     b0, tau, a = 0.2, 20.0, 12
     cbase = np.array([b0, 1.0])
-    share = _update(cbase, False, np.exp(-1.0 / tau), quarters=a)
+    share = _update(cbase, np.exp(-1.0 / tau), quarters=a)
     np.testing.assert_allclose(cbase[0], customer_base(b0, tau, a), rtol=1e-12)
     assert cbase[1] == 1.0
     np.testing.assert_allclose(share[0] / share[1], cbase[0] / b0, rtol=1e-12)
     assert np.all(customer_base(1.0, tau, np.arange(100)) == 1.0)  # b0 = 1: no accumulation
-
-
-def test_raw_sectors_do_not_accumulate():
-    cbase = np.array([0.2, 1.0])
-    share = _update(cbase, True, np.exp(-1.0 / 20.0), quarters=4)
-    np.testing.assert_allclose(share, [0.5, 0.5], rtol=1e-12)
-    assert cbase[0] == 0.2
 
 
 def test_new_firms_start_with_b0_and_projects_with_their_full_customer_base():
@@ -67,6 +60,8 @@ def test_new_firms_start_with_b0_and_projects_with_their_full_customer_base():
     assert np.all(f.cbase[new][raw | big] == 1.0)
     ordinary = new[~raw & ~big]
     assert ordinary.size > 0 and np.all(f.cbase[ordinary] == b0)
-    # the 2018 population: by age, established in raw sectors
+    # the 2018 population: by age, established (b = 1) in raw sectors, which sell a commodity
+    # at capacity and so never accumulate
     old = rows[f.born[rows] == 0]
     assert np.all(f.cbase[old] > b0) and np.all(f.cbase[old] <= 1.0)
+    assert np.all(f.cbase[old][m.sectors.raw[f.sector[old]]] == 1.0)

@@ -69,7 +69,7 @@ def test_the_market_share_reads_price_and_quality_not_unfilled_orders(model):
         beta=fp.share_shock_size_elasticity, laplace=fp.share_shock_laplace,
         n_sec=len(model.sectors), seed=1, t=model.quarter + 1, born=f.born[:n].copy(),
         shock_sd=f.shock_sd[:n].copy(), shock_m=f.shock_m[:n].copy(), unfilled=unfilled,
-        iota=fp.unfilled_penalty, cbase=np.ones(n), raw=model.sectors.raw, decay=1.0,
+        iota=fp.unfilled_penalty, cbase=np.ones(n), decay=1.0,
     )  # fmt: skip
     before = share.copy()
     e_bar, c_bar = k.update_shares(**args)

@@ -170,7 +170,6 @@ def update_shares(
     unfilled,
     iota,
     cbase,
-    raw,
     decay,
 ):
     """Replicator dynamics of market shares within each sector, with idiosyncratic demand
@@ -183,11 +182,12 @@ def update_shares(
     quarter's unfilled orders, which is at least 1 - iota > 0 since iota <= 0.8 (the schema)
     and unfilled <= 1; C_bar_s is what the province's share of its national market responds
     to, ``steps/goods.py: clear``)
-        b_i'   = 1 - (1 - b_i) decay                  (customer base, ``cbase``; not in raw sectors)
+        b_i'   = 1 - (1 - b_i) decay                  (customer base, ``cbase``; while b_i < 1)
         f_i    <- max(0, f_i (1 + chi (E_i / E_bar_s - 1))) (b_i' / b_i) exp(sd_i e_i) / M(sd_i),
     then renormalised to sum to 1. New firms start with a demand deficit (b_i < 1) and erase it
-    slowly whatever their prices (Foster, Haltiwanger & Syverson 2016); raw sectors sell a
-    commodity on national markets at capacity and established firms have b_i = 1. The shock's
+    slowly whatever their prices (Foster, Haltiwanger & Syverson 2016); established firms,
+    projects and raw-sector firms are created with b_i = 1 (``init/population.py``,
+    ``steps/demography.py: _create``), so the rule needs no sector test here. The shock's
     scale falls with size, as for a firm made of many independent lines of business (Amaral et
     al. 1997; Stanley et al. 1996):
         sd_i = min(0.8, sd (max(rev_year_i, 1) / size_ref)^(-beta))
@@ -216,8 +216,6 @@ def update_shares(
     unfilled, iota : as in ``price_and_competitiveness`` (for C_i)
     cbase : (n,) float
         b_i, the firm's customer base as a share of the one it builds up, 0 < b_i <= 1
-    raw : (n_sec,) bool
-        raw-material sector (no demand accumulation)
     decay : float
         exp(-1 / tau_b): the share of the remaining deficit 1 - b_i left after a quarter
     Writes: share, shock_sd, shock_m, cbase (living firms; the renormalisation divides every
@@ -247,7 +245,7 @@ def update_shares(
             if e_bar[s] > 0.0:
                 share[i] = max(0.0, share[i] * (1.0 + chi * (E[i] / e_bar[s] - 1.0)))
             b = cbase[i]
-            if not raw[s] and b < 1.0:
+            if b < 1.0:
                 b_new = 1.0 - (1.0 - b) * decay
                 share[i] *= b_new / b
                 cbase[i] = b_new

@@ -194,7 +194,7 @@ def enter_firms(e: Entry) -> None:
         1.2,
     )
     ip = sc.instruments
-    _create(e, c, big, ip.big_project_incentive, ip.big_project_contracted_share)
+    _create(e, c, big, ip.big_project_incentive, ip.big_project_contracted_share, cbase=1.0)
     e.book.big_projects = int(big[0].size)
     # joint promotion of the co-built parks brings investment projects into them
     y_s, a_s = c.by_s[3], c.by_s[4]
@@ -212,7 +212,7 @@ def enter_firms(e: Entry) -> None:
         e.seed,
         e.t,
     )
-    _create(e, c, promoted, ip.big_project_incentive, 0.0)
+    _create(e, c, promoted, ip.big_project_incentive, 0.0, cbase=1.0)
     e.book.promoted_projects = int(promoted[0].size)
 
 
@@ -297,7 +297,7 @@ def _draw(e: Entry, c: Census, counts, owner_p, barrier, size_median, size_sd, a
 
 
 def _create(
-    e: Entry, c: Census, drawn: tuple, incentive: float, contracted: float, cbase: float = 1.0
+    e: Entry, c: Census, drawn: tuple, incentive: float, contracted: float, cbase: float
 ) -> None:
     """New rows for drawn entrants; owners put in equity, the bank lends the
     rest of the capital, and ``incentive`` (share of capital) comes from the government;

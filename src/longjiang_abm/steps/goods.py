@@ -142,7 +142,6 @@ def clear(k, f, ss, sectors, cal, env, inst, wage, fp, seed: int, t: int, goods_
         unfilled=f.unfilled,
         iota=fp.unfilled_penalty,
         cbase=f.cbase,
-        raw=sec.raw,
         decay=float(np.exp(-1.0 / fp.customer_base_age_q)),
     )
     ss.competitor_cost = competitor_cost(
