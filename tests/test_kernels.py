@@ -101,7 +101,8 @@ def _entrants(counts, room, n_pref=3, seed=5):
         np.array([0]), wage, suit, y_loc, park_pref, park_chain, infra, bonus, *b.values()
     )
     out = Kernels.draw_entrants(
-        np.array([counts]), np.array([0.0, 0.0, 1.0, 0.0]), np.zeros(4), np.array([100.0]), 1.0,
+        np.array([counts]), np.array([0.0, 0.0, 1.0, 0.0]), np.zeros(4), np.array([100.0]),
+        np.array([1.0]),
         np.array([1.0]), 1.0, 0.4, utility, park_pref, room, seed, 7, 0,
     )  # fmt: skip
     u = [
@@ -156,8 +157,8 @@ def test_deterred_entrants_take_no_room_and_unsuited_sectors_go_to_prefecture_0(
     utility = np.array([[-np.inf, -np.inf, -np.inf], [0.0, -np.inf, 5.0]])
     sec, own, pref, park, rev, a, kept = Kernels.draw_entrants(
         np.array([3, 400]), np.array([0.0, 0.0, 1.0, 0.0]), np.array([0.0, 0.0, 0.5, 0.0]),
-        np.array([100.0, 100.0]), 1.0, np.array([1.0, 1.0]), 1.0, 0.4, utility, np.array([1]),
-        np.array([2.0]), 3, 7, 0,
+        np.array([100.0, 100.0]), np.array([1.0, 1.0]), np.array([1.0, 1.0]), 1.0, 0.4, utility,
+        np.array([1]), np.array([2.0]), 3, 7, 0,
     )  # fmt: skip
     assert np.all(pref[sec == 0] == 0) and np.all(park[sec == 0] == -1)  # no option suits
     in_park = (sec == 1) & (park == 0)

@@ -270,6 +270,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         if t % 4 == 0:
             rec.update(metrics.year_end_record(self))
             annual.close_year(self.k, f, self.parks, self.env.price_level)
+            annual.sector_sizes(self.k, f, self.sector_state)  # -> ss typical firm size
         if self.check_accounts:
             book.accounting_errors = accounts.check(self, rec)
         self.records.append(rec)

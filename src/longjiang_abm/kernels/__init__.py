@@ -66,6 +66,7 @@ class Kernels:
     close_year = staticmethod(annual.close_year)
     comparable_real_va = staticmethod(annual.comparable_real_va)
     year_totals = staticmethod(annual.year_totals)
+    log_revenue_moments = staticmethod(annual.log_revenue_moments)
     move_rows = staticmethod(annual.move_rows)
 
     @classmethod

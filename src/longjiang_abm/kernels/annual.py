@@ -1,6 +1,8 @@
 """The close of a calendar year over the firm table: annualised revenue, size classes, and
 the totals of the annual KPIs."""
 
+import math
+
 import numpy as np
 from numba import njit, prange
 
@@ -122,6 +124,46 @@ def year_totals(n, alive, rev, sector, park, owner, thresholds, n_sec, n_parks):
                 j -= 1
             top[j] = r
     return count, rev_s, rev_k[:n_parks], rev_o, tot, sq, top[top >= 0.0]
+
+
+@njit(cache=True)
+def log_revenue_moments(n, alive, sector, rev_year, n_sec):
+    """Mean and standard deviation of log annual revenue by sector, over the living firms
+    with revenue (the typical firm's size and the spread of sizes around it):
+
+        mu_s    = (1 / N_s) sum_i ln rev_year_i
+        sigma_s = sqrt((1 / N_s) sum_i (ln rev_year_i - mu_s)^2)
+
+    over i alive, in sector s, rev_year_i > 0 (rev_year: 10k yuan a year). Returns
+    (mu, sigma, N), each (n_sec,); a sector with N_s = 0 has mu = sigma = 0. Two passes
+    (the mean first), in row order.
+
+    Parameters
+    ----------
+    sector : (n,) int
+        each firm's sector, 0 .. n_sec - 1
+    rev_year : (n,) float
+        each firm's annual revenue, 10k yuan (``close_year``)
+    """
+    cnt = np.zeros(n_sec, dtype=np.int64)
+    mu = np.zeros(n_sec)
+    for i in range(n):
+        if alive[i] and rev_year[i] > 0.0:
+            cnt[sector[i]] += 1
+            mu[sector[i]] += math.log(rev_year[i])
+    for s in range(n_sec):
+        if cnt[s] > 0:
+            mu[s] /= cnt[s]
+    var = np.zeros(n_sec)
+    for i in range(n):
+        if alive[i] and rev_year[i] > 0.0:
+            d = math.log(rev_year[i]) - mu[sector[i]]
+            var[sector[i]] += d * d
+    sigma = np.zeros(n_sec)
+    for s in range(n_sec):
+        if cnt[s] > 0:
+            sigma[s] = math.sqrt(var[s] / cnt[s])
+    return mu, sigma, cnt
 
 
 @njit(cache=True)

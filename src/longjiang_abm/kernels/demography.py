@@ -286,7 +286,7 @@ def draw_entrants(
     """Attributes and locations of this quarter's entrants.
 
     Ownership o ~ owner_p; a private or foreign entrant is deterred with probability
-    barrier_o. Annual size: rev = size_median_s exp(size_sd eps). Productivity:
+    barrier_o. Annual size: rev = size_median_s exp(size_sd_s eps). Productivity:
     A = a_rel a_mean_s exp(a_sd eps'). Location: a multinomial logit among the prefectures'
     outside-park sites and the parks with room left, P(l) = exp(U_sl) / sum_m exp(U_sm)
     (``utility`` from ``location_utilities``), drawn by inverting the cumulative weights
@@ -305,8 +305,8 @@ def draw_entrants(
         barrier_o: probability a candidate of owner type o is deterred, 0-1
     size_median : (n_sec,) float
         size_median_s: median annual revenue of an entrant to sector s, 10k yuan
-    size_sd : float
-        sd of log entrant size (annual revenue)
+    size_sd : (n_sec,) float
+        size_sd_s: sd of log entrant size (annual revenue) in sector s
     a_mean : (n_sec,) float
         a_mean_s: output-weighted mean productivity A of the sector's living firms (1 if
         the sector has no output)
@@ -357,7 +357,7 @@ def draw_entrants(
             sec[j] = s
             own[j] = o
             kept[j] = uniform(seed, t, idx, S_ENTRY_OWNER + 100) >= barrier[o]
-            rev[j] = size_median[s] * math.exp(size_sd * normal(seed, t, idx, S_ENTRY_SIZE))
+            rev[j] = size_median[s] * math.exp(size_sd[s] * normal(seed, t, idx, S_ENTRY_SIZE))
             a[j] = a_rel * a_mean[s] * math.exp(a_sd * normal(seed, t, idx, S_ENTRY_PRODUCTIVITY))
             x = uniform(seed, t, idx, S_ENTRY_LOCATION) * w
             loc = 0  # no location suits the sector (w = 0): outside the parks, prefecture 0

@@ -264,10 +264,16 @@ class EntryParams(_Section):
         0.33,
         0.05,
         1.0,
-        "an entrant's expected annual revenue relative to the mean of its sector's living "
-        "firms (Geroski 1995: entrants average 33-50% of the average firm)",
+        "the typical (median) entrant's annual revenue relative to the typical firm of its "
+        "sector (geometric mean of the living firms' revenue; Geroski 1995: entrants average "
+        "33-50% of the average firm)",
     )
-    entrant_size_sd: float = _f(1.0, 0.0, 2.0, "sd of log entrant size")
+    entrant_size_sd_rel: float = _f(
+        1.0,
+        0.25,
+        1.5,
+        "sd of entrants' log revenue relative to that of their sector's living firms",
+    )
     entrant_productivity: float = _f(
         0.9, 0.7, 1.1, "entrants' productivity relative to the sector's mean"
     )

@@ -38,4 +38,6 @@ class SectorState:
     household_share: np.ndarray  # share of 2018 demand that was the province's households'
     household_part: np.ndarray  # the households' share of demand this quarter
     ppi: np.ndarray  # producer price index of the last quarter, 2018 = 1 (households' prices)
+    log_rev_mean: np.ndarray  # mean log annual revenue of the living firms (year end, 10k yuan)
+    log_rev_sd: np.ndarray  # its sd: the spread of the sector's firm sizes (year end)
     demand_mix: np.ndarray  # (1 - h_s) N_s + h_s B_t / P_s,t-1: demand0's multiplier

@@ -3,11 +3,14 @@
 Kernel: ``kernels/annual.py: close_year`` (reads ``rev_ytd``, ``age``, ``L``,
 ``va_real_ytd``; writes ``rev_year``, ``size``, ``va_real_year``). ``open_year`` writes the
 firms' year-to-date columns and the run ledger's yearly sums; ``close_year`` also writes the
-parks' annual revenue. ``compact`` gives the firm table's dead rows back at the year end
+parks' annual revenue; ``sector_sizes`` (kernel ``log_revenue_moments``) the sectors' typical
+firm size for entry. ``compact`` gives the firm table's dead rows back at the year end
 (kernel ``move_rows``).
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 
 def open_year(f, ledger) -> None:
@@ -38,6 +41,20 @@ def close_year(k, f, parks, price_level: float) -> None:
     )
     parks.rev_year = parks.rev_ytd.copy()
     parks.rev_ytd[:] = 0.0
+
+
+def sector_sizes(k, f, ss) -> None:
+    """The typical size of each sector's firms and its spread, for next year's entrants
+    (``steps/demography.py: entrant_size``): the mean and sd of the living firms' log annual
+    revenue (kernel ``log_revenue_moments``). Reads ``f.rev_year``; writes
+    ``ss.log_rev_mean`` and ``ss.log_rev_sd`` of the sectors with at least two firms (a
+    sector that has emptied keeps its last values)."""
+    mu, sigma, cnt = k.log_revenue_moments(
+        n=f.n, alive=f.alive, sector=f.sector, rev_year=f.rev_year, n_sec=ss.ppi.size
+    )
+    keep = cnt >= 2
+    ss.log_rev_mean = np.where(keep, mu, ss.log_rev_mean)
+    ss.log_rev_sd = np.where(keep, sigma, ss.log_rev_sd)
 
 
 # the year end compacts the firm table when more than this share of its rows are dead

@@ -171,8 +171,7 @@ def enter_firms(e: Entry) -> None:
         counts,
         ENTRANT_OWNERSHIP,
         barrier,
-        entrant_size_median(e, c, ep.entrant_size_rel, ep.entrant_size_sd),
-        ep.entrant_size_sd,
+        *entrant_size(e.ss, ep.entrant_size_rel, ep.entrant_size_sd_rel),
         ep.entrant_productivity,
     )
     _create(e, c, new, incentive=0.0, contracted=0.0, cbase=sc.firms.entrant_customer_base)
@@ -190,7 +189,7 @@ def enter_firms(e: Entry) -> None:
         BIG_PROJECT_OWNERSHIP,
         np.zeros(4),
         np.full(len(sec), sc.instruments.big_project_revenue),
-        0.5,
+        np.full(len(sec), 0.5),
         1.2,
     )
     ip = sc.instruments
@@ -216,22 +215,32 @@ def enter_firms(e: Entry) -> None:
     e.book.promoted_projects = int(promoted[0].size)
 
 
-def entrant_size_median(e: Entry, c: Census, rel: float, sd: float) -> np.ndarray:
-    """Median annual revenue of an ordinary entrant to each sector, 10k yuan (2018 yuan).
+def entrant_size(ss, rel: float, sd_rel: float) -> tuple[np.ndarray, np.ndarray]:
+    """Median and log-sd of an ordinary entrant's annual revenue in each sector (10k yuan,
+    money of 2018 purchasing power, as ``rev_year``):
 
-        m_s = rel * Rbar_s * exp(-sd^2 / 2),   Rbar_s = 4 p0_s P_s,t-1 Y_s / N_s
+        ln rev ~ N(ln rel + mu_s, sd_rel sigma_s)
 
-    so that an entrant's expected revenue is rel times the mean revenue of the sector's
-    living firms (Rbar_s: their real output this quarter, Y_s over N_s firms from the census,
-    at last quarter's producer price P_s,t-1 = ``ss.ppi``, annualised). Entrants are smaller
-    than incumbents, in proportion to their industry's scale (Geroski 1995: 33-50% of the
-    average firm in UK manufacturing; Dunne, Roberts & Samuelson 1988 for the US). A sector
-    with no living firm or no output takes its 2018 mean firm output (``ss.y_half`` / 10).
+    with mu_s and sigma_s the mean and sd of the log annual revenue of the sector's living
+    firms at the last year end (``steps/annual.py: sector_sizes``; the 2018 population before
+    the first). With sd_rel = 1 an entrant is drawn from its sector's size distribution
+    scaled down by rel: the typical (median) entrant is rel times the typical firm, and if
+    sizes are lognormal so is the mean entrant relative to the mean firm. Entrants are smaller
+    than incumbents in proportion to their industry's scale (Geroski 1995: 33-50% of the
+    average firm in UK manufacturing; Dunne, Roberts & Samuelson 1988 for the US). The model's
+    sectors are more skewed than lognormal (backbone firms), so the ratio of means comes out
+    below rel (docs/assumptions.md, "Entry and young firms").
+
+    Parameters
+    ----------
+    ss : SectorState
+        ``log_rev_mean`` (mu_s) and ``log_rev_sd`` (sigma_s)
+    rel : float
+        ``entry.entrant_size_rel``: the typical entrant's size over the typical firm's
+    sd_rel : float
+        ``entry.entrant_size_sd_rel``: entrants' spread of log size over their sector's
     """
-    ss = e.ss
-    n_s, y_s = c.by_s[0], c.by_s[3]
-    y_mean = np.where((n_s > 0) & (y_s > 0), y_s / np.maximum(n_s, 1.0), ss.y_half / 10.0)
-    return rel * 4.0 * ss.p0 * ss.ppi * y_mean * np.exp(-0.5 * sd * sd)
+    return rel * np.exp(ss.log_rev_mean), sd_rel * ss.log_rev_sd
 
 
 class Census:

@@ -15,6 +15,7 @@ import numpy as np
 from ..environment import NATIONAL_WAGE_2018
 from ..instruments import DEEP_PROCESSING, DEFENCE_SECTORS, NEW_PILLARS
 from ..state import LOCAL_SOE, SectorState
+from .annual import sector_sizes
 from .innovation import location_statistics
 
 
@@ -264,8 +265,11 @@ def open_markets(k, f, sectors, cal, env, inst, prefectures, n_parks: int, param
         household_share=sec.household_share.copy(),
         household_part=sec.household_share.copy(),
         ppi=ones.copy(),
+        log_rev_mean=np.zeros(len(sec)),
+        log_rev_sd=np.ones(len(sec)),
         demand_mix=ones.copy(),
     )
+    sector_sizes(k, f, ss)  # the 2018 population's typical firm size by sector
     set_prices(k, f, ss, sectors, cal, env.p_raw, inst, prefectures.wage, params.firms)
     calibrate_defence_procurement(f, ss, sectors, params.instruments.defence_share)
     # the 2018 reference of the province's price-quality competitiveness C_bar (update_shares)
