@@ -2,10 +2,10 @@
 2018 population (docs/assumptions.md, "Entry and young firms").
 
 For each sector: living firms of 2018 with revenue (n, median and mean annual revenue, 10k
-yuan, share above scale) and the year's ordinary entrants (their drawn annual revenue: the
-same columns), then the ratios of medians and of means. Entrants are the rows born in each
-quarter with a customer base below 1 (big and promoted projects, and raw-sector firms, start
-at 1 and are left out).
+yuan, sd of log revenue, share above scale) and the year's ordinary entrants (their drawn
+annual revenue: the same columns but the sd), then the ratios of medians and of means.
+Entrants are the rows born in each quarter with a customer base below 1 (big and promoted
+projects, and raw-sector firms, start at 1 and are left out).
 
     uv run python experiments/entrant_sizes.py [--seed 0] [--firms 35000] [--set KEY=VALUE]
 """
@@ -44,7 +44,7 @@ def main() -> None:
         rev_e.append(f.rev_year[new].copy())
     sec_e, rev_e = np.concatenate(sec_e), np.concatenate(rev_e)
     head = (
-        "| sector | firms | median | mean | above scale | entrants | median | mean "
+        "| sector | firms | median | mean | sd of log | above scale | entrants | median | mean "
         "| above scale | median ratio | mean ratio |"
     )
     print(head)
@@ -55,7 +55,8 @@ def main() -> None:
             continue
         print(
             f"| {name} | {ri.size} | {np.median(ri):,.0f} | {ri.mean():,.0f} "
-            f"| {np.mean(ri >= ABOVE_SCALE):.2f} | {re_.size} | {np.median(re_):,.0f} "
+            f"| {np.log(ri).std():.2f} | {np.mean(ri >= ABOVE_SCALE):.2f} | {re_.size} "
+            f"| {np.median(re_):,.0f} "
             f"| {re_.mean():,.0f} | {np.mean(re_ >= ABOVE_SCALE):.2f} "
             f"| {np.median(re_) / np.median(ri):.2f} | {re_.mean() / ri.mean():.2f} |"
         )
