@@ -35,7 +35,7 @@ class EnvironmentParams(_Section):
         0.055, 0.0, 0.1, "real growth of China's industrial value added, per year (fraction)"
     )
     national_competitiveness_growth: float = _f(
-        0.0676,
+        0.0689,
         0.0,
         0.08,
         "F_t: growth of national competitors' quality-adjusted productivity, per year "
@@ -79,7 +79,7 @@ class EnvironmentParams(_Section):
     )
     primary_growth: float = _f(0.035, 0.0, 0.07, "real growth trend of primary value added")
     tertiary_trend_growth: float = _f(
-        0.1426,
+        0.1445,
         -0.05,
         0.15,
         "real growth of demand for services not modelled (sold outside etc.), per year "
@@ -104,7 +104,7 @@ class EnvironmentParams(_Section):
         -0.0006, -0.02, 0.02, "natural increase of the population, per year (fraction)"
     )
     migration_response: float = _f(
-        0.0541,
+        0.0532,
         0.0,
         0.5,
         "out-migration per year per unit of relative wage gap (national wage - local)/national "
