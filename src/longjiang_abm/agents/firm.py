@@ -5,11 +5,18 @@ compacts the table, ``FirmTable.compact`` moves the agent with its firm and upda
 every property reads or writes the arrays, so scripts, AgentSet selections and the UI see the
 live state while the kernels do the work. A ``Firm`` kept after its firm exited refuses to read
 or write (its row may belong to a later entrant).
+
+A ``Firm`` refers to its model weakly: the firm table keeps the agents in a numpy object
+column, which Python's garbage collector does not traverse, so a strong reference back to the
+model would make a cycle that is never collected (every model whose Firm agents were asked
+for stayed in memory). The model owns its firms; a ``Firm`` outliving its model has
+``model`` None.
 """
 
 from __future__ import annotations
 
 import math
+import weakref
 
 import mesa
 
@@ -33,6 +40,15 @@ class Firm(mesa.Agent):
     def __init__(self, model, row: int):
         super().__init__(model)
         self.row = row
+
+    @property
+    def model(self):
+        """The model this firm belongs to (held weakly; None once the model is gone)."""
+        return self._model_ref()
+
+    @model.setter
+    def model(self, model) -> None:
+        self._model_ref = weakref.ref(model)
 
     def _live_row(self) -> int:
         """This firm's row, if it is still in the model (else ``RuntimeError``)."""
