@@ -271,8 +271,9 @@ class EntryParams(_Section):
     entrant_size_sd_rel: float = _f(
         1.0,
         0.25,
-        1.5,
-        "sd of entrants' log revenue relative to that of their sector's living firms",
+        1.0,
+        "sd of entrants' log revenue relative to that of their sector's living firms (at most "
+        "1: a cohort's spread of sizes widens with age, Cabral & Mata 2003)",
     )
     entrant_productivity: float = _f(
         0.9, 0.7, 1.1, "entrants' productivity relative to the sector's mean"
