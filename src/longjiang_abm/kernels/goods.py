@@ -5,7 +5,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ..rng import S_SHARE, S_SHARE_SCALE, normal, uniform
+from ..rng import S_SHARE, S_SHARE_SCALE, normals, uniform
 from .chunks import bounds, n_chunks
 
 
@@ -239,6 +239,7 @@ def update_shares(
         if tot[s] > 0.0:
             e_bar[s] /= tot[s]
             c_bar[s] /= tot[s]
+    eps = normals(n, ids, seed, t, S_SHARE)  # every row's draw, in passes that vectorise
     for i in prange(n):
         if alive[i]:
             s = sector[i]
@@ -259,7 +260,7 @@ def update_shares(
                     shock_sd[i] = sd_i
                     shock_m[i] = math.exp(-0.5 * sd_i * sd_i)
             if shock_sd[i] > 0.0:
-                share[i] *= math.exp(shock_sd[i] * normal(seed, t, ids[i], S_SHARE)) * shock_m[i]
+                share[i] *= math.exp(shock_sd[i] * eps[i]) * shock_m[i]
     part[:, 1, :] = 0.0  # the new shares' sector sums, by blocks again
     for c in prange(nc):
         lo, hi = bounds(c, n)
