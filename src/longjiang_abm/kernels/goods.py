@@ -9,7 +9,7 @@ from ..rng import S_SHARE, S_SHARE_SCALE, normals, uniform
 from .chunks import bounds, n_chunks
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def unit_cost(wage, pi, A, Ag, m, p_in, kc):
     """Normal unit cost (10k yuan per unit of real output):
 
@@ -20,7 +20,9 @@ def unit_cost(wage, pi, A, Ag, m, p_in, kc):
     per worker per quarter, kc the user cost of the capital held per unit of real output at
     A = 1, kc = (r_o / 4 + delta) kappa_s / u*_o (``Instruments.capital_cost_o`` times
     kappa_s): the owner type's lending rate and the utilisation it plans for (normal-cost
-    pricing: prices cover the capital a firm holds, at normal output)."""
+    pricing: prices cover the capital a firm holds, at normal output). Compiled with numpy's
+    error model (a division by zero gives inf, as in the kernels' parallel loops, rather than
+    raising): without the check, the price loop that calls it vectorises."""
     return wage / (4.0 * pi * A) + m * p_in / Ag + kc / A
 
 
