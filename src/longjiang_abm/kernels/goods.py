@@ -137,15 +137,15 @@ def price_and_competitiveness(
             uc_bar[s] /= tot[s]
         elif count[s] > 0.0:
             uc_bar[s] = uc_sum[s] / count[s]
+    raw_f = np.where(raw, 1.0, 0.0)  # a bool gathered by sector keeps the loop scalar
     for i in prange(n):
         s = sector[i]
-        if raw[s]:
-            price[i] = p_raw[s]
-        else:
-            blend = theta * price[i] + (1.0 - theta) * uc_bar[s]
-            price[i] = (1.0 + mu[s]) * blend * (1.0 - out_sub[s] * elig[owner[i]])
+        blend = theta * price[i] + (1.0 - theta) * uc_bar[s]
+        p_i = (1.0 + mu[s]) * blend * (1.0 - out_sub[s] * elig[owner[i]])
+        p_i = p_raw[s] if raw_f[s] > 0.5 else p_i
+        price[i] = p_i
         q_w = math.sqrt(q[i]) if omega == 0.5 else q[i] ** omega  # sqrt: 10x cheaper than pow
-        E[i] = q_w / price[i] * max(0.0, 1.0 - iota * unfilled[i])
+        E[i] = q_w / p_i * max(0.0, 1.0 - iota * unfilled[i])
     return uc_bar
 
 
