@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from .twins import python_reference, python_twin
 
@@ -79,17 +79,11 @@ def uniform(seed, quarter, idx, stream):
     return (float(h >> np.uint64(11)) + 0.5) * (1.0 / 9007199254740992.0)
 
 
-def inv_normal_py(p: float) -> float:
-    """Quantile function of N(0, 1) at p in (0, 1): Acklam's rational approximation (relative
-    error below 1.2e-9). In the central region, 95% of draws, no logarithm or square root
-    is needed: about four times cheaper than Box-Muller."""
-    if p < 0.02425 or p > 0.97575:  # the tails, by symmetry: x(p) = -x(1 - p)
-        q = math.sqrt(-2.0 * math.log(p if p < 0.5 else 1.0 - p))
-        c = ((-7.784894002430293e-03 * q - 3.223964580411365e-01) * q - 2.400758277161838) * q
-        c = ((c - 2.549732539343734) * q + 4.374664141464968) * q + 2.938163982698783
-        d = ((7.784695709041462e-03 * q + 3.224671290700398e-01) * q + 2.445134137142996) * q
-        d = (d + 3.754408661907416) * q + 1.0
-        return c / d if p < 0.5 else -(c / d)
+@njit(cache=True, error_model="numpy")
+def inv_normal_central(p):
+    """Acklam's rational approximation of the N(0, 1) quantile in the central region,
+    0.02425 <= p <= 0.97575 (``inv_normal``). No branch and no check of the division (the
+    denominator is at least 0.9 there): a loop of these vectorises, with the scalar's bits."""
     q = p - 0.5
     r = q * q
     return (
@@ -121,6 +115,20 @@ def inv_normal_py(p: float) -> float:
     )
 
 
+def inv_normal_py(p: float) -> float:
+    """Quantile function of N(0, 1) at p in (0, 1): Acklam's rational approximation (relative
+    error below 1.2e-9). In the central region, 95% of draws, no logarithm or square root
+    is needed (``inv_normal_central``): about four times cheaper than Box-Muller."""
+    if p < 0.02425 or p > 0.97575:  # the tails, by symmetry: x(p) = -x(1 - p)
+        q = math.sqrt(-2.0 * math.log(p if p < 0.5 else 1.0 - p))
+        c = ((-7.784894002430293e-03 * q - 3.223964580411365e-01) * q - 2.400758277161838) * q
+        c = ((c - 2.549732539343734) * q + 4.374664141464968) * q + 2.938163982698783
+        d = ((7.784695709041462e-03 * q + 3.224671290700398e-01) * q + 2.445134137142996) * q
+        d = (d + 3.754408661907416) * q + 1.0
+        return c / d if p < 0.5 else -(c / d)
+    return inv_normal_central(p)
+
+
 inv_normal = njit(cache=True)(inv_normal_py)
 
 
@@ -129,6 +137,34 @@ def normal(seed, quarter, idx, stream):
     """N(0,1) draw: the quantile function (``inv_normal``) at a uniform of sub-stream
     2*stream+64."""
     return inv_normal(uniform(seed, quarter, idx, 2 * stream + 64))
+
+
+@njit(cache=True, parallel=True)
+def uniforms(n, ids, seed, quarter, stream):
+    """``uniform(seed, quarter, ids[i], stream)`` for every row i < n, as an array: one pass
+    without a branch, which vectorises (the 64-bit hash four rows at a time), for kernels
+    whose row loop would otherwise hash one row at a time. Rows of firms that exited get a
+    draw too (their ids are still there); nothing reads it."""
+    out = np.empty(n)
+    for i in prange(n):
+        out[i] = uniform(seed, quarter, ids[i], stream)
+    return out
+
+
+@njit(cache=True, parallel=True)
+def normals(n, ids, seed, quarter, stream):
+    """``normal(seed, quarter, ids[i], stream)`` for every row i < n, bit for bit, as an
+    array: the uniforms (``uniforms``, sub-stream 2*stream+64) and the central region's
+    rational function for every row in passes without a branch, which vectorise, then the
+    tails (about 5% of rows) one at a time. About half the time of ``normal`` row by row."""
+    u = uniforms(n, ids, seed, quarter, 2 * stream + 64)
+    out = np.empty(n)
+    for i in prange(n):
+        out[i] = inv_normal_central(u[i])
+    for i in prange(n):
+        if u[i] < 0.02425 or u[i] > 0.97575:
+            out[i] = inv_normal(u[i])
+    return out
 
 
 @njit(cache=True)
@@ -157,3 +193,5 @@ def poisson(lam, seed, quarter, idx, stream):
 uniform_py = python_twin(uniform)
 normal_py = python_twin(normal)
 poisson_py = python_twin(poisson)
+uniforms_py = python_twin(uniforms)
+normals_py = python_twin(normals)

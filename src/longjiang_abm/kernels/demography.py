@@ -16,6 +16,7 @@ from ..rng import (
     normal,
     poisson,
     uniform,
+    uniforms,
 )
 from .chunks import bounds, n_chunks
 
@@ -111,6 +112,7 @@ def exit_firms(
     for z in range(size_hazard.size):
         for a in range(AGE_TABLE + 1):
             hazard[z, a] = size_hazard[z] * (h0 * math.exp(-a / tau) + h_floor)
+    u_exit = uniforms(n, ids, seed, t, S_EXIT)  # every row's draw, in a pass that vectorises
     for i in prange(n):
         exiting[i] = False
         bailout[i] = 0.0
@@ -145,7 +147,7 @@ def exit_firms(
                 h = hazard[size[i], a]
             else:
                 h = size_hazard[size[i]] * (h0 * math.exp(-a / tau) + h_floor)
-            if uniform(seed, t, ids[i], S_EXIT) < h:
+            if u_exit[i] < h:
                 exiting[i] = True
 
 

@@ -5,11 +5,11 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ..rng import S_SHARE, S_SHARE_SCALE, normal, uniform
+from ..rng import S_SHARE, S_SHARE_SCALE, normals, uniform
 from .chunks import bounds, n_chunks
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def unit_cost(wage, pi, A, Ag, m, p_in, kc):
     """Normal unit cost (10k yuan per unit of real output):
 
@@ -20,7 +20,9 @@ def unit_cost(wage, pi, A, Ag, m, p_in, kc):
     per worker per quarter, kc the user cost of the capital held per unit of real output at
     A = 1, kc = (r_o / 4 + delta) kappa_s / u*_o (``Instruments.capital_cost_o`` times
     kappa_s): the owner type's lending rate and the utilisation it plans for (normal-cost
-    pricing: prices cover the capital a firm holds, at normal output)."""
+    pricing: prices cover the capital a firm holds, at normal output). Compiled with numpy's
+    error model (a division by zero gives inf, as in the kernels' parallel loops, rather than
+    raising): without the check, the price loop that calls it vectorises."""
     return wage / (4.0 * pi * A) + m * p_in / Ag + kc / A
 
 
@@ -135,15 +137,15 @@ def price_and_competitiveness(
             uc_bar[s] /= tot[s]
         elif count[s] > 0.0:
             uc_bar[s] = uc_sum[s] / count[s]
+    raw_f = np.where(raw, 1.0, 0.0)  # a bool gathered by sector keeps the loop scalar
     for i in prange(n):
         s = sector[i]
-        if raw[s]:
-            price[i] = p_raw[s]
-        else:
-            blend = theta * price[i] + (1.0 - theta) * uc_bar[s]
-            price[i] = (1.0 + mu[s]) * blend * (1.0 - out_sub[s] * elig[owner[i]])
+        blend = theta * price[i] + (1.0 - theta) * uc_bar[s]
+        p_i = (1.0 + mu[s]) * blend * (1.0 - out_sub[s] * elig[owner[i]])
+        p_i = p_raw[s] if raw_f[s] > 0.5 else p_i
+        price[i] = p_i
         q_w = math.sqrt(q[i]) if omega == 0.5 else q[i] ** omega  # sqrt: 10x cheaper than pow
-        E[i] = q_w / price[i] * max(0.0, 1.0 - iota * unfilled[i])
+        E[i] = q_w / p_i * max(0.0, 1.0 - iota * unfilled[i])
     return uc_bar
 
 
@@ -239,6 +241,7 @@ def update_shares(
         if tot[s] > 0.0:
             e_bar[s] /= tot[s]
             c_bar[s] /= tot[s]
+    eps = normals(n, ids, seed, t, S_SHARE)  # every row's draw, in passes that vectorise
     for i in prange(n):
         if alive[i]:
             s = sector[i]
@@ -259,7 +262,7 @@ def update_shares(
                     shock_sd[i] = sd_i
                     shock_m[i] = math.exp(-0.5 * sd_i * sd_i)
             if shock_sd[i] > 0.0:
-                share[i] *= math.exp(shock_sd[i] * normal(seed, t, ids[i], S_SHARE)) * shock_m[i]
+                share[i] *= math.exp(shock_sd[i] * eps[i]) * shock_m[i]
     part[:, 1, :] = 0.0  # the new shares' sector sums, by blocks again
     for c in prange(nc):
         lo, hi = bounds(c, n)

@@ -11,8 +11,9 @@ from ..rng import (
     S_INNOVATION_SIZE,
     S_PRODUCTIVITY,
     S_QUALITY,
-    normal,
+    normals,
     uniform,
+    uniforms,
 )
 from .chunks import bounds, n_chunks
 
@@ -254,6 +255,9 @@ def innovate(
             if yls > 0.0:
                 k_m[loc, s] = min(1.0, bonus * beta_m * yls / (yls + y_half[s]))
     emis_a1 = emission * (1.0 - green_cut)  # emissions intensity at A = 1
+    # the two draws every firm makes, for every row in passes that vectorise (rng.py)
+    u_innovate = uniforms(n, ids, seed, t, S_INNOVATE)
+    eps = normals(n, ids, seed, t, S_PRODUCTIVITY)
     for i in prange(n):
         if not alive[i]:
             continue
@@ -261,10 +265,10 @@ def innovate(
         idx = ids[i]
         la = lnA[i]
         intensity = rd[i] / rev[i] if rev[i] > 0.0 else 0.0
-        if below_one_minus_exp(uniform(seed, t, idx, S_INNOVATE), zeta * intensity):
+        if below_one_minus_exp(u_innovate[i], zeta * intensity):
             la += step_a * uniform(seed, t, idx, S_INNOVATION_SIZE)
             q[i] *= math.exp(step_q * uniform(seed, t, idx, S_QUALITY))
-        la += drift[s] + sd_a * normal(seed, t, idx, S_PRODUCTIVITY)
+        la += drift[s] + sd_a * eps[i]
         # location without a branch (park firms are scattered over the rows)
         loc = np.int64(park[i]) + np.int64(park[i] < 0) * (n_parks + 1 + np.int64(pref[i]))
         la += k_m[loc, s] * max(0.0, lna_loc[loc, s] - la)

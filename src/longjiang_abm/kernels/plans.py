@@ -1,8 +1,9 @@
 """Firms' expectations and plans: expected demand, capacity, labour needs, investment plans."""
 
+import numpy as np
 from numba import njit, prange
 
-from ..rng import S_INVEST, uniform
+from ..rng import S_INVEST, uniforms
 
 
 @njit(cache=True, parallel=True)
@@ -90,17 +91,20 @@ def plan_firms(
         share of debt repaid per quarter
     lev : float
         target leverage, debt over capital
-    Writes: exp_dem, cap, L_req, inv_plan, loan_dem (living firms); cash0, debt0, K0 (all rows).
+    Writes: exp_dem, cap, L_req, inv_plan, loan_dem, cash0, debt0, K0 (every row in use; a
+    dead row's from its stale values, which nothing reads).
     """
+    # passes over every row in use without a branch on alive[i], which vectorise: the draws
+    # (rng.py), the opening balances, the plans; the raw flag as a float, since a gather of a
+    # bool by sector keeps LLVM from vectorising the loop
+    u_invest = uniforms(n, ids, seed, t, S_INVEST)
+    raw_f = np.where(raw, 1.0, 0.0)
     for i in prange(n):
-        # each row's values in local variables, stored once (numba cannot assume the columns
-        # do not overlap: a column read after another's store would be loaded again)
+        cash0[i] = cash[i]
+        debt0[i] = debt[i]
+        K0[i] = K[i]
+    for i in prange(n):
         cash_i, debt_i, k = cash[i], debt[i], K[i]
-        cash0[i] = cash_i
-        debt0[i] = debt_i
-        K0[i] = k
-        if not alive[i]:
-            continue
         s = sector[i]
         a = A[i]
         e = lam * D[i] + (1.0 - lam) * exp_dem[i]
@@ -108,15 +112,12 @@ def plan_firms(
         c = a * k / kappa[s]
         cap[i] = c
         L_req[i] = min(e * (1.0 + buffer_out), c) / (a * pi[s])
-        if raw[s]:
-            k_star = k
-        else:
-            k_star = kappa[s] * e / (a * u_owner[owner[i]])
+        k_star = k if raw_f[s] > 0.5 else kappa[s] * e / (a * u_owner[owner[i]])
         gap = k_star / k - 1.0
         dep = delta * k
         # selects, not branches (the gap varies from firm to firm); the draw is counter-based,
         # so drawing it for every firm changes no one's
-        replace = uniform(seed, t, ids[i], S_INVEST) < p_rep
+        replace = u_invest[i] < p_rep
         keep = dep if replace else 0.0
         shrink = dep * k_star / k if replace else 0.0  # maintenance of the capital in use only
         inv = k_star - k + dep if gap > theta else (keep if gap > -theta else shrink)

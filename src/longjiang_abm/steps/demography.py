@@ -73,23 +73,25 @@ def exit_firms(k, f, book, sectors, neutrality: float, inst, fp, fin, t: int, se
         t=t,
     )
     rows = np.flatnonzero(f.exiting[: f.n])
+    # each column of the exits gathered once (their rows are scattered over the table)
+    debt, sme = f.debt[rows], f.size[rows] >= SMALL
     sales = fin.recovery_rate * f.K[rows]
     value = f.cash[rows] + sales
-    paid = np.minimum(f.debt[rows], value)
+    paid = np.minimum(debt, value)
     book.exit_asset_sales = float(sales.sum())
     book.exit_to_bank = float(paid.sum())
     book.exit_to_owners = float((value - paid).sum())
     # SME support: the guarantee fund pays part of small and micro firms' unpaid debt
-    guaranteed = inst.guarantee_cover * (f.debt[rows] - paid) * (f.size[rows] >= SMALL)
+    guaranteed = inst.guarantee_cover * (debt - paid) * sme
     book.guarantee_payouts = float(guaranteed.sum())
-    book.exit_debt = float(f.debt[rows].sum())  # leaves the bank's book at the close
+    book.exit_debt = float(debt.sum())  # leaves the bank's book at the close
     book.exit_recovered = float(paid.sum() + guaranteed.sum())
     f.kill(rows)
     f.died[rows] = t
     if f.agents_made:  # deregisters their Firm agents: the table is their registry
         f.agent[rows] = None
     book.exits = rows.size
-    book.exits_sme = int(np.count_nonzero(f.size[rows] >= SMALL))
+    book.exits_sme = int(np.count_nonzero(sme))
 
 
 @dataclass
