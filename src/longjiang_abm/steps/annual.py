@@ -47,14 +47,14 @@ def sector_sizes(k, f, ss) -> None:
     """The typical size of each sector's firms and its spread, for next year's entrants
     (``steps/demography.py: entrant_size``): the mean and sd of the living firms' log annual
     revenue (kernel ``log_revenue_moments``). Reads ``f.rev_year``; writes
-    ``ss.log_rev_mean`` and ``ss.log_rev_sd`` of the sectors with at least two firms (a
-    sector that has emptied keeps its last values)."""
+    ``ss.log_rev_mean`` of the sectors with a firm with revenue and ``ss.log_rev_sd`` of those
+    with at least two (otherwise the last values stay: before the first, a mean of 0 and an
+    sd of 1, which only sectors empty in 2018 keep, and those have no entrants)."""
     mu, sigma, cnt = k.log_revenue_moments(
         n=f.n, alive=f.alive, sector=f.sector, rev_year=f.rev_year, n_sec=ss.ppi.size
     )
-    keep = cnt >= 2
-    ss.log_rev_mean = np.where(keep, mu, ss.log_rev_mean)
-    ss.log_rev_sd = np.where(keep, sigma, ss.log_rev_sd)
+    ss.log_rev_mean = np.where(cnt >= 1, mu, ss.log_rev_mean)
+    ss.log_rev_sd = np.where(cnt >= 2, sigma, ss.log_rev_sd)
 
 
 # the year end compacts the firm table when more than this share of its rows are dead
