@@ -82,3 +82,18 @@ def test_the_year_end_updates_the_sectors_typical_size():
     np.testing.assert_array_equal(m.sector_state.log_rev_mean[cnt >= 1], mu[cnt >= 1])
     np.testing.assert_array_equal(m.sector_state.log_rev_sd[keep], sigma[keep])
     assert not np.array_equal(before[keep], mu[keep])
+
+
+def test_sectors_without_two_firms_take_the_provinces_moments_and_the_spread_is_capped():
+    from longjiang_abm.steps.annual import sector_sizes
+
+    rev = np.array([100.0, 400.0, 50.0, 800.0, 0.0])
+    f = SimpleNamespace(n=5, alive=np.ones(5, bool), sector=np.array([0, 0, 1, 0, 2]), rev_year=rev)
+    ss = SimpleNamespace(ppi=np.ones(4), log_rev_mean=None, log_rev_sd=None)
+    sector_sizes(load("numba"), f, ss)
+    x = np.log(rev[:4])  # sector 2's only firm has no revenue; sector 3 has none
+    np.testing.assert_allclose(ss.log_rev_mean, [x[[0, 1, 3]].mean(), x[2], x.mean(), x.mean()])
+    np.testing.assert_allclose(ss.log_rev_sd[0], x[[0, 1, 3]].std())
+    np.testing.assert_allclose(ss.log_rev_sd[1:], x.std())  # pooled over the sectors
+    wide = SimpleNamespace(log_rev_mean=np.zeros(2), log_rev_sd=np.array([1.5, 3.0]))
+    np.testing.assert_allclose(entrant_size(wide, rel=0.3, sd_rel=1.0)[1], [1.5, 2.0])

@@ -26,7 +26,8 @@ What Mesa's own tools (``mesa.batch_run``, ``mesa.visualization.SolaraViz``, a s
   the model, so no model that made an agent was ever freed (about 20 MB per 35,000-firm run of
   5 years; an SMM worker reached 5.5 GB). ``free_models_from_agent_ids`` gives ``Agent`` a
   weakly keyed registry with the same counters (Mesa issue #3179, fixed upstream in PR #3180;
-  applied only where ``Agent._ids`` is still a ``defaultdict``).
+  applied only where ``Agent._ids`` is still a ``defaultdict``; it replaces a class attribute of
+  Mesa's, so it holds for every Mesa model in the process, with the same ids as before).
 
 Mesa 3.5's ``Model`` has an attribute ``scenario`` of its own (a Mesa ``Scenario``: a frozen
 bag of parameters linked to the model, becoming the home of parameters and rng in Mesa 4).

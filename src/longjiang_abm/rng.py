@@ -83,7 +83,7 @@ def uniform(seed, quarter, idx, stream):
 def inv_normal_central(p):
     """Acklam's rational approximation of the N(0, 1) quantile in the central region,
     0.02425 <= p <= 0.97575 (``inv_normal``). No branch and no check of the division (the
-    denominator is at least 0.9 there): a loop of these vectorises, with the scalar's bits."""
+    denominator does not vanish there): a loop of these vectorises, with the scalar's bits."""
     q = p - 0.5
     r = q * q
     return (

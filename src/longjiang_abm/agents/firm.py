@@ -9,8 +9,8 @@ or write (its row may belong to a later entrant).
 A ``Firm`` refers to its model weakly: the firm table keeps the agents in a numpy object
 column, which Python's garbage collector does not traverse, so a strong reference back to the
 model would make a cycle that is never collected (every model whose Firm agents were asked
-for stayed in memory). The model owns its firms; a ``Firm`` outliving its model has
-``model`` None.
+for stayed in memory). The model owns its firms; a ``Firm`` outliving its model refuses to read
+or write, like one whose firm exited.
 """
 
 from __future__ import annotations
@@ -43,8 +43,11 @@ class Firm(mesa.Agent):
 
     @property
     def model(self):
-        """The model this firm belongs to (held weakly; None once the model is gone)."""
-        return self._model_ref()
+        """The model this firm belongs to (held weakly; ``RuntimeError`` once it is gone)."""
+        model = self._model_ref()
+        if model is None:
+            raise RuntimeError(f"firm agent {self.unique_id}: its model no longer exists")
+        return model
 
     @model.setter
     def model(self, model) -> None:

@@ -179,6 +179,9 @@ class StrongRegistry:
         self._all_agents = AllAgents(self._agents_by_type, random=self.random)
 
     def register_agent(self, agent: mesa.Agent) -> None:
+        if hasattr(self, "agent_id_counter"):  # Mesa 3.5 numbers agents here (3.3: Agent._ids)
+            agent.unique_id = self.agent_id_counter
+            self.agent_id_counter += 1
         by_type = self._agents_by_type.get(type(agent))
         if isinstance(by_type, RowAgentSet):
             return  # the table's agent column holds it

@@ -140,10 +140,16 @@ def log_revenue_moments(n, alive, sector, rev_year, n_sec):
 
     Parameters
     ----------
+    n : int
+        rows in use of the firm table
+    alive : (n,) bool
+        whether the row's firm is alive
     sector : (n,) int
         each firm's sector, 0 .. n_sec - 1
     rev_year : (n,) float
         each firm's annual revenue, 10k yuan (``close_year``)
+    n_sec : int
+        number of sectors
     """
     cnt = np.zeros(n_sec, dtype=np.int64)
     mu = np.zeros(n_sec)

@@ -46,15 +46,19 @@ def close_year(k, f, parks, price_level: float) -> None:
 def sector_sizes(k, f, ss) -> None:
     """The typical size of each sector's firms and its spread, for next year's entrants
     (``steps/demography.py: entrant_size``): the mean and sd of the living firms' log annual
-    revenue (kernel ``log_revenue_moments``). Reads ``f.rev_year``; writes
-    ``ss.log_rev_mean`` of the sectors with a firm with revenue and ``ss.log_rev_sd`` of those
-    with at least two (otherwise the last values stay: before the first, a mean of 0 and an
-    sd of 1, which only sectors empty in 2018 keep, and those have no entrants)."""
+    revenue (kernel ``log_revenue_moments``). A sector without a firm with revenue takes the
+    province's mean, one with fewer than two such firms the province's sd (pooled over the
+    sectors: N sigma^2 = sum_s N_s (sigma_s^2 + (mu_s - mu)^2)), e.g. a sector that big or
+    promoted projects open in a small model. Reads ``f.rev_year``; writes ``ss.log_rev_mean``
+    and ``ss.log_rev_sd``."""
     mu, sigma, cnt = k.log_revenue_moments(
         n=f.n, alive=f.alive, sector=f.sector, rev_year=f.rev_year, n_sec=ss.ppi.size
     )
-    ss.log_rev_mean = np.where(cnt >= 1, mu, ss.log_rev_mean)
-    ss.log_rev_sd = np.where(cnt >= 2, sigma, ss.log_rev_sd)
+    total = max(int(cnt.sum()), 1)
+    mu_all = float((cnt * mu).sum()) / total
+    sd_all = float(np.sqrt((cnt * (sigma**2 + (mu - mu_all) ** 2)).sum() / total))
+    ss.log_rev_mean = np.where(cnt >= 1, mu, mu_all)
+    ss.log_rev_sd = np.where(cnt >= 2, sigma, sd_all)
 
 
 # the year end compacts the firm table when more than this share of its rows are dead

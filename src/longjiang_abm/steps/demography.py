@@ -27,6 +27,9 @@ BIG_PROJECT_OWNERSHIP = np.array([0.15, 0.15, 0.5, 0.2])
 # relative exogenous exit hazard by size class (large, medium, small, micro)
 SIZE_HAZARD = np.array([0.0, 0.25, 1.0, 1.0])
 
+# the widest spread of log revenue entrants are drawn with (the bound of the absolute sd before
+# session 11): sigma_s is re-measured each year on a population that includes the entrants
+ENTRANT_SD_MAX = 2.0
 MAX_ENTRY_RATE_Q = 1.0  # expected entrants a quarter, at most the sector's living firms
 
 
@@ -165,6 +168,7 @@ def enter_firms(e: Entry) -> None:
         t=e.t,
     )
     nu = e.policy.ownership_neutrality
+    size_median, size_sd = entrant_size(e.ss, ep.entrant_size_rel, ep.entrant_size_sd_rel)
     barrier = np.zeros(4)
     barrier[[PRIVATE, FOREIGN]] = ep.private_barrier * (1.0 - nu)
     new = _draw(
@@ -173,7 +177,8 @@ def enter_firms(e: Entry) -> None:
         counts,
         ENTRANT_OWNERSHIP,
         barrier,
-        *entrant_size(e.ss, ep.entrant_size_rel, ep.entrant_size_sd_rel),
+        size_median,
+        size_sd,
         ep.entrant_productivity,
     )
     _create(e, c, new, incentive=0.0, contracted=0.0, cbase=sc.firms.entrant_customer_base)
@@ -221,7 +226,7 @@ def entrant_size(ss, rel: float, sd_rel: float) -> tuple[np.ndarray, np.ndarray]
     """Median and log-sd of an ordinary entrant's annual revenue in each sector (10k yuan,
     money of 2018 purchasing power, as ``rev_year``):
 
-        ln rev ~ N(ln rel + mu_s, sd_rel sigma_s)
+        ln rev ~ N(ln rel + mu_s, min(sd_rel sigma_s, ENTRANT_SD_MAX))
 
     with mu_s and sigma_s the mean and sd of the log annual revenue of the sector's living
     firms at the last year end (``steps/annual.py: sector_sizes``; the 2018 population before
@@ -242,7 +247,7 @@ def entrant_size(ss, rel: float, sd_rel: float) -> tuple[np.ndarray, np.ndarray]
     sd_rel : float
         ``entry.entrant_size_sd_rel``: entrants' spread of log size over their sector's
     """
-    return rel * np.exp(ss.log_rev_mean), sd_rel * ss.log_rev_sd
+    return rel * np.exp(ss.log_rev_mean), np.minimum(sd_rel * ss.log_rev_sd, ENTRANT_SD_MAX)
 
 
 class Census:
