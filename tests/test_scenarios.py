@@ -97,7 +97,7 @@ def test_real_fit_script_reports_the_record_beside_the_model(tmp_path):
 def test_neutrality_script_reports_effects_and_channel(tmp_path):
     p = subprocess.run(
         [sys.executable, str(ROOT / "experiments" / "neutrality.py"), "--seeds", "2",
-         "--years", "2", "--firms", "600", "--workers", "1", "--out", str(tmp_path)],
+         "--years", "2", "--firms", "3000", "--workers", "1", "--out", str(tmp_path)],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert p.returncode == 0, p.stderr
