@@ -46,7 +46,8 @@ def customer_base(b0: float, tau: float, age: np.ndarray) -> np.ndarray:
     A new firm starts with a demand deficit (b0) and erases it slowly as it ages, whatever its
     prices (Foster, Haltiwanger & Syverson 2016, passive accumulation); ``update_shares``
     carries b forward quarter by quarter (b' = 1 - (1 - b) exp(-1 / tau)). b0 = 1 turns it off.
-    Used for the 2018 population (by age) and ordinary entrants (a = 0)."""
+    Used for the 2018 population (by age); ordinary entrants start at b(0) = b0
+    (``steps/demography.py: _create``)."""
     return 1.0 - (1.0 - b0) * np.exp(-np.asarray(age, dtype=np.float64) / tau)
 
 

@@ -27,8 +27,8 @@ BIG_PROJECT_OWNERSHIP = np.array([0.15, 0.15, 0.5, 0.2])
 # relative exogenous exit hazard by size class (large, medium, small, micro)
 SIZE_HAZARD = np.array([0.0, 0.25, 1.0, 1.0])
 
-# the widest spread of log revenue entrants are drawn with (the bound of the absolute sd before
-# session 11): sigma_s is re-measured each year on a population that includes the entrants
+# the widest spread of log revenue entrants are drawn with (the upper bound of the former key
+# entry.entrant_size_sd): sigma_s is re-measured each year on a population with the entrants
 ENTRANT_SD_MAX = 2.0
 MAX_ENTRY_RATE_Q = 1.0  # expected entrants a quarter, at most the sector's living firms
 
