@@ -24,7 +24,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from longjiang_abm import load_scenario  # noqa: E402
-from longjiang_abm.ensemble import ensemble_arguments, markdown_table, run_ensemble  # noqa: E402
+from longjiang_abm.ensemble import (  # noqa: E402
+    ensemble_arguments,
+    markdown_table,
+    run_ensemble,
+    uncertainty,
+)
 from longjiang_abm.params import PolicyLevers  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1] / "params"
@@ -52,7 +57,9 @@ def main() -> None:
 
     scs = one_lever_scenarios()
     t0 = time.perf_counter()
-    runs = run_ensemble(scs, args.seeds, args.years, args.firms, args.workers)
+    runs = run_ensemble(
+        scs, args.seeds, args.years, args.firms, args.workers, posterior=args.posterior
+    )
     elapsed = time.perf_counter() - t0
     last = runs["year"].max()
     final = runs[runs["year"] == last].set_index(["scenario", "seed"])
@@ -72,7 +79,8 @@ def main() -> None:
     table.index.name = f"lever alone ({last} vs baseline)"
     header = (
         f"Each lever alone at its full-strategy value; differences from the baseline in {last} "
-        f"(fiscal cost cumulated over all years), mean over {args.seeds} seeds, "
+        f"(fiscal cost cumulated over all years), mean over {args.seeds} seeds "
+        f"({uncertainty(args.posterior)}), "
         f"{'the whole population' if args.firms is None else f'{args.firms} firms'}; "
         f"{elapsed / 60:.1f} minutes.\n\n"
     )

@@ -40,6 +40,7 @@ from scipy import stats
 from longjiang_abm import load_scenario
 from longjiang_abm.ensemble import ensemble_arguments, markdown_table
 from longjiang_abm.model import LongjiangModel
+from longjiang_abm.ownership import within_sector_apk
 from longjiang_abm.state import CENTRAL_SOE, LOCAL_SOE
 from longjiang_abm.strategy import above_scale
 
@@ -63,20 +64,6 @@ def scenarios(overrides=None):
     policy = base.policy.model_copy(update={"ownership_neutrality": 1.0})
     neutral = base.model_copy(update={"name": "neutrality", "policy": policy})
     return base, neutral
-
-
-def within_sector_apk(rev, K, sector, state, processing) -> float:
-    """Revenue-weighted mean over processing sectors of the state firms' revenue per unit of
-    capital relative to the non-state firms' of the same sector."""
-    num = den = 0.0
-    for s in np.unique(sector[processing]):
-        a, b = (sector == s) & state, (sector == s) & ~state
-        if a.sum() < 3 or b.sum() < 3:
-            continue
-        ratio = (rev[a].sum() / K[a].sum()) / (rev[b].sum() / K[b].sum())
-        num += ratio * rev[a].sum()
-        den += rev[a].sum()
-    return num / den if den else float("nan")
 
 
 def one(args) -> dict:

@@ -28,6 +28,7 @@ from longjiang_abm.ensemble import (  # noqa: E402
     fan_chart,
     markdown_table,
     run_ensemble,
+    uncertainty,
 )
 from longjiang_abm.params import load_scenario  # noqa: E402
 from longjiang_abm.strategy import TARGET_ABOVE_SCALE_FIRMS as TARGET_ABOVE_SCALE  # noqa: E402
@@ -79,7 +80,12 @@ def main() -> None:
 
     t0 = time.perf_counter()
     runs = run_ensemble(
-        [_scenario(root, s) for s in SCENARIOS], args.seeds, args.years, args.firms, args.workers
+        [_scenario(root, s) for s in SCENARIOS],
+        args.seeds,
+        args.years,
+        args.firms,
+        args.workers,
+        posterior=args.posterior,
     )
     elapsed = time.perf_counter() - t0
     runs.to_csv(out / "policy_comparison_runs.csv", index=False)
@@ -108,7 +114,8 @@ def main() -> None:
     header = (
         f"{args.seeds} seeds x {len(SCENARIOS)} scenarios, {args.years} years, "
         f"{'the whole population' if args.firms is None else f'{args.firms} firms'}; "
-        f"mean [5th - 95th percentile]; {elapsed / 60:.1f} minutes.\n\n"
+        f"mean [5th - 95th percentile] ({uncertainty(args.posterior)}); "
+        f"{elapsed / 60:.1f} minutes.\n\n"
     )
     (out / "policy_comparison_summary.md").write_text(header + "\n\n".join(sections) + "\n")
 

@@ -31,6 +31,7 @@ from longjiang_abm.ensemble import (  # noqa: E402
     fan_chart,
     markdown_table,
     run_ensemble,
+    uncertainty,
 )
 
 ROOT = Path(__file__).resolve().parents[1] / "params"
@@ -66,7 +67,9 @@ def main() -> None:
     scs, shock = scenarios()
     start = shock.backbone_shock_year
     t0 = time.perf_counter()
-    runs = run_ensemble(scs, args.seeds, args.years, args.firms, args.workers)
+    runs = run_ensemble(
+        scs, args.seeds, args.years, args.firms, args.workers, posterior=args.posterior
+    )
     elapsed = time.perf_counter() - t0
     runs.to_csv(out / "resilience_runs.csv", index=False)
 
@@ -103,7 +106,8 @@ def main() -> None:
     table.index.name = "policy"
     header = (
         f"Shock: the oil-and-gas complex loses {shock.backbone_shock_size:.0%} of its capacity "
-        f"over {start}-{start + shock.backbone_shock_years - 1}. {args.seeds} seeds, "
+        f"over {start}-{start + shock.backbone_shock_years - 1}. {args.seeds} seeds "
+        f"({uncertainty(args.posterior)}), "
         f"{'the whole population' if args.firms is None else f'{args.firms} firms'}; losses "
         f"are summed over {start}-{last} against the same policy and seed without the shock; "
         f"{elapsed / 60:.1f} minutes.\n\n"

@@ -49,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECTION.KEY=VALUE",
         help="override one scenario value (repeatable)",
     )
+    r.add_argument(
+        "--posterior",
+        metavar="FILE",
+        help="draw the estimated parameters from this posterior file (longjiang calibrate), one "
+        "set per seed; --set still overrides",
+    )
     r.add_argument("--out", help="output folder (default results/<scenario>-<seed>/)")
     r.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
     r.add_argument("--quiet", action="store_true", help="no progress bar or table")
@@ -83,6 +89,13 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_parser("validate", help="calibration table and stylized facts (pass/fail)")
     )
 
+    from .calibrate.command import add_arguments as add_calibrate_arguments
+
+    add_calibrate_arguments(
+        sub.add_parser(
+            "calibrate", help="Bayesian calibration (ABC-SMC, pyabc) on the 2015-2019 record"
+        )
+    )
     add_sweep_arguments(sub.add_parser("sweep", help="run a parameter sweep (Dask, resumable)"))
     add_analyze_arguments(
         sub.add_parser("analyze", help="sensitivity indices and target heatmaps of a sweep")
@@ -132,7 +145,13 @@ def cmd_run(args) -> int:
     years = args.years if args.years is not None else scenario.run.years
     out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-{seed}"
     # validate --years / --firms through the schema so errors name the range
-    overrides = list(args.set)
+    drawn = None
+    if args.posterior:
+        from .calibrate.posterior import draw
+
+        drawn = draw(args.posterior, seed)
+    overrides = [f"{k}={v!r}" for k, v in (drawn or {}).get("parameters", {}).items()]
+    overrides += list(args.set)
     if args.years is not None:
         overrides.append(f"run.years={args.years}")
     if args.firms is not None:
@@ -160,6 +179,8 @@ def cmd_run(args) -> int:
         ) as bar:
             task = bar.add_task("run", total=4 * years)
             result = run(scenario, seed=seed, progress=lambda d, n: bar.update(task, completed=d))
+    if drawn is not None:
+        result.meta["posterior"] = drawn
     with signals_deferred():  # a signal during the save takes effect after it
         result.save(out, overwrite=overwrite, option="--overwrite")
         args.written = out
@@ -338,6 +359,10 @@ def _dispatch(args) -> int:
                 raise UserError("validate: needs --seeds >= 1, --years >= 7, --firms >= 20")
             check_validate_args(args)
             return cmd_validate(args, console)
+        if args.command == "calibrate":
+            from .calibrate.command import cmd_calibrate
+
+            return cmd_calibrate(args, console)
         if args.command in ("sweep", "analyze"):
             from .sweep import commands
 

@@ -20,16 +20,38 @@ def ensemble_arguments(parser, seeds: int) -> None:
     parser.add_argument("--firms", type=int, default=None, help="default: the whole population")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument(
+        "--posterior",
+        metavar="FILE",
+        default=None,
+        help="draw the estimated parameters per seed from this posterior file (longjiang "
+        "calibrate; the same draw for every scenario of a seed): bands then hold parameter and "
+        "seed uncertainty",
+    )
+    parser.add_argument(
         "--out",
         default="results/experiments",
         help="output folder (--out docs/experiments regenerates the documents' tables)",
     )
 
 
+def uncertainty(posterior: str | Path | None) -> str:
+    """What an ensemble's bands hold, for the captions of its tables and fan charts."""
+    if posterior is None:
+        return "seed uncertainty only (parameters at their packaged values)"
+    return f"parameter uncertainty (one draw per seed from {posterior}) and seed uncertainty"
+
+
 def _one(args: tuple) -> pd.DataFrame:
-    scenario, seed, years, n_firms = args
+    scenario, seed, years, n_firms, posterior = args
+    extra = {}
+    if posterior is not None:
+        from .calibrate.posterior import draw, with_values
+
+        drawn = draw(posterior, seed)
+        scenario = with_values(scenario, drawn["parameters"])
+        extra = {"particle": drawn["particle"]}
     kpis = run(scenario, seed=seed, years=years, n_firms=n_firms).kpis
-    return kpis.assign(scenario=scenario.name, seed=seed)
+    return kpis.assign(scenario=scenario.name, seed=seed, **extra)
 
 
 def run_ensemble(
@@ -38,14 +60,19 @@ def run_ensemble(
     years: int,
     n_firms: int | None = None,
     workers: int | None = None,
+    posterior: str | Path | None = None,
 ) -> pd.DataFrame:
     """KPIs of every scenario for every seed, one row per scenario, seed and year.
+
+    With ``posterior`` (a file of ``longjiang calibrate``) each seed's runs take the parameter
+    set that seed draws (``calibrate.posterior.draw``), the same for every scenario, so that
+    differences between scenarios stay paired; a ``particle`` column records the draw.
 
     Runs are spread over ``workers`` processes (default: the machine's cores); results do not
     depend on how they are spread (counter-based random numbers)."""
     resolved = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     seed_list = list(range(seeds)) if isinstance(seeds, int) else list(seeds)
-    jobs = [(sc, seed, years, n_firms) for sc in resolved for seed in seed_list]
+    jobs = [(sc, seed, years, n_firms, posterior) for sc in resolved for seed in seed_list]
     workers = workers or os.cpu_count() or 1
     if workers == 1:
         frames = [_one(j) for j in jobs]

@@ -43,29 +43,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..model import LongjiangModel
+from ..calibrate.observed import BY_NAME
+from ..calibrate.statistics import run_statistics
 from ..params import load_scenario
 
-DATA_MOMENTS = {
-    "ind_growth": np.mean([0.4, 2.0, 2.7, 2.8]) / 100,
-    "gdp_growth": np.mean([5.7, 6.1, 6.4, 4.7]) / 100,
-    "sec_trend": (0.246 - 0.318) / 3,
-    "pop_growth": (3255 / 3529) ** (1 / 4) - 1,
-    "sec_2019": 0.266,
-    "as_growth": -0.01,
-}
+MOMENTS = ["ind_growth", "gdp_growth", "sec_trend", "pop_growth", "sec_2019", "as_growth"]
+DATA_MOMENTS = {k: BY_NAME[k].value for k in MOMENTS}
 # the data's own uncertainty of each moment (standard errors, same units as the moments)
-DATA_SE = {
-    "ind_growth": np.std([0.4, 2.0, 2.7, 2.8], ddof=1) / 2 / 100,
-    "gdp_growth": np.std([5.7, 6.1, 6.4, 4.7], ddof=1) / 2 / 100,
-    "sec_trend": 0.003,
-    "pop_growth": 0.002,
-    "sec_2019": 0.01,
-    "as_growth": 0.015,
-}
+DATA_SE = {k: BY_NAME[k].se for k in MOMENTS}
 # of which measurement error, not the sampling noise of one history (the sandwich's Sigma_data)
 MEASUREMENT_SE = {k: 0.0 for k in DATA_SE} | {"sec_2019": 0.01, "as_growth": 0.015}
-MOMENTS = list(DATA_MOMENTS)
 
 # candidates for screening: (section.key, lower, upper)
 CANDIDATES = [
@@ -84,30 +71,8 @@ CANDIDATES = [
 
 def simulate(values: dict, seed: int, n_firms: int = 3000, years: int = 5) -> np.ndarray:
     """The moments of one run with parameters ``values`` ({'section.key': value})."""
-    sc = load_scenario(None, [f"{k}={float(v)!r}" for k, v in values.items()])
-    m = LongjiangModel(sc, seed=seed, n_firms=n_firms, check_accounts=False)
-    pools = [m.prefectures.labour_pool.sum()]
-    for q in range(4 * years):
-        m.step()
-        if q % 4 == 3:
-            pools.append(m.prefectures.labour_pool.sum())
-    k = m.kpis()
-    sec_2019 = float(k.secondary_share.iloc[0])
-    first_as = float(k.above_scale_firms.iloc[0])
-    k = k[k.year >= 2020]
-    yrs = np.arange(len(k))
-    # real against real: NBS's growth rates are at comparable prices (above-scale industry on
-    # the firms above scale in both years; GDP at constant prices)
-    return np.array(
-        [
-            k.above_scale_va_real_growth.mean(),
-            k.gdp_real_growth.mean(),
-            np.polyfit(yrs, k.secondary_share.to_numpy(), 1)[0],
-            (pools[-1] / pools[1]) ** (1 / (len(pools) - 2)) - 1,
-            sec_2019,
-            (k.above_scale_firms.iloc[-1] / first_as) ** (1 / len(k)) - 1,
-        ]
-    )
+    stats = run_statistics(values, seed, n_firms, years)
+    return np.array([stats[k] for k in MOMENTS])
 
 
 def _simulate_job(job) -> np.ndarray:

@@ -1,0 +1,167 @@
+"""``longjiang calibrate`` (ABC-SMC with pyabc) and ``longjiang run --posterior``."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from longjiang_abm.calibrate import abc_smc, observed, posterior, priors
+from longjiang_abm.calibrate.abc_smc import Budget
+from longjiang_abm.calibrate.command import RECOVERY_BUDGET, RECOVERY_FIRMS, RECOVERY_TRUTH
+from longjiang_abm.calibrate.recovery import recover
+from longjiang_abm.calibrate.statistics import run_statistics
+
+
+def longjiang(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "longjiang_abm", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=1200,
+    )
+
+
+def test_statistics_cover_the_record_and_repeat_exactly():
+    values = {"environment.migration_response": 0.1}
+    a = run_statistics(values, n_firms=1500)
+    assert set(s.name for s in observed.STATISTICS) <= set(a)
+    assert a == run_statistics(values, n_firms=1500)  # the seed is a hash of the parameters
+    assert a != run_statistics({"environment.migration_response": 0.2}, n_firms=1500)
+    assert all(s.se > 0 for s in observed.STATISTICS)
+
+
+def test_priors_lie_inside_the_schema_and_cite_a_source():
+    priors.check_schema()
+    for p in priors.CANDIDATES:
+        assert p.source and p.lower <= priors.baseline_value(p.key) <= p.upper
+
+
+def test_a_resumed_run_continues_after_its_last_generation(tmp_path):
+    db = tmp_path / "abc.db"
+    pri = [priors.BY_KEY["environment.migration_response"]]
+    run2 = abc_smc.run(db, pri, Budget(12, 2, 10_000, 2), abc_smc.make_sampler(1), n_firms=1000)
+    first = run2.get_population(0).particles
+    sims = run2.total_nr_simulations
+    run3 = abc_smc.run(db, pri, Budget(12, 3, 10_000, 2), abc_smc.make_sampler(1), n_firms=1000)
+    assert run3.n_populations == 3 and run3.total_nr_simulations > sims
+    again = run3.get_population(0).particles  # the first generation is kept, not redone
+    assert [dict(p.parameter) for p in again] == [dict(p.parameter) for p in first]
+    done = abc_smc.run(db, pri, Budget(12, 3, 10_000, 2), abc_smc.make_sampler(1), n_firms=1000)
+    assert done.total_nr_simulations == run3.total_nr_simulations  # nothing repeated
+
+
+@pytest.fixture(scope="module")
+def calibrated(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cal")
+    args = ["calibrate", "--budget", "tiny", "--firms", "2000", "--workers", "1"]
+    args += ["--folder", str(d / "work"), "--out", str(d / "post.parquet")]
+    args += ["--docs", str(d / "calibration.md"), "--predictive", "4"]
+    (d / "calibration.md").write_text("# Calibration\n\nhand-written text stays\n")
+    p = longjiang(*args)
+    assert p.returncode == 0, p.stderr[-3000:]
+    return d, args
+
+
+def test_recovery_on_synthetic_data(calibrated):
+    """One run at known values is the record; the estimation (run by ``calibrate``, cached in
+    its folder) must find them: each inside its 90% interval, and the posterior at most half as
+    wide as the prior (both are identified: migration by the population's fall, the services
+    trend by GDP growth)."""
+    d, _ = calibrated
+    s = pd.read_csv(d / "work" / "recovery.csv", index_col=0)
+    assert sorted(s.index) == sorted(RECOVERY_TRUTH)
+    assert s["covered"].all(), s
+    assert (s["sd / prior sd"] < 0.5).all(), s
+    again = recover(RECOVERY_TRUTH, RECOVERY_BUDGET, n_firms=RECOVERY_FIRMS)  # deterministic
+    np.testing.assert_allclose(again["mean"].to_numpy(), s.loc[again.index, "mean"].to_numpy())
+
+
+def test_calibrate_writes_the_posterior_and_the_docs(calibrated):
+    d, _ = calibrated
+    frame, meta = posterior.read(d / "post.parquet")
+    assert len(frame) == abc_smc.BUDGETS["tiny"].population
+    assert frame["weight"].sum() == pytest.approx(1.0)
+    assert meta["estimated"] and set(meta["estimated"]) <= set(frame.columns)
+    assert meta["commit"] is not None and meta["budget"] == "tiny" and meta["n_firms"] == 2000
+    assert all(f"stat.{s}" in frame.columns for s in observed.USED)
+    for k in meta["estimated"]:  # inside the prior's support
+        p = priors.BY_KEY[k]
+        assert frame[k].between(p.lower, p.upper).all()
+    doc = (d / "calibration.md").read_text()
+    assert doc.startswith("# Calibration\n\nhand-written text stays")
+    assert "**Posterior predictive checks**" in doc and "calibrate:end" in doc
+    assert (d / "img" / "calibrate_marginals.png").stat().st_size > 10_000
+
+
+def test_calibrate_resumes_without_repeating_and_refuses_another_configuration(calibrated):
+    d, args = calibrated
+    before = posterior.read(d / "post.parquet")
+    p = longjiang(*args)  # the same command again: everything is already done
+    assert p.returncode == 0, p.stderr[-3000:]
+    after = posterior.read(d / "post.parquet")
+    assert after[1]["simulations"] == before[1]["simulations"]
+    pd.testing.assert_frame_equal(after[0], before[0])
+    files = sorted(x.name for x in (d / "work").iterdir())
+    other = [a if a != "2000" else "3000" for a in args]  # another population
+    p = longjiang(*other)
+    assert p.returncode == 2 and "another configuration (n_firms)" in p.stderr
+    assert sorted(x.name for x in (d / "work").iterdir()) == files
+
+
+def test_run_with_a_posterior_records_the_drawn_parameters(calibrated, tmp_path):
+    d, _ = calibrated
+    post = d / "post.parquet"
+    drawn = {}
+    for seed in (1, 2):
+        out = tmp_path / f"r{seed}"
+        p = longjiang("run", "--posterior", str(post), "--seed", str(seed), "--firms", "600",
+                      "--years", "1", "--out", str(out), "--quiet")  # fmt: skip
+        assert p.returncode == 0, p.stderr
+        meta = json.loads((out / "run.json").read_text())
+        drawn[seed] = meta["posterior"]
+        assert drawn[seed] == posterior.draw(post, seed)  # a seed always draws the same set
+        for key, value in drawn[seed]["parameters"].items():
+            section, name = key.split(".")
+            assert meta["scenario"][section][name] == value
+    frame, _ = posterior.read(post)
+    picks = {posterior.draw(post, s)["particle"] for s in range(40)}
+    assert len(picks) > 1  # seeds draw different particles
+
+
+def test_bad_posterior_files_are_refused_with_their_name(tmp_path):
+    bad = tmp_path / "bad.parquet"
+    bad.write_text("not parquet")
+    p = longjiang("run", "--posterior", str(bad), "--firms", "600", "--years", "1",
+                  "--out", str(tmp_path / "o"))  # fmt: skip
+    assert p.returncode == 2 and "bad.parquet: not a posterior file" in p.stderr
+    assert not (tmp_path / "o").exists()
+    plain = tmp_path / "plain.parquet"
+    pd.DataFrame({"weight": [1.0]}).to_parquet(plain)
+    p = longjiang("run", "--posterior", str(plain), "--out", str(tmp_path / "o"))
+    assert p.returncode == 2 and "plain.parquet" in p.stderr
+
+
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--firms", "10"], "--firms 10: allowed range 1000 to 1000000"),
+        (["--workers", "0"], "--workers 0: allowed range 1 to 4096"),
+        (["--executor", "dask"], "--executor dask needs --scheduler"),
+        (["--docs", "/nonexistent/x.md"], "--docs /nonexistent/x.md: folder"),
+    ],
+)
+def test_calibrate_bad_arguments_exit_2_before_any_work(flags, message, tmp_path):
+    p = longjiang("calibrate", "--folder", str(tmp_path / "w"), *flags)
+    assert p.returncode == 2 and message in p.stderr
+    assert not (tmp_path / "w").exists()
+
+
+def test_posterior_summary_weights():
+    frame = pd.DataFrame({"weight": [0.0, 1.0, 0.0], "a": [1.0, 2.0, 3.0]})
+    s = posterior.summary(frame, ["a"])
+    assert s.loc["a", "mean"] == 2.0 and s.loc["a", "sd"] == 0.0
+    assert np.isclose(s.attrs["ess"], 1.0)
