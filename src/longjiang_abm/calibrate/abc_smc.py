@@ -1,25 +1,24 @@
 """ABC-SMC with pyabc: the sampler, its budgets, and a database that resumes.
 
-Likelihood: the record's statistic j is the model's plus Gaussian measurement error with the
-data's standard error se_j, independent across statistics (``observed``). pyabc's stochastic
-acceptor samples the exact posterior under that error model (Wilkinson 2013, Stat. Appl. Genet.
-Mol. Biol. 12; Schaelte & Hasenauer 2020, Bioinformatics 36): a run with statistics s is
-accepted with probability proportional to exp(-sum_j (s_j - d_j)^2 / (2 se_j^2) / T). The
-temperature T falls over the generations: each generation takes the higher of the temperature
-that pyabc predicts gives an acceptance rate of ``TARGET_ACCEPTANCE`` and half the previous one
-(pyabc's AcceptanceRateScheme and ExpDecayFixedRatioScheme), down to 1, where the posterior is
-exact. Acceptance is normalised by the kernel's maximum (the density at the data): pyabc's
-default, the highest density found so far, lags behind a population that improves and gives
-the runs that overtake it weights above one, which left 3-10 effective particles of 120 in a
-trial run. The model's own noise (its seed) is integrated over by the sampler, so the likelihood is
-that of one history, as the record is.
+Acceptance: a run with statistics s is accepted when its distance to the record d,
+sqrt(sum_j ((s_j - d_j) / se_j)^2) over the used statistics (``observed``: se_j the data's
+standard error), is at most the generation's tolerance epsilon, the median distance of the
+previous generation's accepted runs (Beaumont et al. 2009, Biometrika 96; Toni et al. 2009,
+J. R. Soc. Interface 6; pyabc's defaults). The runs stop at ``EPSILON_TARGET`` = sqrt(k) for k
+statistics, the distance expected from the data's measurement error alone were the model exact:
+below it the tolerance would be finer than the data. The model's own noise (its seed) is part
+of each run, so the posterior holds it, as the record is one history. The posterior is that of
+the ABC tolerance reached, which the report gives.
+
+pyabc's stochastic acceptor (exact inference under Gaussian measurement error; Schaelte &
+Hasenauer 2020) was tried first: with ten parameters and 80-120 particles its importance
+weights collapsed (3-23 effective particles), since a run accepted by luck at a high
+temperature carries the inverse of its small likelihood as weight.
 
 Budgets: ``small`` is sized for a laptop (about 4,000 runs of the whole population; under 30
-minutes on 2 cores), ``full`` for a cluster. A run stops when T reaches 1, at its last generation,
-or when its simulations reach the budget's cap (checked between generations), whichever is
-first; a run stopped before T = 1 gives a tempered posterior (wider than the exact one: at
-temperature T the data's standard errors count as sqrt(T) times larger), and the report says
-so.
+minutes on 2 cores), ``full`` for a cluster. A run stops when epsilon reaches its target, at its
+last generation, or when its simulations reach the budget's cap (checked between generations),
+whichever is first.
 
 Reproducibility: each run's model seed is a hash of its parameters (``statistics``), so every
 accepted run can be re-run exactly. With one worker (``SingleCoreSampler``, pyabc's
@@ -35,7 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .observed import USED, observed, variances
+from .observed import BY_NAME as STAT
+from .observed import USED, observed
 from .priors import BY_NAME, Prior, distribution
 from .statistics import N_FIRMS, YEARS, run_statistics
 
@@ -54,21 +54,22 @@ class Budget:
 BUDGETS = {
     # a smoke test of the machinery in a few minutes (with --firms 2000), not an estimate
     "tiny": Budget(population=30, generations=3, max_simulations=400, trajectories=2),
-    "small": Budget(population=120, generations=20, max_simulations=4000, trajectories=6),
+    "small": Budget(population=200, generations=12, max_simulations=4000, trajectories=6),
     "full": Budget(population=1000, generations=40, max_simulations=400_000, trajectories=20),
 }
-TARGET_ACCEPTANCE = 0.15
+EPSILON_TARGET = float(np.sqrt(len(USED)))
+DEFENSIVE_SHARE = 0.1  # share of proposals drawn from the prior (``defensive_transition``)
 # what a run's results depend on besides the priors, the data and the budget (config.json)
 METHOD = {
-    "acceptor": "StochasticAcceptor(pdf_norm_from_kernel)",
-    "kernel": "IndependentNormalKernel(data se^2)",
-    "temperature": f"max(AcceptanceRateScheme({TARGET_ACCEPTANCE}), ExpDecayFixedRatio(0.5))",
+    "distance": "PNormDistance(p=2, weights 1 / data se)",
+    "epsilon": f"median of the previous generation, down to {EPSILON_TARGET:.4g}",
+    "transition": f"(1 - {DEFENSIVE_SHARE}) N(particle, 2 cov) + {DEFENSIVE_SHARE} prior",
 }
 
 
 def simulate_particle(par, n_firms: int = N_FIRMS, years: int = YEARS) -> dict:
     """pyabc's model: a particle's parameters ({'section__key': value}) to the statistics of
-    one run (non-finite statistics become a distance no temperature accepts)."""
+    one run (non-finite statistics become a distance no tolerance accepts)."""
     values = {BY_NAME[name].key: float(v) for name, v in dict(par).items()}
     stats = run_statistics(values, None, n_firms, years)
     return {k: (v if np.isfinite(v) else 1e6) for k, v in stats.items()}
@@ -91,26 +92,61 @@ def make_sampler(workers: int, client=None, seed: int = 0):
     return MulticoreEvalParallelSampler(n_procs=workers)
 
 
+def defensive_transition(prior, share: float):
+    """A Gaussian kernel around each particle of the last population with twice the
+    population's weighted covariance (Beaumont et al. 2009, Biometrika 96; pyabc's
+    MultivariateNormalTransition with that bandwidth: its default, Silverman's rule, gave about
+    0.56 times the covariance with ten parameters, and the weights collapsed to 12 effective
+    particles of 200 in six generations), mixed with the prior: q = (1 - share) kernel density +
+    share prior (a defensive mixture, Hesterberg 1995, Technometrics 37). An ABC-SMC
+    particle's importance weight is prior / q, which the mixture bounds by 1 / share where the
+    kernel density is thin."""
+    import pandas as pd
+    from pyabc import Parameter
+    from pyabc.transition import MultivariateNormalTransition
+
+    class DefensiveTransition(MultivariateNormalTransition):
+        def rvs_single(self) -> Parameter:
+            if np.random.uniform() < share:  # noqa: NPY002 - pyabc's global generator
+                return Parameter({k: prior.rvs()[k] for k in self.X.columns})
+            return super().rvs_single()
+
+        def rvs(self, size=None):
+            if size is None:
+                return self.rvs_single()
+            return pd.DataFrame([dict(self.rvs_single()) for _ in range(size)])
+
+        def pdf(self, x):
+            kde = super().pdf(x)
+            if isinstance(x, pd.DataFrame):
+                dens = np.array([prior.pdf(dict(r)) for _, r in x[self.X.columns].iterrows()])
+            else:
+                dens = prior.pdf({k: x[k] for k in self.X.columns})
+            return (1.0 - share) * kde + share * dens
+
+    return DefensiveTransition(bandwidth_selector=_twice_the_covariance)
+
+
+def _twice_the_covariance(n_samples: float, dimension: int) -> float:
+    """pyabc's bandwidth factor (the kernel's covariance is factor^2 times the population's):
+    sqrt 2, Beaumont et al.'s (2009) kernel."""
+    return float(np.sqrt(2.0))
+
+
 def build(priors: list[Prior], budget: Budget, sampler, n_firms: int = N_FIRMS, years=YEARS):
     """The ABCSMC object (not yet bound to a database)."""
     import pyabc
 
     model = functools.partial(simulate_particle, n_firms=n_firms, years=years)
-    kernel = pyabc.IndependentNormalKernel(var=variances(), keys=USED)
-    from pyabc.epsilon import AcceptanceRateScheme, ExpDecayFixedRatioScheme
-
-    temperature = pyabc.Temperature(
-        schemes=[AcceptanceRateScheme(TARGET_ACCEPTANCE), ExpDecayFixedRatioScheme(alpha=0.5)],
-        aggregate_fun=max,
-        enforce_exact_final_temperature=False,
-    )
+    distance = pyabc.PNormDistance(p=2, fixed_weights={k: 1.0 / STAT[k].se for k in USED})
+    prior = distribution(priors)
     return pyabc.ABCSMC(
         model,
-        distribution(priors),
-        kernel,
+        prior,
+        distance,
         population_size=budget.population,
-        eps=temperature,
-        acceptor=pyabc.StochasticAcceptor(pdf_norm_method=pyabc.acceptor.pdf_norm_from_kernel),
+        transitions=defensive_transition(prior, DEFENSIVE_SHARE),
+        eps=pyabc.MedianEpsilon(),
         sampler=sampler,
     )
 
@@ -144,18 +180,22 @@ def run(
         abc.new(url, observed_stats if observed_stats is not None else observed())
     remaining = budget.generations - done
     if remaining > 0 and abc.history.total_nr_simulations < budget.max_simulations:
-        abc.run(max_nr_populations=remaining, max_total_nr_simulations=budget.max_simulations)
+        abc.run(
+            minimum_epsilon=EPSILON_TARGET,
+            max_nr_populations=remaining,
+            max_total_nr_simulations=budget.max_simulations,
+        )
     return abc.history
 
 
 def generations(history) -> list[dict]:
-    """Per generation: temperature, particles, simulations, acceptance rate, wall time."""
+    """Per generation: tolerance epsilon, particles, simulations, acceptance rate, wall time."""
     pops = history.get_all_populations()
     pops = pops[pops.t >= 0]
     return [
         {
             "generation": int(r.t),
-            "temperature": float(r.epsilon),
+            "epsilon": float(r.epsilon),
             "particles": int(r.particles),
             "simulations": int(r.samples),
             "acceptance_rate": float(r.particles / max(r.samples, 1)),

@@ -138,8 +138,3 @@ USED = [s.name for s in STATISTICS if s.used]
 def observed() -> dict[str, float]:
     """The statistics the estimation conditions on, {name: value}."""
     return {s.name: s.value for s in STATISTICS if s.used}
-
-
-def variances() -> np.ndarray:
-    """The squared standard errors of the used statistics, in ``USED`` order."""
-    return np.array([BY_NAME[n].se ** 2 for n in USED])

@@ -5,7 +5,7 @@ One row per particle of the last generation: ``particle``, ``weight`` (normalise
 'section.key'), and ``stat.<name>`` for the statistics of its accepted run. The file's metadata
 (key ``longjiang``) hold the provenance: version, commit, command, budget, population, priors,
 the parameters set at their packaged values, the observed statistics with their standard
-errors, the generations (temperature, acceptance) and the final temperature.
+errors, the generations (tolerance, acceptance) and the final tolerance.
 """
 
 from __future__ import annotations

@@ -36,10 +36,10 @@ def recover(
             Path(tmp) / "abc.db", priors, budget, sampler, n_firms=n_firms, observed_stats=observed
         )
         frame = particles(history)
-        final_t = abc_smc.generations(history)[-1]["temperature"]
+        final_eps = abc_smc.generations(history)[-1]["epsilon"]
     s = summary(frame, list(truth))
     s.insert(0, "truth", pd.Series(truth))
     s["sd / prior sd"] = [s.loc[k, "sd"] / prior_sd(BY_KEY[k]) for k in truth]
     s["covered"] = (s["q05"] <= s["truth"]) & (s["truth"] <= s["q95"])
-    s.attrs["final_temperature"] = final_t
+    s.attrs["final_epsilon"] = final_eps
     return s

@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats as st
 
 from ..ensemble import markdown_table
-from .observed import STATISTICS
+from .observed import STATISTICS, USED
 from .posterior import STAT_PREFIX, summary
 from .priors import BY_KEY, Prior, baseline_value
 from .statistics import N_FIRMS, run_statistics
@@ -186,6 +186,10 @@ def prior_table(keys: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("parameter")
 
 
+def target_stats() -> list[str]:
+    return list(USED)
+
+
 def section(
     meta: dict,
     screening: pd.DataFrame,
@@ -196,14 +200,17 @@ def section(
 ) -> str:
     """The markdown of the docs section (between BEGIN and END)."""
     gens = pd.DataFrame(meta["generations"]).set_index("generation")
-    final_t = meta["final_temperature"]
+    final = meta["final_epsilon"]
+    target = meta["epsilon_target"]
     exact = (
-        "the last generation is at temperature 1: the posterior is exact under the Gaussian "
-        "error model"
-        if final_t <= 1.0 + 1e-9
-        else f"the budget ran out at temperature {final_t:.2f}: the posterior is tempered "
-        f"(the data's standard errors count as {np.sqrt(final_t):.2f} times larger, so it is "
-        "wider than the exact one); the full budget continues to temperature 1"
+        f"the tolerance reached its target, {target:.2f} (the distance the data's measurement "
+        "error alone would give)"
+        if final <= target + 1e-9
+        else f"the budget ran out at tolerance {final:.2f}, above its target {target:.2f} (the "
+        "distance the data's measurement error alone would give): the accepted runs lie "
+        f"within {final:.2f} data standard errors of the record (Euclidean over the "
+        f"{len(target_stats())} used statistics), so the posterior is wider than the data "
+        "alone would make it; the full budget continues to the target"
     )
     screen = screening[["max", "influential"]].rename(
         columns={"max": "largest scaled mu*", "influential": "estimated"}
@@ -234,7 +241,7 @@ def section(
         "",
         markdown_table(prior_table(meta["estimated"]), "{}"),
         "",
-        "**Generations** (temperature, particles accepted, runs):",
+        "**Generations** (tolerance epsilon, particles accepted, runs):",
         "",
         markdown_table(gens, "{:.3g}"),
         "",
@@ -256,8 +263,8 @@ def section(
         "**Recovery on synthetic data** (`calibrate/recovery.py`, also "
         "`tests/test_calibrate.py::test_recovery_on_synthetic_data`): one run at known values "
         f"of two parameters ({meta['recovery']['n_firms']:,} firms) is the record, the others "
-        "at their packaged values; the same estimation with a small budget (final temperature "
-        f"{recovered.attrs['final_temperature']:.2f}) must cover the truth with its 90% "
+        "at their packaged values; the same estimation with a small budget (final tolerance "
+        f"{recovered.attrs['final_epsilon']:.2f}) must cover the truth with its 90% "
         "interval and narrow the prior at least by half. It checks the machinery on parameters "
         "the statistics identify, not the identification of all estimated parameters at once:",
         "",
