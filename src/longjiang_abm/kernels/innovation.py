@@ -5,6 +5,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from ..libm import exp
 from ..rng import (
     S_DIGITAL,
     S_INNOVATE,
@@ -181,7 +182,8 @@ def innovate(
         ln A_i += d_k,   d_k = eps (ln infra_k - ln infra_applied_k)
     (``steps/innovation.py: infrastructure_productivity``).
     Emissions intensity: emis_i = emission_s (1 - green_cut) / A_i  (t CO2 per 10k yuan).
-    ln A_i and Ag_i = A_i^gamma are kept with A_i.
+    ln A_i and Ag_i = A_i^gamma are kept with A_i (A_i = exp(ln A_i), Ag_i = exp(gamma ln A_i),
+    glibc's exp inlined: ``libm.py``).
 
     Parameters
     ----------
@@ -267,7 +269,7 @@ def innovate(
         intensity = rd[i] / rev[i] if rev[i] > 0.0 else 0.0
         if below_one_minus_exp(u_innovate[i], zeta * intensity):
             la += step_a * uniform(seed, t, idx, S_INNOVATION_SIZE)
-            q[i] *= math.exp(step_q * uniform(seed, t, idx, S_QUALITY))
+            q[i] *= exp(step_q * uniform(seed, t, idx, S_QUALITY))
         la += drift[s] + sd_a * eps[i]
         # location without a branch (park firms are scattered over the rows)
         loc = np.int64(park[i]) + np.int64(park[i] < 0) * (n_parks + 1 + np.int64(pref[i]))
@@ -282,7 +284,7 @@ def innovate(
             dig_cost[i] = digital_cost * rev_year[i]
         la += d_loc[loc]  # 0 outside parks
         lnA[i] = la
-        a = math.exp(la)
+        a = exp(la)  # glibc's exp, inlined (libm.py)
         A[i] = a
-        Ag[i] = math.exp(gamma * la)
+        Ag[i] = exp(gamma * la)
         emis[i] = emis_a1[s] / a
