@@ -1,4 +1,5 @@
-"""libm.py: glibc's exp inlined in the kernels gives the library's result bit for bit."""
+"""libm.py: glibc's exp, log and pow inlined in the kernels give the library's results bit for
+bit."""
 
 import math
 from decimal import Decimal, localcontext
@@ -55,6 +56,66 @@ def test_the_table_is_glibcs_definition():
     assert np.uint64(tab[129] + (64 << 45)).view(np.float64) == math.sqrt(2.0)
 
 
+@njit(cache=True)
+def _log_mismatches(xs):
+    bad = 0
+    for i in range(xs.size):
+        want = libm.as_bits(math.log(xs[i]))
+        bad += libm.as_bits(libm.log(xs[i])) != want
+        if libm.log_fits(xs[i]):
+            bad += libm.as_bits(libm.log_core(xs[i])) != want
+    return bad
+
+
+def test_log_equals_the_library():
+    rng = np.random.default_rng(13)
+    for xs in (
+        rng.uniform(0.0, 1.0, 1_000_000),
+        rng.uniform(0.9, 1.1, 1_000_000),
+        rng.lognormal(7.0, 3.0, 1_000_000),
+        np.exp(rng.uniform(-700, 700, 1_000_000)),
+    ):
+        assert _log_mismatches(xs) == 0
+    bits = rng.integers(0, 2**64 - 1, 1_000_000, dtype=np.uint64, endpoint=True)
+    assert _log_mismatches(bits.view(np.float64)) == 0
+    edges = np.array([1.0, 0.9375, 1.0 + float.fromhex("0x1.09p-4"), 2.0**-1022, 5e-324, 0.0,
+                      -1.0, math.inf, math.nan, 1.7976931348623157e308])  # fmt: skip
+    with np.errstate(over="ignore"):
+        near = np.nextafter(np.repeat(edges, 2), np.tile([-math.inf, math.inf], edges.size))
+    assert _log_mismatches(np.concatenate((edges, near))) == 0
+
+
+@njit(cache=True)
+def _pow_mismatches(xs, ys):
+    bad = 0
+    for i in range(xs.size):
+        want = libm.as_bits(xs[i] ** ys[i])
+        bad += libm.as_bits(libm.pow(xs[i], ys[i])) != want
+        got = libm.pow_core(xs[i], ys[i])
+        bad += got == got and libm.as_bits(got) != want  # NaN: not its range
+    return bad
+
+
+def test_pow_equals_the_library():
+    rng = np.random.default_rng(14)
+    m = 1_000_000
+    for xs, ys in (
+        (np.maximum(rng.lognormal(5.0, 3.0, m), 1.0) / 1e3, np.full(m, -0.2)),  # share shocks
+        (rng.lognormal(0.0, 3.0, m), rng.uniform(-3.0, 3.0, m)),
+        (np.exp(rng.uniform(-700, 700, m)), rng.uniform(-2.0, 2.0, m)),
+        (rng.uniform(0.999, 1.001, m), rng.normal(0.0, 1e3, m)),
+    ):
+        assert _pow_mismatches(xs, ys) == 0
+    bits = rng.integers(0, 2**64 - 1, (2, m), dtype=np.uint64, endpoint=True).view(np.float64)
+    assert _pow_mismatches(bits[0], bits[1]) == 0
+    assert _pow_mismatches(np.abs(bits[0]), rng.uniform(-1.0, 1.0, m)) == 0
+    specials = np.array([0.0, -0.0, 1.0, -1.0, 2.0, 0.5, math.inf, -math.inf, math.nan, 5e-324])
+    xs, ys = np.meshgrid(specials, specials)
+    assert _pow_mismatches(xs.ravel(), ys.ravel()) == 0
+
+
 def test_the_twins_are_the_library_call():
     assert python_twin(libm.exp) is math.exp
     assert python_twin(libm.exp_core) is math.exp
+    assert python_twin(libm.log) is math.log and python_twin(libm.log_core) is math.log
+    assert python_twin(libm.pow) is math.pow and python_twin(libm.pow_core) is math.pow

@@ -5,8 +5,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ..libm import exp
-from ..rng import S_SHARE, S_SHARE_SCALE, normals, uniform
+from ..libm import exp, log, log_core, log_fits, pow, pow_core
+from ..rng import S_SHARE, S_SHARE_SCALE, normals, uniform, uniforms
 from .chunks import bounds, n_chunks
 
 
@@ -243,6 +243,17 @@ def update_shares(
             e_bar[s] /= tot[s]
             c_bar[s] /= tot[s]
     eps = normals(n, ids, seed, t, S_SHARE)  # every row's draw, in passes that vectorise
+    # in a year's first quarter every row's size power and Laplace scale draw, in passes that
+    # vectorise (glibc's pow and log inlined: libm.py; NaN or a u near 1: the library's)
+    m = n if new_year else 0
+    sd_pow, u_scale, ln_u = (
+        np.empty(m),
+        uniforms(m, ids, seed, (t - 1) // 4, S_SHARE_SCALE),
+        np.empty(m),
+    )
+    for i in prange(m):
+        sd_pow[i] = pow_core(max(rev_year[i], 1.0) / size_ref, -beta)
+        ln_u[i] = log_core(u_scale[i])
     for i in prange(n):
         if alive[i]:
             s = sector[i]
@@ -254,9 +265,15 @@ def update_shares(
                 share[i] *= b_new / b
                 cbase[i] = b_new
             if new_year or born[i] == t - 1:
-                sd_i = min(0.8, sd * (max(rev_year[i], 1.0) / size_ref) ** (-beta))
+                power = sd_pow[i] if new_year else math.nan
+                if power != power:
+                    power = pow(max(rev_year[i], 1.0) / size_ref, -beta)
+                sd_i = min(0.8, sd * power)
                 if laplace:
-                    x = -math.log(uniform(seed, (t - 1) // 4, ids[i], S_SHARE_SCALE))
+                    if new_year and log_fits(u_scale[i]):
+                        x = -ln_u[i]
+                    else:
+                        x = -log(uniform(seed, (t - 1) // 4, ids[i], S_SHARE_SCALE))
                     shock_sd[i] = sd_i * math.sqrt(x)
                     shock_m[i] = 1.0 - 0.5 * sd_i * sd_i
                 else:
