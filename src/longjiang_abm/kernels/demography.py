@@ -5,6 +5,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from ..libm import exp
 from ..rng import (
     S_BAILOUT,
     S_ENTRY_COUNT,
@@ -109,9 +110,10 @@ def exit_firms(
     """
     # the hazard by size class and age, once per call (ages up to AGE_TABLE quarters)
     hazard = np.empty((size_hazard.size, AGE_TABLE + 1))
-    for z in range(size_hazard.size):
-        for a in range(AGE_TABLE + 1):
-            hazard[z, a] = size_hazard[z] * (h0 * math.exp(-a / tau) + h_floor)
+    for a in range(AGE_TABLE + 1):
+        decay = exp(-a / tau)  # glibc's exp inlined (libm.py), once per age
+        for z in range(size_hazard.size):
+            hazard[z, a] = size_hazard[z] * (h0 * decay + h_floor)
     u_exit = uniforms(n, ids, seed, t, S_EXIT)  # every row's draw, in a pass that vectorises
     for i in prange(n):
         exiting[i] = False
@@ -125,7 +127,8 @@ def exit_firms(
         used = min(1.0, Y[i] / (u_plan * c)) if c > 0.0 else 0.0
         cash_i, prof = cash[i], profit[i]
         nw = cash_i + used * K[i] - debt[i]
-        burning = prof + delta * K0[i] < 0.0 or (prof < 0.0 and cash_i <= 0.0)
+        # & and |, not and / or: the outcome varies from firm to firm (no branch to mispredict)
+        burning = (prof + delta * K0[i] < 0.0) | ((prof < 0.0) & (cash_i <= 0.0))
         lost = losses[i] + 1 if burning else 0
         losses[i] = lost
         if nw < 0.0 or lost >= max_losses:
