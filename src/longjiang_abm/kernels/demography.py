@@ -5,7 +5,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ..libm import exp
+from ..libm import exp, log
 from ..rng import (
     S_BAILOUT,
     S_ENTRY_COUNT,
@@ -241,14 +241,14 @@ def location_utilities(
     for s in range(n_sec):
         for p in range(n_pref):
             if suit[s, p] > 0.0:
-                u[s, p] = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
-                u[s, p] += b_agg * math.log(1.0 + y_loc_s[n_parks + p, s]) + b_outside
+                u[s, p] = -b_wage * log(wage[p]) + log(suit[s, p])
+                u[s, p] += b_agg * log(1.0 + y_loc_s[n_parks + p, s]) + b_outside
         for k in range(n_parks):
             p = park_pref[k]
             if suit[s, p] > 0.0:
                 spec = b_spec if park_chain[k] == chain[s] else 0.0
-                x = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
-                x += b_agg * math.log(1.0 + y_loc_s[k, s]) + b_infra * infra[k]
+                x = -b_wage * log(wage[p]) + log(suit[s, p])
+                x += b_agg * log(1.0 + y_loc_s[k, s]) + b_infra * infra[k]
                 u[s, n_pref + k] = x + spec + park_bonus[k]
     return u
 
@@ -266,7 +266,7 @@ def location_cdf(u, room, n_pref, cw):
     total = 0.0
     for j in range(u.size):
         if u[j] > -np.inf and (j < n_pref or room[j - n_pref] >= 1.0):
-            total += math.exp(u[j] - top)
+            total += exp(u[j] - top)
         cw[j] = total
     return total
 
@@ -362,8 +362,8 @@ def draw_entrants(
             sec[j] = s
             own[j] = o
             kept[j] = uniform(seed, t, idx, S_ENTRY_OWNER + 100) >= barrier[o]
-            rev[j] = size_median[s] * math.exp(size_sd[s] * normal(seed, t, idx, S_ENTRY_SIZE))
-            a[j] = a_rel * a_mean[s] * math.exp(a_sd * normal(seed, t, idx, S_ENTRY_PRODUCTIVITY))
+            rev[j] = size_median[s] * exp(size_sd[s] * normal(seed, t, idx, S_ENTRY_SIZE))
+            a[j] = a_rel * a_mean[s] * exp(a_sd * normal(seed, t, idx, S_ENTRY_PRODUCTIVITY))
             x = uniform(seed, t, idx, S_ENTRY_LOCATION) * w
             loc = 0  # no location suits the sector (w = 0): outside the parks, prefecture 0
             if w > 0.0:

@@ -257,9 +257,10 @@ def innovate(
             if yls > 0.0:
                 k_m[loc, s] = min(1.0, bonus * beta_m * yls / (yls + y_half[s]))
     emis_a1 = emission * (1.0 - green_cut)  # emissions intensity at A = 1
-    # the two draws every firm makes, for every row in passes that vectorise (rng.py)
+    # the three draws every firm makes, for every row in passes that vectorise (rng.py)
     u_innovate = uniforms(n, ids, seed, t, S_INNOVATE)
     eps = normals(n, ids, seed, t, S_PRODUCTIVITY)
+    u_digital = uniforms(n, ids, seed, t, S_DIGITAL)
     for i in prange(n):
         if not alive[i]:
             continue
@@ -278,7 +279,7 @@ def innovate(
         c = chain[s]
         if large_small > 0.0 and size[i] >= 2 and y_big[pref[i], c] > 0.0:
             la += large_small * max(0.0, lna_big[pref[i], c] - la)
-        if dig[i] < 1.0 and uniform(seed, t, idx, S_DIGITAL) < p_digital:
+        if (dig[i] < 1.0) & (u_digital[i] < p_digital):  # & : both known, no second branch
             dig[i] = min(1.0, dig[i] + 0.1)
             la += digital_gain * 0.1
             dig_cost[i] = digital_cost * rev_year[i]
