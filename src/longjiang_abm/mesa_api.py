@@ -37,7 +37,9 @@ The model's pydantic scenario is therefore ``model.params`` (docs/mesa.md says w
 from __future__ import annotations
 
 import collections
+import copy
 import itertools
+import types
 import weakref
 from functools import partial
 from pathlib import Path
@@ -171,9 +173,35 @@ def reporters() -> dict[str, partial]:
     return {k: partial(_kpi, key=k) for k in ["quarter", *metrics.KPI_COLUMNS]}
 
 
+class KpiCollector(mesa.DataCollector):
+    """Mesa's DataCollector, collecting its model reporters without Mesa's ``deepcopy`` of
+    each value when the value is a number, a string or None (immutable: the copy equals it;
+    the KPIs all are). Other values, reporters of other kinds (an attribute name, a
+    ``[function, args]`` list) and agent reporters go through Mesa's own ``collect``."""
+
+    def collect(self, model):
+        reporters = self.model_reporters
+        simple = (types.LambdaType, partial)
+        if (
+            not self._validated
+            or self.agent_reporters
+            or self.agenttype_reporters
+            or not all(isinstance(r, simple) for r in reporters.values())
+        ):
+            return super().collect(model)
+        for var, reporter in reporters.items():
+            value = reporter(model)
+            if type(value) not in _IMMUTABLE:
+                value = copy.deepcopy(value)
+            self.model_vars[var].append(value)
+
+
+_IMMUTABLE = frozenset({float, int, bool, str, type(None), np.float64, np.int64, np.bool_})
+
+
 def datacollector() -> mesa.DataCollector:
     """The model's DataCollector: every KPI column, read from ``model.records``."""
-    return mesa.DataCollector(model_reporters=reporters())
+    return KpiCollector(model_reporters=reporters())
 
 
 def running(model) -> bool:

@@ -29,7 +29,7 @@ from .kernels import Kernels
 from .kernels import load as load_kernels
 from .memory import map_large_arrays, pace_full_collections, release_free_heap
 from .params import PolicyParams, Scenario
-from .rng import normal_py
+from .rng import normal
 from .sectors import load_sectors
 from .state import QuarterBook, RunLedger
 from .steps import (
@@ -185,7 +185,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
             c18.firm_debt,
         )  # fmt: skip
         self.records: list[dict] = []
-        self.matrices: list[dict] = []  # the flow and balance-sheet matrices (sectors.parquet)
+        self.matrices: list[tuple] = []  # the flow and balance-sheet matrices (sectors.parquet)
         self.datacollector = mesa_api.datacollector()  # the KPIs, from self.records
         self.running = True  # until the scenario's horizon (mesa_api.running)
         release_free_heap()  # the build's temporaries: give their pages back to the OS
@@ -221,9 +221,11 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         book = self.book = QuarterBook(quarter=t)  # -> a new book of the quarter's flows
         if (t - 1) % 4 == 0:
             annual.open_year(f, ledger)  # -> f year-to-date columns; ledger
-        env.update(t, year, seed, normal_py)  # -> env: national demand, prices, frontier, wage
-        inst = self.inst = policy.set_levers(gov, p, year, t, self.policy_override, sec, self.scale)
-        levers = gov.policy  # set_levers -> gov.policy, gov.policy_log; the instruments
+        env.update(t, year, seed, normal)  # -> env: national demand, prices, frontier, wage
+        inst = self.inst = policy.set_levers(
+            gov, p, year, t, self.policy_override, sec, self.scale, self.inst
+        )  # -> gov.policy, gov.policy_log; the instruments (self.inst while levers hold)
+        levers = gov.policy
         pk.coco = p.park_treatment.intensity(pk.pref, pref.keys, year, levers.park_coconstruction)
         gov.park_funds = parks.fund(pk, p.fiscal, self.scale)  # -> pk.funds, funds_province
         parks.build_infrastructure(pk, p.fiscal, self.scale)  # -> pk.infra, pk.capacity
@@ -295,7 +297,9 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         """The flow and balance-sheet matrices of every quarter, long (``sfc.records``)."""
         import pandas as pd
 
-        return pd.DataFrame.from_records(self.matrices)
+        if not self.matrices:
+            return pd.DataFrame.from_records(self.matrices)
+        return pd.DataFrame.from_records(self.matrices, columns=sfc.RECORD_COLUMNS)
 
     def kpis(self):
         return metrics.annual_kpis(self.quarterly_frame(), self.base_gdp, self.base_industry)

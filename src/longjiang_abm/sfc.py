@@ -200,22 +200,16 @@ def gdp_expenditure(model) -> float:
     return float(consumption + government + investment + exports - imports)
 
 
-def records(model) -> list[dict]:
+RECORD_COLUMNS = ("quarter", "year", "matrix", "row", "sector", "value")
+
+
+def records(model) -> list[tuple]:
     """Both matrices of the quarter as long rows (quarter, matrix, row, sector, value) for
-    ``sectors.parquet``."""
+    ``sectors.parquet``: tuples of ``RECORD_COLUMNS`` (``LongjiangModel.sectors_frame``)."""
     quarter, year = model.quarter, model.year
     out = []
     for name, matrix in (("flows", flow_matrix(model)), ("stocks", balance_sheet(model))):
         for row, entries in matrix.items():
-            for sector in SECTORS:
-                out.append(
-                    {
-                        "quarter": quarter,
-                        "year": year,
-                        "matrix": name,
-                        "row": row,
-                        "sector": sector,
-                        "value": float(entries.get(sector, 0.0)),
-                    }
-                )
+            get = entries.get
+            out.extend([(quarter, year, name, row, s, float(get(s, 0.0))) for s in SECTORS])
     return out

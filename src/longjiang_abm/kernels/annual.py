@@ -6,6 +6,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from ..libm import log, log_core, log_fits
+
 # NBS 2017 size classes of industry: lower bounds (employees, annual revenue in 10k yuan) of
 # large, medium and small firms; a firm is in the highest class whose BOTH bounds it meets.
 LARGE_L, LARGE_REV = 1000.0, 40000.0
@@ -151,19 +153,26 @@ def log_revenue_moments(n, alive, sector, rev_year, n_sec):
     n_sec : int
         number of sectors
     """
+    # ln rev_year of every row in use, once, in a pass that vectorises (glibc's log inlined,
+    # libm.py; rows without revenue take ln 1, unread), the library's where it does not apply
+    lr = np.empty(n)
+    for i in range(n):
+        lr[i] = log_core(rev_year[i] if rev_year[i] > 0.0 else 1.0)
     cnt = np.zeros(n_sec, dtype=np.int64)
     mu = np.zeros(n_sec)
     for i in range(n):
         if alive[i] and rev_year[i] > 0.0:
+            if not log_fits(rev_year[i]):
+                lr[i] = log(rev_year[i])
             cnt[sector[i]] += 1
-            mu[sector[i]] += math.log(rev_year[i])
+            mu[sector[i]] += lr[i]
     for s in range(n_sec):
         if cnt[s] > 0:
             mu[s] /= cnt[s]
     var = np.zeros(n_sec)
     for i in range(n):
         if alive[i] and rev_year[i] > 0.0:
-            d = math.log(rev_year[i]) - mu[sector[i]]
+            d = lr[i] - mu[sector[i]]
             var[sector[i]] += d * d
     sigma = np.zeros(n_sec)
     for s in range(n_sec):

@@ -5,6 +5,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from ..libm import exp, log
 from ..rng import (
     S_BAILOUT,
     S_ENTRY_COUNT,
@@ -109,9 +110,10 @@ def exit_firms(
     """
     # the hazard by size class and age, once per call (ages up to AGE_TABLE quarters)
     hazard = np.empty((size_hazard.size, AGE_TABLE + 1))
-    for z in range(size_hazard.size):
-        for a in range(AGE_TABLE + 1):
-            hazard[z, a] = size_hazard[z] * (h0 * math.exp(-a / tau) + h_floor)
+    for a in range(AGE_TABLE + 1):
+        decay = exp(-a / tau)  # glibc's exp inlined (libm.py), once per age
+        for z in range(size_hazard.size):
+            hazard[z, a] = size_hazard[z] * (h0 * decay + h_floor)
     u_exit = uniforms(n, ids, seed, t, S_EXIT)  # every row's draw, in a pass that vectorises
     for i in prange(n):
         exiting[i] = False
@@ -125,7 +127,8 @@ def exit_firms(
         used = min(1.0, Y[i] / (u_plan * c)) if c > 0.0 else 0.0
         cash_i, prof = cash[i], profit[i]
         nw = cash_i + used * K[i] - debt[i]
-        burning = prof + delta * K0[i] < 0.0 or (prof < 0.0 and cash_i <= 0.0)
+        # & and |, not and / or: the outcome varies from firm to firm (no branch to mispredict)
+        burning = (prof + delta * K0[i] < 0.0) | ((prof < 0.0) & (cash_i <= 0.0))
         lost = losses[i] + 1 if burning else 0
         losses[i] = lost
         if nw < 0.0 or lost >= max_losses:
@@ -238,14 +241,14 @@ def location_utilities(
     for s in range(n_sec):
         for p in range(n_pref):
             if suit[s, p] > 0.0:
-                u[s, p] = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
-                u[s, p] += b_agg * math.log(1.0 + y_loc_s[n_parks + p, s]) + b_outside
+                u[s, p] = -b_wage * log(wage[p]) + log(suit[s, p])
+                u[s, p] += b_agg * log(1.0 + y_loc_s[n_parks + p, s]) + b_outside
         for k in range(n_parks):
             p = park_pref[k]
             if suit[s, p] > 0.0:
                 spec = b_spec if park_chain[k] == chain[s] else 0.0
-                x = -b_wage * math.log(wage[p]) + math.log(suit[s, p])
-                x += b_agg * math.log(1.0 + y_loc_s[k, s]) + b_infra * infra[k]
+                x = -b_wage * log(wage[p]) + log(suit[s, p])
+                x += b_agg * log(1.0 + y_loc_s[k, s]) + b_infra * infra[k]
                 u[s, n_pref + k] = x + spec + park_bonus[k]
     return u
 
@@ -263,7 +266,7 @@ def location_cdf(u, room, n_pref, cw):
     total = 0.0
     for j in range(u.size):
         if u[j] > -np.inf and (j < n_pref or room[j - n_pref] >= 1.0):
-            total += math.exp(u[j] - top)
+            total += exp(u[j] - top)
         cw[j] = total
     return total
 
@@ -359,8 +362,8 @@ def draw_entrants(
             sec[j] = s
             own[j] = o
             kept[j] = uniform(seed, t, idx, S_ENTRY_OWNER + 100) >= barrier[o]
-            rev[j] = size_median[s] * math.exp(size_sd[s] * normal(seed, t, idx, S_ENTRY_SIZE))
-            a[j] = a_rel * a_mean[s] * math.exp(a_sd * normal(seed, t, idx, S_ENTRY_PRODUCTIVITY))
+            rev[j] = size_median[s] * exp(size_sd[s] * normal(seed, t, idx, S_ENTRY_SIZE))
+            a[j] = a_rel * a_mean[s] * exp(a_sd * normal(seed, t, idx, S_ENTRY_PRODUCTIVITY))
             x = uniform(seed, t, idx, S_ENTRY_LOCATION) * w
             loc = 0  # no location suits the sector (w = 0): outside the parks, prefecture 0
             if w > 0.0:

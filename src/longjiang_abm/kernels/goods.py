@@ -5,7 +5,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ..rng import S_SHARE, S_SHARE_SCALE, normals, uniform
+from ..libm import exp, exp_core, exp_fits, log, log_core, log_fits, pow, pow_core
+from ..rng import S_SHARE, S_SHARE_SCALE, normals, uniform, uniforms
 from .chunks import bounds, n_chunks
 
 
@@ -149,6 +150,20 @@ def price_and_competitiveness(
     return uc_bar
 
 
+@njit(cache=True, error_model="numpy")
+def shock_scale(rev_year, u, sd, size_ref, beta, laplace):
+    """A firm's market-share shock scale for the calendar year and its mean correction 1 / M
+    (``update_shares``; rev_year: its last full year's revenue, 10k yuan; u: its uniform draw
+    of the year, stream S_SHARE_SCALE, unused with normal shocks; the others as there):
+        sd_i = min(0.8, sd (max(rev_year, 1) / size_ref)^(-beta))
+        Laplace: (sd_i sqrt(-ln u), 1 - sd_i^2 / 2);   normal: (sd_i, exp(-sd_i^2 / 2))
+    with glibc's pow, log and exp (``libm.py``)."""
+    sd_i = min(0.8, sd * pow(max(rev_year, 1.0) / size_ref, -beta))
+    if laplace:
+        return sd_i * math.sqrt(-log(u)), 1.0 - 0.5 * sd_i * sd_i
+    return sd_i, exp(-0.5 * sd_i * sd_i)
+
+
 @njit(cache=True, parallel=True)
 def update_shares(
     n,
@@ -201,7 +216,7 @@ def update_shares(
     M = 1 / (1 - sd^2 / 2).
     A firm's shock scale s_i = sd_i sqrt(x_i) (sd_i with normal draws) and 1 / M are fixed
     for the calendar year: kept in shock_sd_i and shock_m_i, set in the year's first quarter
-    and in an entrant's first quarter (born_i = t - 1).
+    and in an entrant's first quarter (born_i = t - 1; ``shock_scale``).
 
     Parameters
     ----------
@@ -221,7 +236,8 @@ def update_shares(
     decay : float
         exp(-1 / tau_b): the share of the remaining deficit 1 - b_i left after a quarter
     Writes: share, shock_sd, shock_m, cbase (living firms; the renormalisation divides every
-    row in use, a dead row's share from its stale value, which nothing reads).
+    row in use, a dead row's share from its stale value, and a year's first quarter sets
+    every row's shock_sd and shock_m, in a pass that vectorises: nothing reads a dead row's).
     """
     nc = n_chunks(n)  # sector sums by fixed blocks of rows (kernels/chunks.py)
     part = np.zeros((nc, 3, n_sec))
@@ -242,27 +258,43 @@ def update_shares(
             e_bar[s] /= tot[s]
             c_bar[s] /= tot[s]
     eps = normals(n, ids, seed, t, S_SHARE)  # every row's draw, in passes that vectorise
+    # in a year's first quarter every row's shock scale, in a pass that vectorises (glibc's
+    # pow, log and exp inlined: libm.py), then the library's where they do not apply
+    m = n if new_year else 0
+    u_scale = uniforms(m, ids, seed, (t - 1) // 4, S_SHARE_SCALE)
+    redo = np.zeros(m, dtype=np.bool_)
+    for i in prange(m):
+        power = pow_core(max(rev_year[i], 1.0) / size_ref, -beta)  # NaN: not its range
+        sd_i = min(0.8, sd * power)
+        if laplace:
+            shock_sd[i] = sd_i * math.sqrt(-log_core(u_scale[i]))
+            shock_m[i] = 1.0 - 0.5 * sd_i * sd_i
+            redo[i] = (power != power) | (not log_fits(u_scale[i]))
+        else:
+            x = -0.5 * sd_i * sd_i
+            shock_sd[i] = sd_i
+            shock_m[i] = exp_core(x)
+            redo[i] = (power != power) | (not exp_fits(x))
+    for i in range(m):
+        if redo[i]:
+            shock_sd[i], shock_m[i] = shock_scale(
+                rev_year[i], u_scale[i], sd, size_ref, beta, laplace
+            )
     for i in prange(n):
         if alive[i]:
             s = sector[i]
             if e_bar[s] > 0.0:
                 share[i] = max(0.0, share[i] * (1.0 + chi * (E[i] / e_bar[s] - 1.0)))
-            b = cbase[i]
-            if b < 1.0:
-                b_new = 1.0 - (1.0 - b) * decay
-                share[i] *= b_new / b
-                cbase[i] = b_new
-            if new_year or born[i] == t - 1:
-                sd_i = min(0.8, sd * (max(rev_year[i], 1.0) / size_ref) ** (-beta))
-                if laplace:
-                    x = -math.log(uniform(seed, (t - 1) // 4, ids[i], S_SHARE_SCALE))
-                    shock_sd[i] = sd_i * math.sqrt(x)
-                    shock_m[i] = 1.0 - 0.5 * sd_i * sd_i
-                else:
-                    shock_sd[i] = sd_i
-                    shock_m[i] = math.exp(-0.5 * sd_i * sd_i)
+            b = cbase[i]  # selects, not a branch: young and established firms alternate
+            young = b < 1.0
+            b_new = 1.0 - (1.0 - b) * decay
+            share[i] = share[i] * (b_new / b) if young else share[i]
+            cbase[i] = b_new if young else b
+            if not new_year and born[i] == t - 1:  # an entrant's first quarter
+                u = uniform(seed, (t - 1) // 4, ids[i], S_SHARE_SCALE) if laplace else 0.5
+                shock_sd[i], shock_m[i] = shock_scale(rev_year[i], u, sd, size_ref, beta, laplace)
             if shock_sd[i] > 0.0:
-                share[i] *= math.exp(shock_sd[i] * eps[i]) * shock_m[i]
+                share[i] *= exp(shock_sd[i] * eps[i]) * shock_m[i]  # glibc's, inlined
     part[:, 1, :] = 0.0  # the new shares' sector sums, by blocks again
     for c in prange(nc):
         lo, hi = bounds(c, n)

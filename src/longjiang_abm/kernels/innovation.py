@@ -5,6 +5,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from ..libm import exp
 from ..rng import (
     S_DIGITAL,
     S_INNOVATE,
@@ -181,7 +182,8 @@ def innovate(
         ln A_i += d_k,   d_k = eps (ln infra_k - ln infra_applied_k)
     (``steps/innovation.py: infrastructure_productivity``).
     Emissions intensity: emis_i = emission_s (1 - green_cut) / A_i  (t CO2 per 10k yuan).
-    ln A_i and Ag_i = A_i^gamma are kept with A_i.
+    ln A_i and Ag_i = A_i^gamma are kept with A_i (A_i = exp(ln A_i), Ag_i = exp(gamma ln A_i),
+    glibc's exp inlined: ``libm.py``).
 
     Parameters
     ----------
@@ -255,9 +257,10 @@ def innovate(
             if yls > 0.0:
                 k_m[loc, s] = min(1.0, bonus * beta_m * yls / (yls + y_half[s]))
     emis_a1 = emission * (1.0 - green_cut)  # emissions intensity at A = 1
-    # the two draws every firm makes, for every row in passes that vectorise (rng.py)
+    # the three draws every firm makes, for every row in passes that vectorise (rng.py)
     u_innovate = uniforms(n, ids, seed, t, S_INNOVATE)
     eps = normals(n, ids, seed, t, S_PRODUCTIVITY)
+    u_digital = uniforms(n, ids, seed, t, S_DIGITAL)
     for i in prange(n):
         if not alive[i]:
             continue
@@ -267,7 +270,7 @@ def innovate(
         intensity = rd[i] / rev[i] if rev[i] > 0.0 else 0.0
         if below_one_minus_exp(u_innovate[i], zeta * intensity):
             la += step_a * uniform(seed, t, idx, S_INNOVATION_SIZE)
-            q[i] *= math.exp(step_q * uniform(seed, t, idx, S_QUALITY))
+            q[i] *= exp(step_q * uniform(seed, t, idx, S_QUALITY))
         la += drift[s] + sd_a * eps[i]
         # location without a branch (park firms are scattered over the rows)
         loc = np.int64(park[i]) + np.int64(park[i] < 0) * (n_parks + 1 + np.int64(pref[i]))
@@ -276,13 +279,13 @@ def innovate(
         c = chain[s]
         if large_small > 0.0 and size[i] >= 2 and y_big[pref[i], c] > 0.0:
             la += large_small * max(0.0, lna_big[pref[i], c] - la)
-        if dig[i] < 1.0 and uniform(seed, t, idx, S_DIGITAL) < p_digital:
+        if (dig[i] < 1.0) & (u_digital[i] < p_digital):  # & : both known, no second branch
             dig[i] = min(1.0, dig[i] + 0.1)
             la += digital_gain * 0.1
             dig_cost[i] = digital_cost * rev_year[i]
         la += d_loc[loc]  # 0 outside parks
         lnA[i] = la
-        a = math.exp(la)
+        a = exp(la)  # glibc's exp, inlined (libm.py)
         A[i] = a
-        Ag[i] = math.exp(gamma * la)
+        Ag[i] = exp(gamma * la)
         emis[i] = emis_a1[s] / a

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..instruments import soft_budget
-from ..rng import S_BIG_PROJECTS, poisson_py, uniform_py
+from ..rng import S_BIG_PROJECTS, poisson, uniform
 from ..state import FOREIGN, PRIVATE, SMALL
 from . import parks as parks_step
 
@@ -183,25 +183,26 @@ def enter_firms(e: Entry) -> None:
     )
     _create(e, c, new, incentive=0.0, contracted=0.0, cbase=sc.firms.entrant_customer_base)
     # (ordinary entrants before big projects look for room)
-    n_big = poisson_py(inst.big_projects_q, e.seed, e.t, 0, S_BIG_PROJECTS)
+    n_big = poisson(inst.big_projects_q, e.seed, e.t, 0, S_BIG_PROJECTS)  # jitted (rng.py)
     big_counts = np.zeros(len(sec), dtype=np.int64)
     eligible = np.flatnonzero(e.ss.big_project_sectors)
     for j in range(n_big):
-        u = uniform_py(e.seed, e.t, j, S_BIG_PROJECTS + 1)
+        u = uniform(e.seed, e.t, j, S_BIG_PROJECTS + 1)
         big_counts[eligible[int(u * eligible.size)]] += 1
-    big = _draw(
-        e,
-        c,
-        big_counts,
-        BIG_PROJECT_OWNERSHIP,
-        np.zeros(4),
-        np.full(len(sec), sc.instruments.big_project_revenue),
-        np.full(len(sec), 0.5),
-        1.2,
-    )
     ip = sc.instruments
-    _create(e, c, big, ip.big_project_incentive, ip.big_project_contracted_share, cbase=1.0)
-    e.book.big_projects = int(big[0].size)
+    if n_big > 0:  # (no project this quarter: nothing to draw)
+        big = _draw(
+            e,
+            c,
+            big_counts,
+            BIG_PROJECT_OWNERSHIP,
+            np.zeros(4),
+            np.full(len(sec), ip.big_project_revenue),
+            np.full(len(sec), 0.5),
+            1.2,
+        )
+        _create(e, c, big, ip.big_project_incentive, ip.big_project_contracted_share, cbase=1.0)
+        e.book.big_projects = int(big[0].size)
     # joint promotion of the co-built parks brings investment projects into them
     y_s, a_s = c.by_s[3], c.by_s[4]
     e.parks.room = e.parks.capacity - c.in_park

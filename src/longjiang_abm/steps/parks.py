@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..rng import S_PROMOTION, normal_py, poisson_py, uniform_py
+from ..rng import S_PROMOTION, normal, poisson, uniform
 
 
 def fund(p, fiscal, scale: float) -> float:
@@ -85,7 +85,7 @@ def promoted_projects(
     room = p.room.copy()
     for k in np.flatnonzero(p.funds_province > 0):
         lam = rate * p.funds_province[k] / 1e5
-        n = poisson_py(lam, seed, t, k, S_PROMOTION) if lam > 0 else 0
+        n = poisson(lam, seed, t, k, S_PROMOTION) if lam > 0 else 0
         pref = int(p.pref[k])
         hosted = np.flatnonzero(suit[:, pref] > 0)
         chain = hosted[sectors.chain[hosted] == p.chain[k]]
@@ -94,10 +94,10 @@ def promoted_projects(
             if room[k] < 1 or options.size == 0:
                 break
             idx = 1000 * k + j
-            s = options[int(uniform_py(seed, t, idx, S_PROMOTION + 1) * options.size)]
-            o = int(np.searchsorted(np.cumsum(owner_p), uniform_py(seed, t, idx, S_PROMOTION + 2)))
-            rev = revenue * np.exp(0.5 * normal_py(seed, t, idx, S_PROMOTION + 3))
-            A = a_rel * a_mean[s] * np.exp(a_sd * normal_py(seed, t, idx, S_PROMOTION + 4))
+            s = options[int(uniform(seed, t, idx, S_PROMOTION + 1) * options.size)]
+            o = int(np.searchsorted(np.cumsum(owner_p), uniform(seed, t, idx, S_PROMOTION + 2)))
+            rev = revenue * np.exp(0.5 * normal(seed, t, idx, S_PROMOTION + 3))
+            A = a_rel * a_mean[s] * np.exp(a_sd * normal(seed, t, idx, S_PROMOTION + 4))
             out.append((s, min(o, len(owner_p) - 1), pref, k, rev, A))
             room[k] -= 1
     if not out:
