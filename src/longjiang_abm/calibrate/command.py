@@ -149,12 +149,18 @@ RECOVERY_TRUTH = {
     "environment.tertiary_trend_growth": 0.08,
 }
 RECOVERY_FIRMS = 2000
-RECOVERY_BUDGET = abc_smc.Budget(population=40, generations=6, max_simulations=500, trajectories=0)
+RECOVERY_BUDGET = abc_smc.Budget(population=40, generations=8, max_simulations=800, trajectories=0)
 
 
 def _recovery(folder: Path, workers: int, console) -> pd.DataFrame:
-    path = folder / "recovery.csv"
-    if path.exists():
+    path, settings_path = folder / "recovery.csv", folder / "recovery.json"
+    settings = {
+        "truth": RECOVERY_TRUTH,
+        "n_firms": RECOVERY_FIRMS,
+        "budget": RECOVERY_BUDGET.__dict__,
+    }
+    cached = settings_path.exists() and json.loads(settings_path.read_text()) == settings
+    if path.exists() and cached:
         table = pd.read_csv(path, index_col=0)
         table.attrs["final_epsilon"] = float(table.pop("final_epsilon").iloc[0])
         return table
@@ -163,6 +169,7 @@ def _recovery(folder: Path, workers: int, console) -> pd.DataFrame:
     console.print("recovery on synthetic data ...")
     table = recover(RECOVERY_TRUTH, RECOVERY_BUDGET, RECOVERY_FIRMS, workers=1)
     table.assign(final_epsilon=table.attrs["final_epsilon"]).to_csv(path)
+    settings_path.write_text(json.dumps(settings))  # the cache holds for these settings only
     return table
 
 
