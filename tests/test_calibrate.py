@@ -1,28 +1,17 @@
 """``longjiang calibrate`` (ABC-SMC with pyabc) and ``longjiang run --posterior``."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from cli_process import longjiang
 
 from longjiang_abm.calibrate import abc_smc, observed, posterior, priors
 from longjiang_abm.calibrate.abc_smc import Budget
 from longjiang_abm.calibrate.command import RECOVERY_TRUTH
 from longjiang_abm.calibrate.statistics import run_statistics
-
-
-def longjiang(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "longjiang_abm", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=1200,
-    )
 
 
 def test_statistics_cover_the_record_and_repeat_exactly():

@@ -1,21 +1,10 @@
 import json
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
+from cli_process import longjiang
 
 from longjiang_abm.metrics import KPI_COLUMNS
-
-
-def longjiang(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "longjiang_abm", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=600,
-    )
 
 
 def test_run_end_to_end_writes_the_result_files(tmp_path):
