@@ -38,7 +38,8 @@ import pandas as pd
 from scipy import stats
 
 from longjiang_abm import load_scenario
-from longjiang_abm.ensemble import ensemble_arguments, markdown_table
+from longjiang_abm.calibrate.posterior import draw, with_values
+from longjiang_abm.ensemble import ensemble_arguments, markdown_table, uncertainty
 from longjiang_abm.model import LongjiangModel
 from longjiang_abm.ownership import within_sector_apk
 from longjiang_abm.state import CENTRAL_SOE, LOCAL_SOE
@@ -67,7 +68,9 @@ def scenarios(overrides=None):
 
 
 def one(args) -> dict:
-    scenario, seed, years, n_firms = args
+    scenario, seed, years, n_firms, posterior = args
+    if posterior is not None:  # the seed's draw, the same for both scenarios (paired)
+        scenario = with_values(scenario, draw(posterior, seed)["parameters"])
     if n_firms:
         run_p = scenario.run.model_copy(update={"n_firms": n_firms})
         scenario = scenario.model_copy(update={"run": run_p})
@@ -215,7 +218,12 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     seeds = range(args.seeds)
-    jobs = [(sc, s, args.years, args.firms) for sc in scenarios(args.set) for s in seeds]
+    for s in seeds:  # a bad posterior file stops here, before any run
+        if args.posterior is not None:
+            draw(args.posterior, s)
+    jobs = [
+        (sc, s, args.years, args.firms, args.posterior) for sc in scenarios(args.set) for s in seeds
+    ]
     t0 = time.perf_counter()
     workers = args.workers or os.cpu_count() or 1
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -227,6 +235,7 @@ def main() -> None:
         f"Full ownership neutrality from 2019 against the baseline, {year} (year {args.years}), "
         f"{args.seeds} seeds, paired by seed; {minutes:.1f} minutes"
         + (f"; with {' '.join(args.set)}" if args.set else "")
+        + (f"; {uncertainty(args.posterior)}" if args.posterior else "")
         + ".\n\n"
         + markdown_table(effects(runs), "{:,.2f}")
         + "\n\n"

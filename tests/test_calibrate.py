@@ -49,10 +49,23 @@ def calibrated(tmp_path_factory):
     args = ["calibrate", "--budget", "tiny", "--firms", "2000", "--workers", "1"]
     args += ["--folder", str(d / "work"), "--out", str(d / "post.parquet")]
     args += ["--docs", str(d / "calibration.md"), "--predictive", "4"]
-    (d / "calibration.md").write_text("# Calibration\n\nhand-written text stays\n")
+    from longjiang_abm.calibrate.report import BEGIN, END
+
+    hand = "# Calibration\n\nhand-written text stays\n\n"
+    (d / "calibration.md").write_text(hand + BEGIN + "\nold\n" + END + "\n\nand after\n")
     p = longjiang(*args)
     assert p.returncode == 0, p.stderr[-3000:]
     return d, args
+
+
+def test_a_calibration_that_reached_its_tolerance_is_not_extended(tmp_path, monkeypatch):
+    monkeypatch.setattr(abc_smc, "EPSILON_TARGET", 1e9)  # reached by the first generation
+    db, pri = tmp_path / "abc.db", [priors.BY_KEY["environment.migration_response"]]
+    first = abc_smc.run(db, pri, Budget(12, 3, 10_000, 2), abc_smc.make_sampler(1), n_firms=1000)
+    assert first.n_populations == 1
+    again = abc_smc.run(db, pri, Budget(12, 3, 10_000, 2), abc_smc.make_sampler(1), n_firms=1000)
+    assert again.n_populations == 1
+    assert again.total_nr_simulations == first.total_nr_simulations
 
 
 def test_the_single_core_sampler_repeats_exactly(tmp_path):
@@ -92,6 +105,7 @@ def test_calibrate_writes_the_posterior_and_the_docs(calibrated):
         assert frame[k].between(p.lower, p.upper).all()
     doc = (d / "calibration.md").read_text()
     assert doc.startswith("# Calibration\n\nhand-written text stays")
+    assert doc.endswith("\n\nand after\n") and "\nold\n" not in doc
     assert "**Posterior predictive checks**" in doc and "calibrate:end" in doc
     assert (d / "img" / "calibrate_marginals.png").stat().st_size > 10_000
 
@@ -151,10 +165,14 @@ def test_bad_posterior_files_are_refused_with_their_name(tmp_path):
         (["--workers", "0"], "--workers 0: allowed range 1 to 4096"),
         (["--executor", "dask"], "--executor dask needs --scheduler"),
         (["--docs", "/nonexistent/x.md"], "--docs /nonexistent/x.md: folder"),
+        (["--docs", "README.md"], "--docs README.md: has no calibrate section"),
+        (["--out", "README.md"], "--out README.md: exists and is not a posterior file"),
+        (["--scheduler", "tcp://x:1"], "--scheduler is only used with --executor dask"),
     ],
 )
 def test_calibrate_bad_arguments_exit_2_before_any_work(flags, message, tmp_path):
-    p = longjiang("calibrate", "--folder", str(tmp_path / "w"), *flags)
+    root = Path(__file__).resolve().parents[1]
+    p = longjiang("calibrate", "--folder", str(tmp_path / "w"), *flags, cwd=root)
     assert p.returncode == 2 and message in p.stderr
     assert not (tmp_path / "w").exists()
 

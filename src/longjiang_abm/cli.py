@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -369,7 +370,8 @@ def _dispatch(args) -> int:
             cmd = commands.cmd_sweep if args.command == "sweep" else commands.cmd_analyze
             return cmd(args, console)
     except (ScenarioError, UserError, OutputExistsError, OutputError) as exc:
-        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {exc}", highlight=False)
+        text = escape(str(exc))  # a message may hold brackets ([cluster]) that are not markup
+        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {text}", highlight=False)
         return 2
     except RecursionError:
         Console(stderr=True, soft_wrap=True).print(

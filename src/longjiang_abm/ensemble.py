@@ -72,6 +72,11 @@ def run_ensemble(
     depend on how they are spread (counter-based random numbers)."""
     resolved = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     seed_list = list(range(seeds)) if isinstance(seeds, int) else list(seeds)
+    if posterior is not None:  # a bad or stale posterior file stops here, before any run
+        from .calibrate.posterior import draw
+
+        for seed in seed_list:
+            draw(posterior, seed)
     jobs = [(sc, seed, years, n_firms, posterior) for sc in resolved for seed in seed_list]
     workers = workers or os.cpu_count() or 1
     if workers == 1:

@@ -22,8 +22,16 @@ whichever is first.
 
 Reproducibility: each run's model seed is a hash of its parameters (``statistics``), so every
 accepted run can be re-run exactly. With one worker (``SingleCoreSampler``, pyabc's
-deterministic sampler, seeded) the whole posterior is reproducible; with several, pyabc's
+deterministic sampler, seeded) an uninterrupted calibration is reproducible (a resumed one
+reseeds at the resumption, so it repeats only from there on); with several workers, pyabc's
 dynamic scheduling makes the set of accepted particles depend on timing.
+
+The tolerance's target sqrt(k) counts the data's measurement error only; the model's own noise
+adds to the distance at the true parameters (with the screening's noise sd, the expected squared
+distance there is about sum_j (1 + sd_j^2 / se_j^2), 14.8 rather than 10 for the baseline), so
+the target is reached only by runs whose noise happens to be small: a full-budget run may stop
+at its cap instead. The cap itself is checked between generations, so the last generation can
+overshoot it.
 """
 
 from __future__ import annotations
@@ -165,21 +173,37 @@ def run(
     A resumed run continues after its last complete generation (a generation interrupted part
     way is sampled again) up to the budget's generations and simulation cap."""
     import pyabc
+    from sqlalchemy.exc import SQLAlchemyError
 
+    from ..errors import UserError
+
+    if not priors:
+        raise UserError("calibrate: the screening found no influential parameter to estimate")
     abc = build(priors, budget, sampler, n_firms, years)
     url = f"sqlite:///{db}"
     done = 0
     if db.exists():
-        history = pyabc.History(url)
-        if history.all_runs():
-            done = history.n_populations
-            abc.load(url, 1)
+        try:
+            history = pyabc.History(url)
+            if history.all_runs():
+                done = history.n_populations
+                abc.load(url, 1)
+        except (SQLAlchemyError, AssertionError, KeyError) as exc:
+            raise UserError(
+                f"{db}: not a calibration database of this version ({type(exc).__name__}); "
+                "choose another --folder"
+            ) from None
     if not done:
         if db.exists():
             db.unlink()  # an empty database this command created: no generation in it
         abc.new(url, observed_stats if observed_stats is not None else observed())
     remaining = budget.generations - done
-    if remaining > 0 and abc.history.total_nr_simulations < budget.max_simulations:
+    finished = done and abc.history.get_all_populations().epsilon.iloc[-1] <= EPSILON_TARGET
+    if (
+        remaining > 0
+        and not finished  # pyabc samples a generation before it checks the tolerance
+        and abc.history.total_nr_simulations < budget.max_simulations
+    ):
         abc.run(
             minimum_epsilon=EPSILON_TARGET,
             max_nr_populations=remaining,
@@ -203,3 +227,8 @@ def generations(history) -> list[dict]:
         }
         for r in pops.itertuples()
     ]
+
+
+def wall_time(history) -> float:
+    """Seconds spent sampling, the calibration sample from the prior (generation -1) included."""
+    return float(history.get_all_populations().wall_time.fillna(0.0).sum())

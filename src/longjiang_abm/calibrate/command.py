@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..argument_checks import check_writable_file
 from ..errors import UserError
 from ..provenance import provenance
 from . import abc_smc, posterior, report
@@ -90,19 +91,42 @@ def _check(args) -> None:
         raise UserError(f"--predictive {args.predictive}: allowed range 0 to 100000")
     if args.executor == "dask" and not args.scheduler:
         raise UserError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
-    if args.docs != "none" and not Path(args.docs).parent.is_dir():
-        raise UserError(f"--docs {args.docs}: folder {Path(args.docs).parent} does not exist")
-    if not Path(args.out).parent.is_dir():
-        raise UserError(f"--out {args.out}: folder {Path(args.out).parent} does not exist")
+    if args.scheduler and args.executor != "dask":
+        raise UserError(f"--scheduler is only used with --executor dask (not {args.executor})")
+    if args.cluster and args.executor not in ("slurm", "pbs"):
+        raise UserError(
+            f"--cluster is only used with --executor slurm or pbs (not {args.executor})"
+        )
+    check_writable_file(args.out, "--out")
+    if Path(args.out).exists():  # replaced only if it is a posterior file (this command's)
+        try:
+            posterior.read(args.out)
+        except UserError:
+            raise UserError(
+                f"--out {args.out}: exists and is not a posterior file; it is not overwritten"
+            ) from None
+    if args.docs != "none":
+        check_writable_file(args.docs, "--docs")
+        doc = Path(args.docs)
+        if doc.exists() and not (report.BEGIN in doc.read_text() and report.END in doc.read_text()):
+            raise UserError(
+                f"--docs {args.docs}: has no calibrate section (the markers {report.BEGIN[:22]}... "
+                f"and {report.END}); add them where the section goes"
+            )
 
 
 def _folder(args, config: dict) -> Path:
     folder = Path(args.folder or Path("results") / "calibrate" / args.budget)
     cfg = folder / "config.json"
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"--folder {folder}: is a file; expected a folder")
     if folder.exists() and any(folder.iterdir()):
-        if not cfg.exists():
-            raise UserError(f"--folder {folder}: holds files not written by longjiang calibrate")
-        old = json.loads(cfg.read_text())
+        try:
+            old = json.loads(cfg.read_text())
+        except (OSError, ValueError):
+            raise UserError(
+                f"--folder {folder}: holds files not written by longjiang calibrate"
+            ) from None
         if old != json.loads(json.dumps(config)):
             diff = sorted(k for k in config if old.get(k) != json.loads(json.dumps(config[k])))
             raise UserError(
@@ -114,18 +138,45 @@ def _folder(args, config: dict) -> Path:
     return folder
 
 
+def _log_call(folder: Path, workers: int) -> list[dict]:
+    """Append this call (commit, time, workers) to the folder's calls.json: a resumed
+    calibration's generations may come from several calls, each recorded."""
+    path = folder / "calls.json"
+    calls = json.loads(path.read_text()) if path.exists() else []
+    calls.append(
+        {
+            "commit": provenance()["commit"],
+            "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "workers": workers,
+        }
+    )
+    path.write_text(json.dumps(calls, indent=1))
+    return calls
+
+
 def _cluster(args):
     if args.executor not in ("slurm", "pbs") or not args.cluster:
         return None
     import tomllib
 
+    from pydantic import ValidationError
+
     from ..sweep.cluster_section import ClusterSection
+    from ..sweep.spec import _format_error
 
     try:
         data = tomllib.loads(Path(args.cluster).read_text())
-        return ClusterSection(**data.get("cluster", {}))
     except (OSError, ValueError) as exc:
         raise UserError(f"--cluster {args.cluster}: {exc}".splitlines()[0]) from None
+    table = data.get("cluster", {})
+    if not isinstance(table, dict):
+        raise UserError(f"--cluster {args.cluster}: key 'cluster' must be a table ([cluster])")
+    try:
+        return ClusterSection(**table)
+    except ValidationError as exc:
+        err = dict(exc.errors()[0])
+        err["loc"] = ("cluster", *err["loc"])
+        raise UserError(_format_error(err, f"--cluster {args.cluster}")) from None
 
 
 def _screening(folder: Path, budget, workers: int, n_firms: int, console) -> pd.DataFrame:
@@ -179,6 +230,7 @@ def cmd_calibrate(args, console) -> int:
     workers = args.workers or os.cpu_count() or 1
     cluster = _cluster(args)
     folder = _folder(args, _config(args, budget))
+    calls = _log_call(folder, workers)
     t0 = time.perf_counter()
     screening = _screening(folder, budget, workers, args.firms, console)
     keys = [k for k in screening.index if screening.loc[k, "influential"]]
@@ -210,16 +262,29 @@ def cmd_calibrate(args, console) -> int:
     n_pred = (
         args.predictive if args.predictive is not None else (40 if budget.population < 500 else 200)
     )
-    pred_path = folder / "predictive.csv"
-    if pred_path.exists() and len(pd.read_csv(pred_path)) == n_pred:
+    pred_path, pred_key_path = folder / "predictive.csv", folder / "predictive.json"
+    pred_key = {"runs": n_pred, "generations": int(history.n_populations),
+                "simulations": int(history.total_nr_simulations)}  # fmt: skip
+    if (
+        pred_path.exists()
+        and pred_key_path.exists()
+        and json.loads(pred_key_path.read_text()) == pred_key
+    ):
         pred = pd.read_csv(pred_path)
     else:
         console.print(f"{n_pred} posterior predictive runs ...")
         pred = report.predictive(frame, keys, n_pred, args.firms, workers)
-        pred.to_csv(pred_path, index=False)
+        tmp = pred_path.with_name("predictive.csv.tmp")
+        pred.to_csv(tmp, index=False)
+        tmp.replace(pred_path)
+        pred_key_path.write_text(json.dumps(pred_key))
     meta = {
         **provenance(),
-        "command": "longjiang calibrate " + shlex.join(sys.argv[2:]),
+        "command": "longjiang calibrate " + shlex.join(getattr(args, "argv", sys.argv[2:])),
+        "scenario": "baseline (the packaged scenario, the estimated parameters drawn)",
+        "seed": "a hash of each run's parameters (statistics.parameter_seed)",
+        "sampler_seed": args.seed if workers == 1 and args.executor == "multicore" else None,
+        "calls": calls,
         "created": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "budget": args.budget,
         "population": budget.population,
@@ -235,7 +300,7 @@ def cmd_calibrate(args, console) -> int:
         "epsilon_target": abc_smc.EPSILON_TARGET,
         "final_epsilon": gens[-1]["epsilon"],
         "simulations": int(history.total_nr_simulations),
-        "runtime_s": sum(g["wall_time_s"] or 0.0 for g in gens),
+        "runtime_s": abc_smc.wall_time(history),
         "screening_runs": int(screening.attrs["runs"]),
         "predictive_runs": n_pred,
         "elapsed_this_call_s": time.perf_counter() - t0,

@@ -210,7 +210,7 @@ def section(
         "distance the data's measurement error alone would give): the accepted runs lie "
         f"within {final:.2f} data standard errors of the record (Euclidean over the "
         f"{len(target_stats())} used statistics), so the posterior is wider than the data "
-        "alone would make it; the full budget continues to the target"
+        "alone would make it"
     )
     screen = screening[["max", "influential"]].rename(
         columns={"max": "largest scaled mu*", "influential": "estimated"}
@@ -219,21 +219,24 @@ def section(
         BEGIN,
         "",
         f"Command: `{meta['command']}` (commit {meta['commit']}, {meta['created']}). "
-        f"{meta['n_firms']:,} firms (the whole population), {meta['years']} years per run; "
+        f"{meta['n_firms']:,} firms"
+        + (" (the whole population)" if meta["n_firms"] == 35_000 else "")
+        + f", {meta['years']} years per run; "
         f"{meta['simulations']:,} runs in {meta['runtime_s'] / 60:.1f} minutes on "
         f"{meta['sampler']}, plus {meta['screening_runs']} screening and "
         f"{meta['predictive_runs']} posterior predictive runs; {exact}. Effective sample size "
         f"of the final population: {params.attrs['ess']:.0f} of {meta['population']}.",
         "",
         "**Screening** (Morris, SALib; scaled mu*: how many units of the statistic's data "
-        "standard error and one run's noise, combined, a step of two thirds of the prior's "
-        f"range moves the most sensitive statistic; estimated when >= {meta['threshold']:g}; "
+        "standard error and one run's noise, combined, a move across the prior's whole range "
+        "shifts the most sensitive statistic, at the local slopes of the Morris grid; "
+        f"estimated when >= {meta['threshold']:g}; "
         "the others stay at their packaged values):",
         "",
         markdown_table(screen, "{:.2f}"),
         "",
-        "**Statistics** (the record; `se`: its standard error, the sd of the Gaussian "
-        "measurement error of the likelihood):",
+        "**Statistics** (the record; `se`: its standard error, the unit of the distance "
+        "between a run and the record):",
         "",
         markdown_table(observed_table(), "{:.4g}"),
         "",

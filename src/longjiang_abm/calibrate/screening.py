@@ -1,14 +1,16 @@
 """Which candidate parameters the estimation estimates: Morris elementary effects (SALib).
 
 Each candidate moves over its prior's support on a 4-level grid (a step is 2/3 of the range);
-mu* is the mean absolute change of a statistic per step, over ``trajectories`` paths, with one
-model seed for all points (common random numbers). It is scaled by what a step must exceed to be
-seen: the statistic's data standard error and the noise of one run, combined as
+mu* is SALib's mean absolute elementary effect over ``trajectories`` paths: the change of a
+statistic per unit of the normalised range, i.e. what a move across the whole range would do
+at that local slope (one step of the grid moves it by 2/3 of mu*). One model seed serves all
+points (common random numbers). mu* is scaled by what a change must exceed to be seen: the
+statistic's data standard error and the noise of one run, combined as
 ``sqrt(se^2 + (1.13 sd)^2)`` (sd: the statistic's spread across ``NOISE_SEEDS`` seeds at the
 baseline; 1.13 sd is the mean absolute difference of two independent runs' noise,
-sqrt(2) sd sqrt(2/pi)). A parameter is influential when it moves at least one used statistic by
-``THRESHOLD`` such units: the data could then tell its values apart. The others stay at their
-packaged values.
+sqrt(2) sd sqrt(2/pi)). A parameter is influential when, across its range, it moves at least
+one used statistic by ``THRESHOLD`` such units: the data could then tell its values apart. The
+others stay at their packaged values.
 """
 
 from __future__ import annotations
