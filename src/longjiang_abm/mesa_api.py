@@ -189,6 +189,8 @@ class KpiCollector(mesa.DataCollector):
             or not all(isinstance(r, simple) for r in reporters.values())
         ):
             return super().collect(model)
+        if hasattr(self, "_collection_steps"):  # Mesa 3.5: batch_run reads rows by this time
+            self._collection_steps.append(model.time)
         for var, reporter in reporters.items():
             value = reporter(model)
             if type(value) not in _IMMUTABLE:
