@@ -97,6 +97,14 @@ def _parser() -> argparse.ArgumentParser:
             "calibrate", help="Bayesian calibration (ABC-SMC, pyabc) on the 2015-2019 record"
         )
     )
+    from .forecast.command import add_arguments as add_forecast_arguments
+
+    add_forecast_arguments(
+        sub.add_parser(
+            "forecast",
+            help="estimate on 2015-2017, forecast 2018-2019, score against naive benchmarks",
+        )
+    )
     add_sweep_arguments(sub.add_parser("sweep", help="run a parameter sweep (Dask, resumable)"))
     add_analyze_arguments(
         sub.add_parser("analyze", help="sensitivity indices and target heatmaps of a sweep")
@@ -364,6 +372,10 @@ def _dispatch(args) -> int:
             from .calibrate.command import cmd_calibrate
 
             return cmd_calibrate(args, console)
+        if args.command == "forecast":
+            from .forecast.command import cmd_forecast
+
+            return cmd_forecast(args, console)
         if args.command in ("sweep", "analyze"):
             from .sweep import commands
 

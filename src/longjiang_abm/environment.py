@@ -18,13 +18,16 @@ class Environment:
     National demand index of sector s:  N_s <- N_s (1 + eps_s g_t / 4) exp(z_s - z_s,prev)
     with g_t national industrial growth (per year), eps_s the sector's elasticity and the AR(1)
     shock z_s <- rho z_s + sd e_s.
-    Oil price index: P_oil = (Brent_t / 71.3)^elasticity (the price of oil_gas output and of
-    refining's crude input, see steps/goods.py: input_prices).
+    Oil price index: P_oil = (Brent_t / Brent_0)^elasticity (the price of oil_gas output and of
+    refining's crude input, see steps/goods.py: input_prices), Brent_0 = 71.3 (2018's average,
+    the initial state's), or under ``drivers = "history"`` the record of ``history_start - 1``
+    (71.3 again by default).
     National price level (China's GDP deflator) of calendar year y, 2018 = 1:
     L_y = L_(y-1) (1 + pi_y), pi_y the year's record under ``drivers = "history"`` where
-    national_drivers.csv has it, else ``national_inflation``. The model's money is yuan of 2018
-    purchasing power; L_y converts it into the current yuan that nominal rules are written in
-    (``strategy.above_scale``).
+    national_drivers.csv has it, else ``national_inflation``. With ``history_start`` h, model
+    year y reads the record of year y + h - 2019 (h = 2017: a forecast from the end of 2017).
+    The model's money is yuan of 2018 purchasing power; L_y converts it into the current yuan
+    that nominal rules are written in (``strategy.above_scale``).
     National wage w_nat,t = 8.2461 (1 + g_w)^(t/4), 10k yuan per year (``NATIONAL_WAGE_2018``
     in 2018).
     National competitors' prices in quarter t rest on what they had reached by the end of
@@ -54,14 +57,23 @@ class Environment:
         self.national_wage = NATIONAL_WAGE_2018
         self.competitor_wage = NATIONAL_WAGE_2018
         self.growth = 0.0
-        self.brent = BRENT_2018
+        # the Brent price the initial state stands at: 2018's, or under "history" that of the
+        # year before the record year of model year 1 (history_start - 1), so the oil price
+        # moves from the initial state as the record moved from that year
+        self.brent_base = BRENT_2018
+        if self.p.drivers == "history" and self.p.history_start - 1 in self.history_brent.index:
+            self.brent_base = float(self.history_brent.loc[self.p.history_start - 1])
+        self.brent = self.brent_base
         # China's GDP deflator by calendar year, 2018 = 1: L_y = L_(y-1) (1 + pi_y)
         self.price_levels = {start_year - 1: 1.0}
         self.price_level = 1.0  # L_y of the current year
 
     def _year_value(self, series, year: int, trend: float) -> float:
-        if self.p.drivers == "history" and year in series.index:
-            return float(series.loc[year])
+        """The record of model year ``year`` under ``drivers = "history"`` (the record year
+        ``year + history_start - start_year``) where the table has it, else ``trend``."""
+        record_year = year + self.p.history_start - self.start_year
+        if self.p.drivers == "history" and record_year in series.index:
+            return float(series.loc[record_year])
         return trend
 
     def update(self, t: int, year: int, seed: int, normal) -> None:
@@ -80,7 +92,7 @@ class Environment:
         self.demand_index *= (1.0 + s.elasticity * self.growth / 4.0) * np.exp(self.shock - old)
         oil = s.index("oil_gas")
         self.p_raw[:] = 1.0
-        self.p_raw[oil] = (self.brent / BRENT_2018) ** p.oil_price_elasticity
+        self.p_raw[oil] = (self.brent / self.brent_base) ** p.oil_price_elasticity
         self.frontier = (1.0 + p.national_competitiveness_growth) ** ((t - 1) / 4.0)
         wage_growth = 1.0 + p.national_wage_growth
         self.competitor_wage = NATIONAL_WAGE_2018 * wage_growth ** ((t - 1) / 4.0)

@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from .observed import BY_NAME as STAT
-from .observed import USED, observed
+from .observed import USED, Statistic, observed
 from .priors import BY_NAME, Prior, distribution
 from .statistics import N_FIRMS, YEARS, run_statistics
 
@@ -141,12 +141,21 @@ def _twice_the_covariance(n_samples: float, dimension: int) -> float:
     return float(np.sqrt(2.0))
 
 
-def build(priors: list[Prior], budget: Budget, sampler, n_firms: int = N_FIRMS, years=YEARS):
-    """The ABCSMC object (not yet bound to a database)."""
+def build(
+    priors: list[Prior],
+    budget: Budget,
+    sampler,
+    n_firms: int = N_FIRMS,
+    years=YEARS,
+    statistics: list[Statistic] | None = None,
+):
+    """The ABCSMC object (not yet bound to a database). ``statistics``: those the distance
+    counts (default: the record's used statistics, ``observed``)."""
     import pyabc
 
+    stats = statistics if statistics is not None else [STAT[k] for k in USED]
     model = functools.partial(simulate_particle, n_firms=n_firms, years=years)
-    distance = pyabc.PNormDistance(p=2, fixed_weights={k: 1.0 / STAT[k].se for k in USED})
+    distance = pyabc.PNormDistance(p=2, fixed_weights={s.name: 1.0 / s.se for s in stats})
     prior = distribution(priors)
     return pyabc.ABCSMC(
         model,
@@ -168,10 +177,15 @@ def run(
     n_firms: int = N_FIRMS,
     years: int = YEARS,
     observed_stats: dict | None = None,
+    statistics: list[Statistic] | None = None,
 ):
     """Run (or resume, when ``db`` holds generations) the ABC-SMC; returns pyabc's History.
     A resumed run continues after its last complete generation (a generation interrupted part
-    way is sampled again) up to the budget's generations and simulation cap."""
+    way is sampled again) up to the budget's generations and simulation cap.
+    ``statistics``: the statistics to condition on, with their record values and standard
+    errors (default: the used ones of ``observed``; the tolerance's target is then
+    ``EPSILON_TARGET``, else sqrt of their number); ``observed_stats`` replaces their values
+    (a synthetic record)."""
     import pyabc
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -179,7 +193,9 @@ def run(
 
     if not priors:
         raise UserError("calibrate: the screening found no influential parameter to estimate")
-    abc = build(priors, budget, sampler, n_firms, years)
+    abc = build(priors, budget, sampler, n_firms, years, statistics)
+    target = EPSILON_TARGET if statistics is None else float(np.sqrt(len(statistics)))
+    record = {s.name: s.value for s in statistics} if statistics is not None else observed()
     url = f"sqlite:///{db}"
     done = 0
     if db.exists():
@@ -196,16 +212,16 @@ def run(
     if not done:
         if db.exists():
             db.unlink()  # an empty database this command created: no generation in it
-        abc.new(url, observed_stats if observed_stats is not None else observed())
+        abc.new(url, observed_stats if observed_stats is not None else record)
     remaining = budget.generations - done
-    finished = done and abc.history.get_all_populations().epsilon.iloc[-1] <= EPSILON_TARGET
+    finished = done and abc.history.get_all_populations().epsilon.iloc[-1] <= target
     if (
         remaining > 0
         and not finished  # pyabc samples a generation before it checks the tolerance
         and abc.history.total_nr_simulations < budget.max_simulations
     ):
         abc.run(
-            minimum_epsilon=EPSILON_TARGET,
+            minimum_epsilon=target,
             max_nr_populations=remaining,
             max_total_nr_simulations=budget.max_simulations,
         )

@@ -115,8 +115,9 @@ def _check(args) -> None:
             )
 
 
-def _folder(args, config: dict) -> Path:
-    folder = Path(args.folder or Path("results") / "calibrate" / args.budget)
+def work_folder(folder: Path, config: dict, command: str = "calibrate") -> Path:
+    """The work folder of ``longjiang <command>``, created with ``config`` in config.json, or
+    an existing one written with the same ``config`` (to resume); anything else is refused."""
     cfg = folder / "config.json"
     if folder.exists() and not folder.is_dir():
         raise UserError(f"--folder {folder}: is a file; expected a folder")
@@ -125,13 +126,13 @@ def _folder(args, config: dict) -> Path:
             old = json.loads(cfg.read_text())
         except (OSError, ValueError):
             raise UserError(
-                f"--folder {folder}: holds files not written by longjiang calibrate"
+                f"--folder {folder}: holds files not written by longjiang {command}"
             ) from None
         if old != json.loads(json.dumps(config)):
             diff = sorted(k for k in config if old.get(k) != json.loads(json.dumps(config[k])))
             raise UserError(
-                f"--folder {folder}: a calibration with another configuration ({', '.join(diff)}) "
-                "is there; choose another --folder (it is not overwritten)"
+                f"--folder {folder}: a {command} run with another configuration "
+                f"({', '.join(diff)}) is there; choose another --folder (it is not overwritten)"
             )
     folder.mkdir(parents=True, exist_ok=True)
     cfg.write_text(json.dumps(config, indent=1))
@@ -229,7 +230,9 @@ def cmd_calibrate(args, console) -> int:
     budget = abc_smc.BUDGETS[args.budget]
     workers = args.workers or os.cpu_count() or 1
     cluster = _cluster(args)
-    folder = _folder(args, _config(args, budget))
+    folder = work_folder(
+        Path(args.folder or Path("results") / "calibrate" / args.budget), _config(args, budget)
+    )
     calls = _log_call(folder, workers)
     t0 = time.perf_counter()
     screening = _screening(folder, budget, workers, args.firms, console)

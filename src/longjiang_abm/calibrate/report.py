@@ -278,15 +278,22 @@ def section(
     return "\n".join(lines)
 
 
-def replace_section(doc: Path, text: str) -> None:
-    """Replace the text between BEGIN and END in ``doc`` (appended under a heading if absent)."""
-    old = doc.read_text() if doc.exists() else "# Calibration\n"
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
+def replace_section(
+    doc: Path,
+    text: str,
+    begin: str = BEGIN,
+    end: str = END,
+    heading: str = "# Calibration\n\n## 4 Bayesian calibration (ABC-SMC)",
+) -> None:
+    """Replace the text between ``begin`` and ``end`` in ``doc`` (``text`` holds both markers);
+    a new ``doc`` gets ``heading`` and the section."""
+    old = doc.read_text() if doc.exists() else ""
+    if begin in old and end in old:
+        head, rest = old.split(begin, 1)
+        tail = rest.split(end, 1)[1]
         new = head + text + tail
     else:
-        new = old.rstrip("\n") + "\n\n## 4 Bayesian calibration (ABC-SMC)\n\n" + text + "\n"
+        new = (old.rstrip("\n") + "\n\n" if old else "") + heading + "\n\n" + text + "\n"
     tmp = doc.with_name(doc.name + ".tmp")
     tmp.write_text(new)
     tmp.replace(doc)

@@ -31,6 +31,16 @@ class EnvironmentParams(_Section):
         description="national drivers: 'trend' (steady growth at the rates below) or 'history' "
         "(the 2019-2024 record of national_drivers.csv, then the trend)",
     )
+    history_start: int = Field(
+        2019,
+        ge=2016,
+        le=2024,
+        strict=True,
+        description="under drivers = 'history', the record year whose national drivers drive "
+        "the model's year 1 (2019: each year its own; 2017: the model's years 1-3 run on "
+        "2017-2019's record, the forecast evaluation's design, docs/validation.md); the oil "
+        "price moves from the initial state as the record moved from history_start - 1",
+    )
     national_industry_growth: float = _f(
         0.055, 0.0, 0.1, "real growth of China's industrial value added, per year (fraction)"
     )
