@@ -136,10 +136,21 @@ def test_run_with_a_posterior_records_the_drawn_parameters(calibrated, tmp_path)
         assert p.returncode == 0, p.stderr
         meta = json.loads((out / "run.json").read_text())
         drawn[seed] = meta["posterior"]
+        assert drawn[seed].pop("set_instead") == []
         assert drawn[seed] == posterior.draw(post, seed)  # a seed always draws the same set
         for key, value in drawn[seed]["parameters"].items():
             section, name = key.split(".")
             assert meta["scenario"][section][name] == value
+    key = next(iter(drawn[1]["parameters"]))  # --set wins over the draw, and run.json says so
+    value = (priors.BY_KEY[key].lower + priors.BY_KEY[key].upper) / 2
+    out = tmp_path / "set"
+    p = longjiang("run", "--posterior", str(post), "--seed", "1", "--firms", "600", "--years",
+                  "1", "--out", str(out), "--quiet", "--set", f"{key}={value!r}")  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    meta = json.loads((out / "run.json").read_text())
+    assert meta["posterior"]["set_instead"] == [key]
+    section, name = key.split(".")
+    assert meta["scenario"][section][name] == value
     frame, _ = posterior.read(post)
     picks = {posterior.draw(post, s)["particle"] for s in range(40)}
     assert len(picks) > 1  # seeds draw different particles

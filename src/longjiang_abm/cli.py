@@ -189,6 +189,9 @@ def cmd_run(args) -> int:
             task = bar.add_task("run", total=4 * years)
             result = run(scenario, seed=seed, progress=lambda d, n: bar.update(task, completed=d))
     if drawn is not None:
+        # a drawn parameter that --set also gives was not used: --set wins
+        set_keys = {item.split("=", 1)[0].strip() for item in args.set}
+        drawn["set_instead"] = sorted(set_keys & set(drawn["parameters"]))
         result.meta["posterior"] = drawn
     with signals_deferred():  # a signal during the save takes effect after it
         result.save(out, overwrite=overwrite, option="--overwrite")

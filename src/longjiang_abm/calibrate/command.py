@@ -180,7 +180,8 @@ def _cluster(args):
         raise UserError(_format_error(err, f"--cluster {args.cluster}")) from None
 
 
-def _screening(folder: Path, budget, workers: int, n_firms: int, console) -> pd.DataFrame:
+def cached_screening(folder: Path, budget, workers: int, n_firms: int, console) -> pd.DataFrame:
+    """The Morris screening of ``folder``'s screening.csv, or run now and written there."""
     path = folder / "screening.csv"
     if path.exists():
         table = pd.read_csv(path, index_col="parameter")
@@ -235,7 +236,7 @@ def cmd_calibrate(args, console) -> int:
     )
     calls = _log_call(folder, workers)
     t0 = time.perf_counter()
-    screening = _screening(folder, budget, workers, args.firms, console)
+    screening = cached_screening(folder, budget, workers, args.firms, console)
     keys = [k for k in screening.index if screening.loc[k, "influential"]]
     priors = [BY_KEY[k] for k in keys]
     console.print(f"estimating {len(keys)} parameters: {', '.join(keys)}")

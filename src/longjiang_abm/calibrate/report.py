@@ -186,10 +186,6 @@ def prior_table(keys: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("parameter")
 
 
-def target_stats() -> list[str]:
-    return list(USED)
-
-
 def section(
     meta: dict,
     screening: pd.DataFrame,
@@ -209,7 +205,7 @@ def section(
         else f"the budget ran out at tolerance {final:.2f}, above its target {target:.2f} (the "
         "distance the data's measurement error alone would give): the accepted runs lie "
         f"within {final:.2f} data standard errors of the record (Euclidean over the "
-        f"{len(target_stats())} used statistics), so the posterior is wider than the data "
+        f"{len(USED)} used statistics), so the posterior is wider than the data "
         "alone would make it"
     )
     screen = screening[["max", "influential"]].rename(

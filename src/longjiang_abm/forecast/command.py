@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..argument_checks import check_writable_file
 from ..calibrate import abc_smc
-from ..calibrate.command import _screening, work_folder
+from ..calibrate.command import cached_screening, work_folder
 from ..calibrate.posterior import particles
 from ..calibrate.priors import BY_KEY, CANDIDATES
 from ..calibrate.report import replace_section
@@ -115,7 +115,7 @@ def cmd_forecast(args, console) -> int:
         "forecast",
     )
     t0 = time.perf_counter()
-    screening = _screening(folder, budget, workers, args.firms, console)
+    screening = cached_screening(folder, budget, workers, args.firms, console)
     keys = [k for k in screening.index if screening.loc[k, "influential"]]
     stats = window_statistics()
     console.print(f"estimating {len(keys)} parameters on 2015-2017 ({len(stats)} statistics)")
