@@ -174,3 +174,23 @@ def test_pack_gives_back_the_columns_it_does_not_return():
     np.testing.assert_array_equal(out["K"], np.arange(0.0, 90_000.0, 2.0))
     if getattr(_LIBC, "madvise", None) is not None:
         assert not table.L[1024:-1024].any()  # interior pages released
+
+
+def test_small_pages_turns_numpys_huge_page_requests_off_and_restores_them():
+    """Inside ``small_pages`` numpy asks for no transparent huge pages; on leaving, even by an
+    exception, the previous setting is back (the firm table then stays on ordinary pages)."""
+    from longjiang_abm.memory import _numpy_madvise_hugepage, small_pages
+
+    switch = _numpy_madvise_hugepage()
+    if switch is None:
+        pytest.skip("this numpy has no huge-page switch")
+    before = switch(True)
+    try:
+        with small_pages():
+            assert switch(False) is False
+        assert switch(True) is True
+        with pytest.raises(RuntimeError), small_pages():
+            raise RuntimeError
+        assert switch(True) is True
+    finally:
+        switch(before)

@@ -27,7 +27,12 @@ from .init.population import build_population
 from .instruments import instruments
 from .kernels import Kernels
 from .kernels import load as load_kernels
-from .memory import map_large_arrays, pace_full_collections, release_free_heap
+from .memory import (
+    map_large_arrays,
+    pace_full_collections,
+    release_free_heap,
+    small_pages,
+)
 from .params import PolicyParams, Scenario
 from .rng import normal
 from .sectors import load_sectors
@@ -123,9 +128,10 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.parks = load_parks(self.sectors, self.prefectures, run.n_firms / 35_000, tables)
         # unknown prefectures in [park_treatment] are an error now, not at the first step
         p.park_treatment.intensity(self.parks.pref, self.prefectures.keys, START_YEAR, 0.0)
-        self.firms, self.cal, self.scale = build_population(
-            p, self.sectors, self.prefectures, self.suit, self.parks, self.seed, self.k
-        )
+        with small_pages():  # no stalls on huge-page compaction (memory.py)
+            self.firms, self.cal, self.scale = build_population(
+                p, self.sectors, self.prefectures, self.suit, self.parks, self.seed, self.k
+            )
         f = self.firms
         self.above_scale_2018 = int(np.count_nonzero(f.col("rev_year") >= ABOVE_SCALE_REVENUE))
         # the environment, the levers of 2019 and the markets of 2018
