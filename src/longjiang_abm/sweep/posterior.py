@@ -56,6 +56,21 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def attach(sweep, posterior: str | Path | None = None):
+    """``sweep`` with its posterior: ``posterior`` (``--posterior``), else the sweep file's
+    ``[sweep] posterior`` (a relative path from the current folder, else from the sweep file's
+    folder), read and checked here, before any run."""
+    from .spec import _resolve_scenario_path
+
+    if posterior:
+        sweep.posterior_path = Path(posterior)
+    elif sweep.sweep.posterior:
+        sweep.posterior_path = _resolve_scenario_path(sweep.sweep.posterior, sweep.path)
+        sweep.posterior_from_file = True
+    load_posterior(sweep)
+    return sweep
+
+
 def load_posterior(sweep) -> Posterior | None:
     """The posterior of ``sweep`` (None without one), read once; a file that is missing, not a
     posterior, or estimates a key that is no numeric scenario parameter raises a SweepError
@@ -162,6 +177,7 @@ def uncertainty(manifest: dict) -> str:
 
 __all__ = [
     "Posterior",
+    "attach",
     "check_same_posterior",
     "draws",
     "load_posterior",

@@ -288,12 +288,12 @@ def _resolve_scenario_path(text: str, sweep_path: Path) -> Path | None:
 class Sweep:
     """A validated sweep file: its sections, the resolved base scenario and factor types."""
 
-    def __init__(self, path, spec: SweepFile, base: Scenario, scenario_path, posterior=None):
+    def __init__(self, path: str | Path, spec: SweepFile, base: Scenario, scenario_path):
         self.path = Path(path)
         self.spec = spec
         self.base = base
         self.scenario_path = scenario_path
-        self.posterior_path = Path(posterior) if posterior else None  # posterior.py
+        self.posterior_path: Path | None = None  # set by posterior.attach
         self.posterior_from_file = False  # named by [sweep] posterior (not --posterior)
         self.factor_types = {n: _scenario_field(n)[2] for n in spec.factors}
 
@@ -394,13 +394,9 @@ def load_sweep(path: str | Path, posterior: str | Path | None = None) -> Sweep:
                 if rng and "allowed range" not in text:
                     text += f"; allowed range {rng}"
                 raise SweepError(text) from None
-    from .posterior import load_posterior
+    from .posterior import attach
 
-    post = Path(posterior) if posterior else _resolve_scenario_path(spec.sweep.posterior, path)
-    sweep = Sweep(path, spec, base, scen_path, post)
-    sweep.posterior_from_file = post is not None and not posterior
-    load_posterior(sweep)  # a bad posterior file stops here, before any run
-    return sweep
+    return attach(Sweep(path, spec, base, scen_path), posterior)
 
 
 def scenario_with(base_json: dict, values: dict[str, Any]) -> dict:
