@@ -85,13 +85,19 @@ def read(path: str | Path) -> tuple[pd.DataFrame, dict]:
     return frame, meta
 
 
+def pick(frame: pd.DataFrame, seed: int) -> int:
+    """The row of ``frame`` (a posterior's particles) that run seed ``seed`` draws: row i with
+    probability weight_i, from a generator seeded by (seed, 2018)."""
+    w = frame["weight"].to_numpy(dtype=float)
+    return int(np.random.default_rng([int(seed), 2018]).choice(len(frame), p=w / w.sum()))
+
+
 def draw(path: str | Path, seed: int) -> dict:
     """One parameter set of the posterior at ``path`` for run seed ``seed``: particle i with
     probability weight_i, from a generator seeded by (seed, 2018), so a seed always draws the
     same set. Returns {'file', 'sha256', 'particle', 'parameters': {'section.key': value}}."""
     frame, meta = read(path)
-    w = frame["weight"].to_numpy(dtype=float)
-    i = int(np.random.default_rng([int(seed), 2018]).choice(len(frame), p=w / w.sum()))
+    i = pick(frame, seed)
     row = frame.iloc[i]
     values = {k: float(row[k]) for k in meta["estimated"]}
     try:

@@ -7,7 +7,8 @@
 Modules: ``spec`` (the sweep file schema), ``design`` (design points, seeds, run ids),
 ``execute`` (Dask executors and the sweep loop), ``task`` (the single-run function),
 ``store`` (the sweep folder: manifest, run files), ``analyze`` (SALib indices, heatmaps),
-``array`` (a SLURM / PBS job-array worker calling the same single-run function).
+``array`` (a SLURM / PBS job-array worker calling the same single-run function),
+``posterior`` (a sweep over the calibration's posterior: one parameter draw per seed).
 """
 
 from __future__ import annotations

@@ -20,6 +20,9 @@ By design:
   ``morris_<year>.png``);
 - lhs: RBD-FAST first-order indices (``rbd_fast_indices.csv``) and scatter plots
   (``lhs_scatter_<year>.png``).
+
+``uncertainty.txt`` (and a footnote on every figure) says what the spread across replications
+holds: seed uncertainty only, or, in a sweep over a posterior, parameter and seed uncertainty.
 """
 
 from __future__ import annotations
@@ -41,9 +44,10 @@ from .analysis import (
 )
 from .execute import unique_runs
 from .plots import grid_outputs, lhs_figure, morris_figure, sobol_figures
+from .posterior import uncertainty
 
 
-def sobol_outputs(manifest, data, factors, outputs, folder: Path) -> list[Path]:
+def sobol_outputs(manifest, data, factors, outputs, folder: Path, note: str) -> list[Path]:
     table, second = sobol_table(manifest, data, factors, outputs)
     written = [folder / "sobol_indices.csv"]
     table.to_csv(written[0], index=False)
@@ -51,21 +55,21 @@ def sobol_outputs(manifest, data, factors, outputs, folder: Path) -> list[Path]:
         second.to_csv(folder / "sobol_second_order.csv", index=False)
         written.append(folder / "sobol_second_order.csv")
     years = sorted(data["year"].unique())
-    return written + sobol_figures(table, years, factors, outputs, folder)
+    return written + sobol_figures(table, years, factors, outputs, folder, note)
 
 
-def morris_outputs(manifest, data, factors, outputs, folder: Path) -> list[Path]:
+def morris_outputs(manifest, data, factors, outputs, folder: Path, note: str) -> list[Path]:
     table = morris_table(manifest, data, factors, outputs)
     written = [folder / "morris_indices.csv"]
     table.to_csv(written[0], index=False)
     years = sorted(data["year"].unique())
-    return written + morris_figure(table, years, outputs, folder)
+    return written + morris_figure(table, years, outputs, folder, note)
 
 
-def lhs_outputs(manifest, data, factors, outputs, folder: Path) -> list[Path]:
+def lhs_outputs(manifest, data, factors, outputs, folder: Path, note: str) -> list[Path]:
     written = [folder / "rbd_fast_indices.csv"]
     rbd_fast_table(manifest, data, factors, outputs).to_csv(written[0], index=False)
-    return written + lhs_figure(manifest, data, factors, outputs, folder)
+    return written + lhs_figure(manifest, data, factors, outputs, folder, note)
 
 
 def analyze_sweep(out: str | Path) -> dict:
@@ -79,7 +83,9 @@ def analyze_sweep(out: str | Path) -> dict:
         _require_complete(manifest, out)
     folder = out / "analysis"
     folder.mkdir(exist_ok=True)
-    written = []
+    note = uncertainty(manifest)
+    (folder / "uncertainty.txt").write_text(f"spread across replications: {note}\n")
+    written = [folder / "uncertainty.txt"]
     summary = point_summary(data, factors, outputs)
     summary.to_csv(folder / "point_summary.csv", index=False)
     written.append(folder / "point_summary.csv")
@@ -88,13 +94,13 @@ def analyze_sweep(out: str | Path) -> dict:
         targets.to_csv(folder / "targets.csv", index=False)
         written.append(folder / "targets.csv")
     if kind == "grid":
-        written += grid_outputs(manifest, data, targets, factors, outputs, folder)
+        written += grid_outputs(manifest, data, targets, factors, outputs, folder, note)
     elif kind == "sobol":
-        written += sobol_outputs(manifest, data, factors, outputs, folder)
+        written += sobol_outputs(manifest, data, factors, outputs, folder, note)
     elif kind == "morris":
-        written += morris_outputs(manifest, data, factors, outputs, folder)
+        written += morris_outputs(manifest, data, factors, outputs, folder, note)
     elif kind == "lhs":
-        written += lhs_outputs(manifest, data, factors, outputs, folder)
+        written += lhs_outputs(manifest, data, factors, outputs, folder, note)
     planned = len(unique_runs(manifest))
     finished = len(store.finished_ids(out) & {r["run_id"] for r in manifest["runs"]})
     return {
@@ -104,6 +110,7 @@ def analyze_sweep(out: str | Path) -> dict:
         "planned": planned,
         "finished": finished,
         "targets": targets,
+        "uncertainty": note,
     }
 
 

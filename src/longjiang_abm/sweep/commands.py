@@ -30,6 +30,14 @@ def add_sweep_arguments(s: argparse.ArgumentParser) -> None:
         "--resume", action="store_true", help="continue the sweep in --out: run the missing runs"
     )
     s.add_argument("--plan-only", action="store_true", help="write manifest.json and stop")
+    s.add_argument(
+        "--posterior",
+        metavar="FILE",
+        help="draw the estimated parameters per seed from this posterior file (longjiang "
+        "calibrate; the same draw at every design point of a seed; the swept keys keep the "
+        "design's values): replications then hold parameter and seed uncertainty (default: the "
+        "sweep file's [sweep] posterior)",
+    )
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument(
         "--check-accounts",
@@ -54,7 +62,7 @@ def cmd_sweep(args, console: Console) -> int:
     from .execute import default_out, run_sweep
     from .spec import load_sweep
 
-    sweep = load_sweep(args.sweep_file)
+    sweep = load_sweep(args.sweep_file, getattr(args, "posterior", None))
     out = Path(args.out) if args.out else default_out(sweep)
     cluster = {
         "queue": args.queue,
@@ -64,6 +72,8 @@ def cmd_sweep(args, console: Console) -> int:
         "memory": args.memory,
     }
     resume_cmd = resume_command(args, out)
+    if sweep.posterior_path is not None and not args.quiet:
+        console.print(posterior_line(sweep), highlight=False, markup=False)
     try:
         summary = run_sweep(
             args.sweep_file,
@@ -77,6 +87,7 @@ def cmd_sweep(args, console: Console) -> int:
             console=console,
             plan_only=args.plan_only,
             check_accounts=getattr(args, "check_accounts", None),
+            posterior=getattr(args, "posterior", None),
         )
     except KeyboardInterrupt as exc:
         Console(stderr=True).print(
@@ -130,6 +141,19 @@ def cmd_sweep(args, console: Console) -> int:
     return 0
 
 
+def posterior_line(sweep) -> str:
+    """What a sweep over a posterior does, said once before it runs."""
+    from .posterior import load_posterior
+
+    post = load_posterior(sweep)
+    swept = [k for k in post.keys if k in sweep.factors]
+    return (
+        f"posterior {post.path} ({len(post.frame)} particles, sha256 {post.sha256[:12]}): each "
+        f"seed draws its values of {len(post.keys)} parameters, the same at every design point"
+        + (f"; the design's values replace the drawn ones of {', '.join(swept)}" if swept else "")
+    )
+
+
 def throughput_line(summary) -> str:
     """Runs per hour per core of this session: while running, and counting the start-up."""
     rate = summary.per_core_hour()
@@ -155,7 +179,8 @@ def resume_command(args, out: Path) -> str:
     cmd = ["longjiang", "sweep", str(args.sweep_file), "--out", str(out), "--resume"]
     if args.executor != "local":
         cmd += ["--executor", args.executor]
-    for flag in ("scheduler", "workers", "queue", "account", "walltime", "cores", "memory"):
+    flags = ("posterior", "scheduler", "workers", "queue", "account", "walltime", "cores")
+    for flag in (*flags, "memory"):
         value = getattr(args, flag, None)
         if value is not None:
             cmd += [f"--{flag}", str(value)]
@@ -185,6 +210,9 @@ def cmd_analyze(args, console: Console) -> int:
             p = s["probability"]
             table.add_row(label, str(hy), f"{p.mean():.2f}", f"{p.min():.2f}", f"{p.max():.2f}")
         console.print(table)
+    console.print(
+        f"spread across replications: {res['uncertainty']}", highlight=False, markup=False
+    )
     console.print(f"{res['kind']} analysis written to {res['folder']}/:", highlight=False)
     for f in res["files"]:
         console.print(f"  {f.name}", highlight=False)

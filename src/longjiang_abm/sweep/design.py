@@ -6,6 +6,10 @@ replication seeds (common random numbers), so differences between points are not
 different random draws. A *run* is identified by ``run_id``: a hash of the fully resolved
 scenario, the seed and the package version; two runs with the same id are the same simulation
 (the model is deterministic given scenario and seed) and are run once.
+
+With a posterior (``posterior.py``) each seed also draws a parameter set, the same at every
+design point; the factors' values take precedence over the drawn ones, and the drawn values are
+part of the resolved scenario, hence of the run id.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import __version__
-from ..params import validate_scenario
-from .spec import FactorRange, Sweep, scenario_with
+from ..params import ScenarioError, validate_scenario
+from .posterior import draws
+from .spec import FactorRange, Sweep, SweepError, scenario_with
 
 
 @dataclass(frozen=True)
@@ -54,15 +59,20 @@ class PlannedRun:
     replicate: int
     seed: int
     values: dict
+    particle: int | None = None  # with a posterior: the particle its seed drew
+    drawn: dict | None = None  # ... and its values of the keys that are not swept
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "run_id": self.run_id,
             "point": self.point,
             "replicate": self.replicate,
             "seed": self.seed,
             "values": self.values,
         }
+        if self.particle is not None:
+            out |= {"particle": self.particle, "drawn": self.drawn}
+        return out
 
 
 def salib_problem(sweep: Sweep) -> dict:
@@ -141,20 +151,39 @@ def typed_values(sweep_factor_types: dict, factors, row) -> dict:
 
 
 def plan_runs(sweep: Sweep, design: Design) -> list[PlannedRun]:
-    """Every (point, replicate) with its seed, factor values and run_id."""
+    """Every (point, replicate) with its seed, factor values, drawn parameters (with a
+    posterior: those of the seed's particle, less the swept keys) and run_id."""
     s = sweep.sweep
     base = sweep.base.model_dump(mode="json")
     seeds = replication_seeds(s.seed, len(design.points), s.replications, s.common_seeds)
+    drawn = draws(sweep, seeds)  # {} without a posterior
     runs = []
     for p, row in enumerate(design.points):
         values = typed_values(sweep.factor_types, design.factors, row)
-        resolved = validate_scenario(scenario_with(base, values), str(sweep.path)).model_dump(
-            mode="json"
-        )
+        resolved: dict = {}  # per particle (None: no posterior)
         for r in range(s.replications):
             seed = int(seeds[p, r])
-            runs.append(PlannedRun(run_id(resolved, seed), p, r, seed, values))
+            particle, extra = drawn.get(seed, (None, None))
+            if particle not in resolved:
+                resolved[particle] = _resolve(sweep, base, values, particle, extra)
+            runs.append(
+                PlannedRun(run_id(resolved[particle], seed), p, r, seed, values, particle, extra)
+            )
     return runs
+
+
+def _resolve(sweep: Sweep, base: dict, values: dict, particle, extra) -> dict:
+    """The resolved scenario of a point (factor values over the drawn ones over the base)."""
+    if particle is None:
+        return validate_scenario(scenario_with(base, values), str(sweep.path)).model_dump(
+            mode="json"
+        )
+    source = f"{sweep.posterior_path}: particle {particle}"
+    try:
+        scenario = validate_scenario(scenario_with(base, {**extra, **values}), source)
+    except ScenarioError as exc:
+        raise SweepError(str(exc).splitlines()[0]) from None
+    return scenario.model_dump(mode="json")
 
 
 __all__ = [

@@ -32,6 +32,7 @@ from .executors import (
 )
 from .lock import folder_lock
 from .loop import Bar, SweepSummary, record_outcome, todo_runs
+from .posterior import check_same_posterior, manifest_record
 from .spec import EXECUTION_KEYS, ClusterSection, Sweep, SweepError, load_sweep
 from .task import payload, run_one
 from .worker_watch import WorkerWatch
@@ -49,8 +50,10 @@ def default_out(sweep: Sweep) -> Path:
 
 
 def _identity(resolved: dict) -> dict:
-    """What must not change between sessions of one sweep (the scenario path text may)."""
-    sw = {k: v for k, v in resolved["sweep"].items() if k != "scenario" and k not in EXECUTION_KEYS}
+    """What must not change between sessions of one sweep (the scenario and posterior path
+    texts may: the base scenario and the posterior's SHA-256 are compared instead)."""
+    paths = ("scenario", "posterior")
+    sw = {k: v for k, v in resolved["sweep"].items() if k not in paths + EXECUTION_KEYS}
     return {"sweep": sw, "factors": resolved["factors"]}
 
 
@@ -81,6 +84,7 @@ def plan(sweep: Sweep, out: Path, resume: bool) -> dict:
                 f"{sweep.path}: differs from the sweep planned in {out} ({', '.join(changed)} "
                 "changed); resume with the same file, or choose another --out"
             )
+        check_same_posterior(manifest, sweep, out)
         if manifest["version"] != __version__:
             raise SweepError(
                 f"{out}: planned with longjiang_abm {manifest['version']}, this is {__version__}; "
@@ -93,7 +97,7 @@ def plan(sweep: Sweep, out: Path, resume: bool) -> dict:
             )
         design = make_design(sweep)
         runs = plan_runs(sweep, design)
-        manifest = store.new_manifest(sweep, design, runs)
+        manifest = store.new_manifest(sweep, design, runs, manifest_record(sweep))
     return manifest
 
 
@@ -244,6 +248,7 @@ def run_sweep(
     on_result: Callable[[dict], None] | None = None,
     plan_only: bool = False,
     check_accounts: bool | None = None,
+    posterior: str | Path | None = None,
 ) -> SweepSummary:
     """Plan (or reopen) the sweep of ``path`` in ``out`` and run its unfinished runs.
 
@@ -252,8 +257,10 @@ def run_sweep(
     ``plan_only``: write manifest.json and return without running anything.
     ``check_accounts``: check the accounting identities every quarter of every run (None: the
     sweep file's ``check_accounts``, off by default; the results are the same either way).
+    ``posterior``: a posterior file replacing the sweep file's ``[sweep] posterior``: each run's
+    seed draws its estimated parameters, the swept keys keep the design's values (posterior.py).
     """
-    sweep = load_sweep(path)
+    sweep = load_sweep(path, posterior)
     out = Path(out) if out else default_out(sweep)
     if workers is not None and workers < 1:
         raise SweepError(f"--workers {workers}: must be at least 1")

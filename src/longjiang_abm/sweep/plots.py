@@ -21,6 +21,13 @@ def _plt():
     return plt
 
 
+def _save(fig, path: Path, note: str = "") -> None:
+    """Save ``fig``, with a footnote saying what the spread across replications holds."""
+    if note:
+        fig.text(0.01, -0.01, f"replications: {note}", fontsize=7, va="top", wrap=True)
+    fig.savefig(path, dpi=120, bbox_inches="tight")
+
+
 def _number(v: float) -> str:
     """A short label for a heatmap cell."""
     if not np.isfinite(v):
@@ -77,8 +84,11 @@ def _heat(
     return im
 
 
-def grid_outputs(manifest, data, targets, factors, outputs, folder: Path) -> list[Path]:
+def grid_outputs(
+    manifest, data, targets, factors, outputs, folder: Path, note: str = ""
+) -> list[Path]:
     plt = _plt()
+    across = "seeds and posterior draws" if manifest.get("posterior") else "seeds"
     written = []
     levels = manifest["design"]["options"]["levels"]
     varying = [f for f in factors if len(levels[f]) > 1]
@@ -110,7 +120,7 @@ def grid_outputs(manifest, data, targets, factors, outputs, folder: Path) -> lis
         axes[1].set_ylabel(f"{outputs[0]} in {years[-1]}")
         fig.tight_layout()
         p = folder / f"grid_{_slug(_short(f))}.png"
-        fig.savefig(p, dpi=120)
+        _save(fig, p, note)
         plt.close(fig)
         written.append(p)
     for fx, fy in pairs:
@@ -123,9 +133,9 @@ def grid_outputs(manifest, data, targets, factors, outputs, folder: Path) -> lis
                 t = t.rename("value").reset_index()
                 title = f"P({TARGETS[target][1]} by {hy})"
                 im = _heat(ax, t, fx, fy, title, 0.0, 1.0, ylabel=k == 0)
-            fig.colorbar(im, ax=axes[0].tolist(), shrink=0.85, label="probability across seeds")
+            fig.colorbar(im, ax=axes[0].tolist(), shrink=0.85, label=f"probability across {across}")
             p = folder / f"grid_prob_{target}_{tag}.png"
-            fig.savefig(p, dpi=120, bbox_inches="tight")
+            _save(fig, p, note)
             plt.close(fig)
             written.append(p)
         n_out = len(outputs)
@@ -139,13 +149,15 @@ def grid_outputs(manifest, data, targets, factors, outputs, folder: Path) -> lis
             fig.colorbar(im, ax=ax, shrink=0.8)
         fig.tight_layout()
         p = folder / f"grid_mean_{tag}.png"
-        fig.savefig(p, dpi=120, bbox_inches="tight")
+        _save(fig, p, note)
         plt.close(fig)
         written.append(p)
     return written
 
 
-def sobol_figures(table: pd.DataFrame, years, factors, outputs, folder: Path) -> list[Path]:
+def sobol_figures(
+    table: pd.DataFrame, years, factors, outputs, folder: Path, note: str = ""
+) -> list[Path]:
     """Bars of S1 and ST by factor (year 5 and the last year), ST over the years."""
     written = []
     plt = _plt()
@@ -166,7 +178,7 @@ def sobol_figures(table: pd.DataFrame, years, factors, outputs, folder: Path) ->
         axes[0][0].legend(fontsize=7)
         fig.tight_layout()
         p = folder / f"sobol_{year}.png"
-        fig.savefig(p, dpi=120, bbox_inches="tight")
+        _save(fig, p, note)
         plt.close(fig)
         written.append(p)
     if len(years) > 1:
@@ -183,13 +195,13 @@ def sobol_figures(table: pd.DataFrame, years, factors, outputs, folder: Path) ->
         axes[0][-1].legend(fontsize=7)
         fig.tight_layout()
         p = folder / "sobol_total_by_year.png"
-        fig.savefig(p, dpi=120, bbox_inches="tight")
+        _save(fig, p, note)
         plt.close(fig)
         written.append(p)
     return written
 
 
-def morris_figure(table: pd.DataFrame, years, outputs, folder: Path) -> list[Path]:
+def morris_figure(table: pd.DataFrame, years, outputs, folder: Path, note: str = "") -> list[Path]:
     """mu* against sigma per factor, in the last year."""
     plt = _plt()
     year = years[-1]
@@ -211,12 +223,12 @@ def morris_figure(table: pd.DataFrame, years, outputs, folder: Path) -> list[Pat
     axes[0][0].set_ylabel("sigma")
     fig.tight_layout()
     p = folder / f"morris_{year}.png"
-    fig.savefig(p, dpi=120, bbox_inches="tight")
+    _save(fig, p, note)
     plt.close(fig)
     return [p]
 
 
-def lhs_figure(manifest, data, factors, outputs, folder: Path) -> list[Path]:
+def lhs_figure(manifest, data, factors, outputs, folder: Path, note: str = "") -> list[Path]:
     """Scatter plots of the replication means against each factor, in the last year."""
     X_all = np.asarray(manifest["design"]["points"], dtype=np.float64)
     years = sorted(data["year"].unique())
@@ -240,6 +252,6 @@ def lhs_figure(manifest, data, factors, outputs, folder: Path) -> list[Path]:
     fig.suptitle(f"LHS design: replication means in {year}", fontsize=10)
     fig.tight_layout()
     p = folder / f"lhs_scatter_{year}.png"
-    fig.savefig(p, dpi=120, bbox_inches="tight")
+    _save(fig, p, note)
     plt.close(fig)
     return [p]

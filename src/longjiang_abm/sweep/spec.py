@@ -12,6 +12,8 @@ A sweep file is data: it is read with ``tomllib`` and validated, nothing in it i
     years = 10                           # 0 = the scenario's run.years
     firms = 0                            # 0 = the scenario's run.n_firms (35,000 in the baseline)
     outputs = ["secondary_share", "above_scale_firms", "gdp", "fiscal_balance"]
+    posterior = ""                       # posterior of longjiang calibrate: each seed draws
+                                         # the estimated parameters (sweep/posterior.py)
     run_timeout_s = 0                    # stop a run after this many seconds (0 = no limit)
     check_accounts = false               # check the accounting identities every quarter
 
@@ -142,6 +144,11 @@ class SweepSection(_Frozen):
         False,
         strict=True,
         description="check the accounting identities every quarter (slower; results unchanged)",
+    )
+    posterior: str = Field(
+        "",
+        description="posterior file of longjiang calibrate ('' = none): each run's seed draws "
+        "the estimated parameters; a factor takes the design's values, not the drawn one",
     )
 
     @field_validator("outputs")
@@ -286,6 +293,8 @@ class Sweep:
         self.spec = spec
         self.base = base
         self.scenario_path = scenario_path
+        self.posterior_path: Path | None = None  # set by posterior.attach
+        self.posterior_from_file = False  # named by [sweep] posterior (not --posterior)
         self.factor_types = {n: _scenario_field(n)[2] for n in spec.factors}
 
     @property
@@ -304,11 +313,14 @@ class Sweep:
         """The sweep file with every default filled in (what identifies the sweep)."""
         out = self.spec.model_dump(mode="json", exclude={"cluster"})
         out["sweep"]["scenario"] = str(self.scenario_path) if self.scenario_path else ""
+        out["sweep"]["posterior"] = str(self.posterior_path) if self.posterior_path else ""
         return out
 
 
-def load_sweep(path: str | Path) -> Sweep:
-    """Read and validate a sweep file; raise SweepError naming the file, key and what is allowed."""
+def load_sweep(path: str | Path, posterior: str | Path | None = None) -> Sweep:
+    """Read and validate a sweep file; raise SweepError naming the file, key and what is allowed.
+    ``posterior`` (``--posterior``) replaces the file's ``[sweep] posterior``; the posterior is
+    read and checked here (``posterior.load_posterior``)."""
     path = Path(path)
     try:
         raw = read_toml(path, kind="sweep")
@@ -382,7 +394,9 @@ def load_sweep(path: str | Path) -> Sweep:
                 if rng and "allowed range" not in text:
                     text += f"; allowed range {rng}"
                 raise SweepError(text) from None
-    return Sweep(path, spec, base, scen_path)
+    from .posterior import attach
+
+    return attach(Sweep(path, spec, base, scen_path), posterior)
 
 
 def scenario_with(base_json: dict, values: dict[str, Any]) -> dict:

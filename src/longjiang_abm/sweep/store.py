@@ -15,7 +15,8 @@
 ``pandas.read_parquet(DIR / "runs")`` gives one row per run per year with ``run_id, point,
 replicate, seed, year``, one column per factor (named as in the sweep file, float64) and one per
 output KPI (int64 for counts, float64 otherwise): the schema is fixed, so every file of a sweep
-has the same column types.
+has the same column types. A sweep with a posterior adds ``particle`` (int64, after ``seed``):
+the particle of the posterior file that the run's seed drew.
 """
 
 from __future__ import annotations
@@ -54,15 +55,17 @@ class RunFileError(SweepError):
     """A run file that does not match its checksum (truncated or altered)."""
 
 
-def run_schema(factors, outputs) -> pa.Schema:
-    """The fixed Arrow schema of a run file."""
+def run_schema(factors, outputs, particle: bool = False) -> pa.Schema:
+    """The fixed Arrow schema of a run file (``particle``: of a sweep with a posterior)."""
     fields = [
         pa.field("run_id", pa.string()),
         pa.field("point", pa.int64()),
         pa.field("replicate", pa.int64()),
         pa.field("seed", pa.int64()),
-        pa.field("year", pa.int64()),
     ]
+    if particle:
+        fields.append(pa.field("particle", pa.int64()))
+    fields += [pa.field("year", pa.int64())]
     fields += [pa.field(f, pa.float64()) for f in factors]
     fields += [pa.field(o, pa.int64() if o in INT_COLUMNS else pa.float64()) for o in outputs]
     return pa.schema(fields)
@@ -71,13 +74,16 @@ def run_schema(factors, outputs) -> pa.Schema:
 def run_table(run: dict, kpis: pd.DataFrame, factors, outputs) -> pa.Table:
     """The rows of one run (one per year) in the fixed schema."""
     n = len(kpis)
+    particle = run.get("particle") is not None
     cols = {
         "run_id": [run["run_id"]] * n,
         "point": [int(run["point"])] * n,
         "replicate": [int(run["replicate"])] * n,
         "seed": [int(run["seed"])] * n,
-        "year": kpis["year"].to_numpy(dtype="int64"),
     }
+    if particle:
+        cols["particle"] = [int(run["particle"])] * n
+    cols["year"] = kpis["year"].to_numpy(dtype="int64")
     for f in factors:
         cols[f] = [float(run["values"][f])] * n
     for o in outputs:
@@ -85,7 +91,7 @@ def run_table(run: dict, kpis: pd.DataFrame, factors, outputs) -> pa.Table:
             cols[o] = kpis[o].round().to_numpy(dtype="int64")
         else:
             cols[o] = kpis[o].to_numpy(dtype="float64")
-    return pa.table(cols, schema=run_schema(factors, outputs))
+    return pa.table(cols, schema=run_schema(factors, outputs, particle))
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -225,7 +231,8 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def new_manifest(sweep, design, runs) -> dict:
+def new_manifest(sweep, design, runs, posterior: dict | None = None) -> dict:
+    """``posterior``: the record of the sweep's posterior (``posterior.manifest_record``)."""
     prov = provenance()
     prov["libraries"] = {**prov.get("libraries", {}), **library_versions()}
     return {
@@ -245,7 +252,7 @@ def new_manifest(sweep, design, runs) -> dict:
         "provenance": prov,
         "created": now_iso(),
         "sessions": [],
-    }
+    } | ({"posterior": posterior} if posterior else {})
 
 
 def write_manifest(out: Path, manifest: dict) -> None:
@@ -347,7 +354,7 @@ def read_runs(out: Path, manifest: dict | None = None) -> pd.DataFrame:
         )
     factors = manifest["design"]["factors"]
     outputs = manifest["sweep"]["sweep"]["outputs"]
-    schema = run_schema(factors, outputs)
+    schema = run_schema(factors, outputs, bool(manifest.get("posterior")))
     files = [out / RUNS / f"{rid}.parquet" for rid in sorted(good & planned)]
     if not files:
         return schema.empty_table().to_pandas()

@@ -59,6 +59,8 @@ def payload(
         "replicate": run["replicate"],
         "seed": run["seed"],
         "values": run["values"],
+        "particle": run.get("particle"),  # with a posterior: the seed's draw (posterior.py)
+        "drawn": run.get("drawn") or {},
         "scenario": manifest["base_scenario"],
         "factors": manifest["design"]["factors"],
         "outputs": manifest["sweep"]["sweep"]["outputs"],
@@ -119,7 +121,9 @@ def run_one(p: dict) -> dict:
         error = f"RunTimeout: timed out at run_timeout_s = {stopped} (failed/{p['run_id']}.json)"
         return {**meta, "status": "timeout", "error": error, "run_timeout_s": stopped,
                 "seconds": 0.0}  # fmt: skip
-    scenario = validate_scenario(scenario_with(p["scenario"], p["values"]), "<sweep run>")
+    # the factors' values win over the drawn ones (posterior.py)
+    values = {**(p.get("drawn") or {}), **p["values"]}
+    scenario = validate_scenario(scenario_with(p["scenario"], values), "<sweep run>")
     rid = run_id(scenario.model_dump(mode="json"), p["seed"], __version__)
     if rid != p["run_id"]:
         raise RuntimeError(
