@@ -163,7 +163,7 @@ def _cluster(args):
     from pydantic import ValidationError
 
     from ..sweep.cluster_section import ClusterSection
-    from ..sweep.spec import _format_error
+    from ..sweep.spec_errors import format_error
 
     try:
         data = tomllib.loads(Path(args.cluster).read_text())
@@ -177,7 +177,7 @@ def _cluster(args):
     except ValidationError as exc:
         err = dict(exc.errors()[0])
         err["loc"] = ("cluster", *err["loc"])
-        raise UserError(_format_error(err, f"--cluster {args.cluster}")) from None
+        raise UserError(format_error(err, f"--cluster {args.cluster}")) from None
 
 
 def cached_screening(folder: Path, budget, workers: int, n_firms: int, console) -> pd.DataFrame:

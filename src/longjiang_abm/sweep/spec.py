@@ -35,7 +35,6 @@ command line) naming the file, the key and what is allowed.
 
 from __future__ import annotations
 
-import re
 import typing
 from pathlib import Path
 from typing import Any, Literal
@@ -62,6 +61,7 @@ from ..params import (
     validate_scenario,
 )
 from .cluster_section import ClusterSection
+from .spec_errors import format_error
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 OUTPUT_CHOICES = tuple(c for c in dict.fromkeys(KPI_COLUMNS + FLOW_COLUMNS) if c != "year")
@@ -220,34 +220,6 @@ class SweepFile(_Frozen):
 # ---------------------------------------------------------------------------------------------
 
 
-def _format_error(err: dict, source: str) -> str:
-    loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
-    # pydantic names union members in the location (e.g. factors.x.FactorRange.min); drop them
-    loc = [p for p in loc if not (p[:1].isupper() or p.startswith(("tuple[", "function-")))]
-    if loc and loc[0] == "factors" and len(loc) > 1:
-        key = f'factors."{loc[1]}"' + "".join(f".{p}" for p in loc[2:])
-    else:
-        key = ".".join(loc)
-    if err["type"] == "extra_forbidden":
-        section = {
-            "sweep": SweepSection,
-            "cluster": ClusterSection,
-            "factors.": FactorRange,
-        }
-        model = next((m for k, m in section.items() if key.startswith(k)), None)
-        allowed = ", ".join(model.model_fields) if model else "sweep, factors, cluster"
-        return f"{source}: unknown key '{key}'; allowed keys: {allowed}"
-    msg = err["msg"].removeprefix("Value error, ")
-    m = re.match(r'factor "([^"]+)"(?: (\S+))?: (.*)', msg) if key == "factors" else None
-    if m:
-        key = f'factors."{m.group(1)}"' + (f".{m.group(2)}" if m.group(2) else "")
-        msg = m.group(3)
-    text = f"{source}: key '{key}': {msg}" if key else f"{source}: {msg}"
-    if "input" in err and not isinstance(err["input"], dict | list | tuple) and "(got" not in msg:
-        text += f" (got {err['input']!r})"
-    return text
-
-
 def _scenario_field(name: str) -> tuple[str, str, type]:
     """(section, key, python type) of the scenario parameter named ``section.key``."""
     parts = name.split(".")
@@ -331,7 +303,7 @@ def load_sweep(path: str | Path, posterior: str | Path | None = None) -> Sweep:
     except ValidationError as exc:
         # an unknown key explains a missing one (a misspelt section): report it first
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
-        raise SweepError(_format_error(errors[0], str(path))) from None
+        raise SweepError(format_error(errors[0], str(path))) from None
 
     # the base scenario, with the sweep's years and firms
     scen_path = _resolve_scenario_path(spec.sweep.scenario, path)
