@@ -75,11 +75,13 @@ METHOD = {
 }
 
 
-def simulate_particle(par, n_firms: int = N_FIRMS, years: int = YEARS) -> dict:
+def simulate_particle(
+    par, n_firms: int = N_FIRMS, years: int = YEARS, sets: tuple[str, ...] = ()
+) -> dict:
     """pyabc's model: a particle's parameters ({'section__key': value}) to the statistics of
     one run (non-finite statistics become a distance no tolerance accepts)."""
     values = {BY_NAME[name].key: float(v) for name, v in dict(par).items()}
-    stats = run_statistics(values, None, n_firms, years)
+    stats = run_statistics(values, None, n_firms, years, sets)
     return {k: (v if np.isfinite(v) else 1e6) for k, v in stats.items()}
 
 
@@ -148,13 +150,15 @@ def build(
     n_firms: int = N_FIRMS,
     years=YEARS,
     statistics: list[Statistic] | None = None,
+    sets: tuple[str, ...] = (),
 ):
     """The ABCSMC object (not yet bound to a database). ``statistics``: those the distance
-    counts (default: the record's used statistics, ``observed``)."""
+    counts (default: the record's used statistics, ``observed``); ``years``, ``sets``: the
+    simulator's (``statistics.run_statistics``)."""
     import pyabc
 
     stats = statistics if statistics is not None else [STAT[k] for k in USED]
-    model = functools.partial(simulate_particle, n_firms=n_firms, years=years)
+    model = functools.partial(simulate_particle, n_firms=n_firms, years=years, sets=tuple(sets))
     distance = pyabc.PNormDistance(p=2, fixed_weights={s.name: 1.0 / s.se for s in stats})
     prior = distribution(priors)
     return pyabc.ABCSMC(
@@ -178,6 +182,7 @@ def run(
     years: int = YEARS,
     observed_stats: dict | None = None,
     statistics: list[Statistic] | None = None,
+    sets: tuple[str, ...] = (),
 ):
     """Run (or resume, when ``db`` holds generations) the ABC-SMC; returns pyabc's History.
     A resumed run continues after its last complete generation (a generation interrupted part
@@ -185,7 +190,7 @@ def run(
     ``statistics``: the statistics to condition on, with their record values and standard
     errors (default: the used ones of ``observed``; the tolerance's target is then
     ``EPSILON_TARGET``, else sqrt of their number); ``observed_stats`` replaces their values
-    (a synthetic record)."""
+    (a synthetic record); ``sets``: further ``--set`` strings of every run (the drivers)."""
     import pyabc
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -193,7 +198,7 @@ def run(
 
     if not priors:
         raise UserError("calibrate: the screening found no influential parameter to estimate")
-    abc = build(priors, budget, sampler, n_firms, years, statistics)
+    abc = build(priors, budget, sampler, n_firms, years, statistics, sets)
     target = EPSILON_TARGET if statistics is None else float(np.sqrt(len(statistics)))
     record = {s.name: s.value for s in statistics} if statistics is not None else observed()
     url = f"sqlite:///{db}"

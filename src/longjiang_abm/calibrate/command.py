@@ -139,7 +139,7 @@ def work_folder(folder: Path, config: dict, command: str = "calibrate") -> Path:
     return folder
 
 
-def _log_call(folder: Path, workers: int) -> list[dict]:
+def log_call(folder: Path, workers: int) -> list[dict]:
     """Append this call (commit, time, workers) to the folder's calls.json: a resumed
     calibration's generations may come from several calls, each recorded."""
     path = folder / "calls.json"
@@ -180,15 +180,18 @@ def _cluster(args):
         raise UserError(format_error(err, f"--cluster {args.cluster}")) from None
 
 
-def cached_screening(folder: Path, budget, workers: int, n_firms: int, console) -> pd.DataFrame:
-    """The Morris screening of ``folder``'s screening.csv, or run now and written there."""
+def cached_screening(
+    folder: Path, budget, workers: int, n_firms: int, console, **simulator
+) -> pd.DataFrame:
+    """The Morris screening of ``folder``'s screening.csv, or run now and written there;
+    ``simulator``: ``screen``'s statistics, years and sets (default the calibration's)."""
     path = folder / "screening.csv"
     if path.exists():
         table = pd.read_csv(path, index_col="parameter")
         table.attrs["runs"] = int(table.pop("runs").iloc[0])
         return table
     console.print(f"screening {len(CANDIDATES)} candidates (Morris) ...")
-    table = screen(budget.trajectories, n_firms=n_firms, workers=workers)
+    table = screen(budget.trajectories, n_firms=n_firms, workers=workers, **simulator)
     tmp = path.with_name("screening.csv.tmp")
     table.assign(runs=table.attrs["runs"]).to_csv(tmp)
     tmp.replace(path)
@@ -234,7 +237,7 @@ def cmd_calibrate(args, console) -> int:
     folder = work_folder(
         Path(args.folder or Path("results") / "calibrate" / args.budget), _config(args, budget)
     )
-    calls = _log_call(folder, workers)
+    calls = log_call(folder, workers)
     t0 = time.perf_counter()
     screening = cached_screening(folder, budget, workers, args.firms, console)
     keys = [k for k in screening.index if screening.loc[k, "influential"]]

@@ -61,13 +61,18 @@ def _year1(model: LongjiangModel) -> dict:
 
 
 def run_statistics(
-    values: dict, seed: int | None = None, n_firms: int = N_FIRMS, years: int = YEARS
+    values: dict,
+    seed: int | None = None,
+    n_firms: int = N_FIRMS,
+    years: int = YEARS,
+    sets: tuple[str, ...] = (),
 ) -> dict[str, float]:
     """The statistics of one run with parameters ``values`` ({'section.key': value}; the
-    others at the baseline); ``seed`` None: ``parameter_seed(values)``. Non-finite statistics
-    (a population too small to measure one) are returned as NaN."""
+    others at the baseline, or as ``sets``, further ``--set`` strings, e.g. the drivers);
+    ``seed`` None: ``parameter_seed(values)``. Rates and trends are over years 2 to ``years``.
+    Non-finite statistics (a population too small to measure one) are returned as NaN."""
     seed = parameter_seed(values) if seed is None else seed
-    sc = load_scenario(None, overrides(values))
+    sc = load_scenario(None, [*overrides(values), *sets])
     model = LongjiangModel(sc, seed=seed, n_firms=n_firms, check_accounts=False)
     pools = [model.prefectures.labour_pool.sum()]
     out: dict[str, float] = {}

@@ -2,10 +2,13 @@
 the naive benchmarks.
 
 Its work folder (``--folder``, default results/forecast/<budget>/) holds ``config.json``,
-``screening.csv`` (the calibration's Morris screening: which parameters are estimated),
-``abc.db`` (the 2015-2017 estimation, pyabc), ``runs.csv`` (the forecast runs), ``points.csv``
-and ``scores.csv``. Run the same command again after an interruption and it continues; a folder
-written with another configuration is refused, never overwritten.
+``calls.json`` (every call's commit, time and workers), ``screening.csv`` (the Morris screening
+on the window's statistics: which parameters are estimated), ``abc.db`` (the 2015-2017
+estimation, pyabc), ``runs.csv`` (the forecast runs), ``points.csv``, ``scores.csv`` and
+``forecast.json`` (provenance). Run the same command again after an interruption and it
+continues after the estimation's last complete generation (the forecast runs, minutes, are
+redone if they were interrupted); a folder written with another configuration is refused, never
+overwritten.
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ import shlex
 import sys
 import time
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
 
 from ..argument_checks import check_writable_file
 from ..calibrate import abc_smc
-from ..calibrate.command import cached_screening, work_folder
+from ..calibrate.command import cached_screening, log_call, work_folder
 from ..calibrate.posterior import particles
 from ..calibrate.priors import BY_KEY, CANDIDATES
 from ..calibrate.report import replace_section
@@ -32,7 +36,7 @@ from ..errors import UserError
 from ..provenance import provenance
 from . import report
 from .model_runs import DRIVERS, forecast_runs
-from .record import SERIES, window_statistics
+from .record import ESTIMATION_SETS, ESTIMATION_YEARS, SERIES, window_statistics
 from .scores import point_table, summary_table
 
 RUNS = {"tiny": 10, "small": 100, "full": 400}  # forecast runs per budget (default)
@@ -83,6 +87,8 @@ def _config(args, budget, runs: int) -> dict:
         "n_firms": args.firms,
         "runs": runs,
         "drivers": DRIVERS,
+        "estimation_simulator": {"years": ESTIMATION_YEARS, "sets": list(ESTIMATION_SETS)},
+        "sampler_seed": args.seed,
         "threshold": THRESHOLD,
         "method": abc_smc.METHOD,
         "priors": [p.__dict__ for p in CANDIDATES],
@@ -114,16 +120,26 @@ def cmd_forecast(args, console) -> int:
         _config(args, budget, n_runs),
         "forecast",
     )
+    calls = log_call(folder, workers)
     t0 = time.perf_counter()
-    screening = cached_screening(folder, budget, workers, args.firms, console)
-    keys = [k for k in screening.index if screening.loc[k, "influential"]]
     stats = window_statistics()
+    simulator = {"years": ESTIMATION_YEARS, "sets": ESTIMATION_SETS}
+    screening = cached_screening(
+        folder, budget, workers, args.firms, console, statistics=stats, **simulator
+    )
+    keys = [k for k in screening.index if screening.loc[k, "influential"]]
     console.print(f"estimating {len(keys)} parameters on 2015-2017 ({len(stats)} statistics)")
     db = folder / "abc.db"
     sampler = abc_smc.make_sampler(workers, seed=args.seed)
     try:
         history = abc_smc.run(
-            db, [BY_KEY[k] for k in keys], budget, sampler, n_firms=args.firms, statistics=stats
+            db,
+            [BY_KEY[k] for k in keys],
+            budget,
+            sampler,
+            n_firms=args.firms,
+            statistics=stats,
+            **simulator,
         )
     except KeyboardInterrupt:
         console.print(f"the complete generations are in {db}; run the same command to resume")
@@ -144,6 +160,10 @@ def cmd_forecast(args, console) -> int:
         **provenance(),
         "command": "longjiang forecast " + shlex.join(getattr(args, "argv", sys.argv[2:])),
         "created": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "calls": calls,
+        "workers": workers,
+        "sampler_seed": args.seed if workers == 1 else None,
+        "libraries": {m: version(m) for m in ("pyabc", "scoringrules", "statsmodels", "numba")},
         "n_firms": args.firms,
         "runs": n_runs,
         "estimation": {

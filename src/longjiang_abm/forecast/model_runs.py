@@ -7,7 +7,8 @@ Its year 1 stands for 2017 (a burn-in year whose drivers are known at the origin
 for 2018 and 2019. The initial state is the packaged one (built on the 2018 census: data/ has no
 cross-section of 2017, docs/validation.md says what that assumes). A run's forecast of the
 secondary share's level is the record's 2017 level plus the run's change since its year 1 (the
-model's level starts from its own initial state, not from 2017's record).
+model's level starts from its own initial state, not from 2017's record). Population is the
+prefectures' labour pool (the working-age residents the model tracks), as in the calibration.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ def forecast_run(values: dict, seed: int, n_firms: int) -> list[dict]:
     share = k.secondary_share.to_numpy()
     rows = []
     for i in range(YEARS):
-        real = float(k.gdp_growth.iloc[i])
+        # GDP's growth in yuan of 2018 purchasing power (relative prices such as oil's move it)
+        # times the national price level's rise: nominal growth
+        growth_2018_yuan = float(k.gdp_growth.iloc[i])
         rows.append(
             {
                 "year": ORIGIN + i,
@@ -51,7 +54,8 @@ def forecast_run(values: dict, seed: int, n_firms: int) -> list[dict]:
                 "ind_growth": 100.0 * float(k.above_scale_va_real_growth.iloc[i]),
                 "sec_share": BY_SERIES["sec_share"].window[ORIGIN] + 100.0 * (share[i] - share[0]),
                 "pop_growth": 100.0 * (pools[i + 1] / pools[i] - 1.0),
-                "gdp_nominal_growth": 100.0 * ((1.0 + real) * price[i + 1] / price[i] - 1.0),
+                "gdp_nominal_growth": 100.0
+                * ((1.0 + growth_2018_yuan) * price[i + 1] / price[i] - 1.0),
             }
         )
     return rows

@@ -8,7 +8,9 @@ for 2017 (a burn-in year whose drivers are known at the origin), years 2 and 3 a
 of 2018 and 2019. Every series below is in percent. A forecast exists where the record has a
 value on the same basis as the window's: 2019's real growth rates and secondary share are not in
 data/ on the original basis (only post-census levels), so the 2019 forecasts are of population
-and of nominal GDP (the two post-census GDP levels of 2018 and 2019 share one basis).
+and of nominal GDP (the two post-census GDP levels of 2018 and 2019 share one basis). Population
+is the original series, as published before the 2020 census (the revised one back-casts what
+the census found, after the origin).
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ _IND_REAL = {2015: 0.4, 2016: 2.0, 2017: 2.7, 2018: 2.8}
 _SEC_SHARE = {2015: 31.8, 2016: 28.9, 2017: 26.5, 2018: 24.6}
 _GDP_ORIGINAL = {2015: 15084.0, 2016: 15386.0, 2017: 16199.9, 2018: 16361.6}
 _GDP_POST_CENSUS = {2018: 12846.5, 2019: 13612.7}
-_POP_REVISED = {2015: 3529.0, 2017: 3399.0, 2018: 3327.0, 2019: 3255.0}  # no 2016 value
+# the resident population as published at the time (the original series): the series revised
+# after the 2020 census (3529 in 2015 to 3255 in 2019, no 2016) was published in 2021 and
+# back-casts the out-migration the census found, information from after the origin
+_POP_ORIGINAL = {2015: 3812.0, 2016: 3799.0, 2017: 3789.0, 2018: 3773.0, 2019: 3751.0}
 
 
 def _growth(levels: dict, year: int) -> float:
@@ -90,14 +95,13 @@ SERIES = [
     ),
     Series(
         "pop_growth",
-        "growth of the resident population (revised series), %",
+        "growth of the resident population (original series), %",
         "rate",
-        # the revised series has no 2016: the window holds the mean rate of 2016-17
-        {2017: 100.0 * ((_POP_REVISED[2017] / _POP_REVISED[2015]) ** 0.5 - 1.0)},
-        {y: _growth(_POP_REVISED, y) for y in HORIZONS},
+        {y: _growth(_POP_ORIGINAL, y) for y in (2016, 2017)},
+        {y: _growth(_POP_ORIGINAL, y) for y in HORIZONS},
         None,
-        "population_labour.csv (revised after the 2020 census); national_drivers.csv has no "
-        "population",
+        "population_labour.csv (original series, as published before the 2020 census); "
+        "national_drivers.csv has no population",
     ),
     Series(
         "gdp_nominal_growth",
@@ -113,12 +117,20 @@ SERIES = [
 BY_SERIES = {s.name: s for s in SERIES}
 
 
+# the estimation's simulator (``calibrate.statistics.run_statistics``): four years, the first on
+# the trend (national_drivers.csv starts in 2015) and 2015-2017's record in years 2-4, whose
+# rates and trend are compared with the window's; the oil price moves from the initial state's
+# 2018 price (the table lacks 2013)
+ESTIMATION_YEARS = 4
+ESTIMATION_SETS = ("environment.drivers=history", "environment.history_start=2014")
+
+
 def window_statistics() -> list[Statistic]:
     """The statistics of the estimation on 2015-2017: the record's growth rates and trends
     over those years, and the level statistics whose source predates 2018. Left out: the 2019
     secondary share and the 2018 margin (dated in the forecast years), and the above-scale count
     and its growth (a 2022 statement about 2016-19)."""
-    pop = (_POP_REVISED[2017] / _POP_REVISED[2015]) ** 0.5 - 1.0
+    pop = (_POP_ORIGINAL[2017] / _POP_ORIGINAL[2015]) ** 0.5 - 1.0
     window = [
         Statistic(
             "ind_growth",
@@ -144,11 +156,11 @@ def window_statistics() -> list[Statistic]:
         ),
         Statistic(
             "pop_growth",
-            "growth of the resident population per year, 2015-17 (revised series)",
+            "growth of the resident population per year, end-2015 to end-2017 (original series)",
             pop,
             BY_NAME["pop_growth"].se,
             True,
-            "population_labour.csv (3529 to 3399 ten thousand)",
+            "population_labour.csv (3812 to 3789 ten thousand, as published before the census)",
         ),
     ]
     return window + [BY_NAME["loss_share_2019"], BY_NAME["state_apk_rel"]]

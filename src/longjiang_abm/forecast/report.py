@@ -15,12 +15,18 @@ from .scores import MODEL
 
 BEGIN = "<!-- forecast:begin (written by `longjiang forecast`; do not edit by hand) -->"
 END = "<!-- forecast:end -->"
-MARKERS = {"random walk": "s", "national": "^", "AR(1)": "D"}
+MARKERS = {
+    "random walk": "s",
+    "random walk with drift": "v",
+    "national": "^",
+    "national + gap": "P",
+    "AR(1)": "D",
+}
 
 
 def figure(runs: pd.DataFrame, points: pd.DataFrame, path: Path) -> Path:
-    """One panel per scored forecast: the model's runs (a box of 5-95%), the record and the
-    benchmarks' means."""
+    """One panel per scored forecast: the model's runs (box: quartiles; whiskers: 5% and 95%),
+    the record and the benchmarks' means."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -34,12 +40,12 @@ def figure(runs: pd.DataFrame, points: pd.DataFrame, path: Path) -> Path:
         ax.plot([1], [p["record"]], "kx", ms=10, mew=2, label="record")
         for m in METHODS:
             if np.isfinite(p[m]):
-                ax.plot([1.45], [p[m]], MARKERS[m], color="tab:gray", label=m)
+                ax.plot([1.45], [p[m]], MARKERS[m], color="tab:gray", alpha=0.8, label=m)
         ax.set_xticks([])
         ax.set_title(f"{p['series']}\n{int(p['year'])}", fontsize=8)
         ax.tick_params(labelsize=7)
     handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=7, frameon=False)
+    fig.legend(handles, labels, loc="lower center", ncol=6, fontsize=7, frameon=False)
     fig.suptitle(
         "Forecasts from the end of 2017 (%): the model's runs and the benchmarks", fontsize=9
     )
@@ -80,7 +86,9 @@ def section(meta: dict, points: pd.DataFrame, summary: pd.DataFrame, figure_rel:
         f"({est['particles']} particles, {len(est['generations'])} generations, final "
         f"tolerance {est['final_epsilon']:.2f} against a target of {est['epsilon_target']:.2f}) "
         f"on {len(est['statistics'])} statistics ({', '.join(est['statistics'])}) of "
-        f"{len(est['estimated'])} parameters. Forecasts: {meta['runs']} runs from the end of "
+        f"{len(est['estimated'])} parameters ({', '.join(f'`{k}`' for k in est['estimated'])}), "
+        f"the runs under the record of 2015-{ORIGIN} in their years 2-4. "
+        f"Forecasts: {meta['runs']} runs from the end of "
         f"{ORIGIN}, each at a posterior draw with its own seed, under the recorded national "
         f"drivers of {ORIGIN}-2019. NaN: the benchmark is not defined for that series.",
         "",

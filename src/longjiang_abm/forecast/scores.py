@@ -35,20 +35,24 @@ def crps_ensemble(y: float, draws: np.ndarray) -> float:
 
 
 def point_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """One row per scored forecast (series, year): the record, the model's mean and 90% band,
-    each method's mean, and every method's error (forecast - record) and CRPS."""
+    """One row per scored forecast (series, year): the record, the model's mean and 90% band
+    over its runs with a finite value (``runs`` counts them), each method's mean, and every
+    method's error (forecast - record) and CRPS; NaN where a method is not defined."""
     rows = []
     for name, year, actual in forecast_points():
         draws = runs.loc[runs.year == year, name].to_numpy(dtype=float)
+        draws = draws[np.isfinite(draws)]  # a run that could not measure it (counted below)
+        ok = draws.size >= 2
         row = {
             "series": name,
             "year": year,
             "record": actual,
-            "model": float(draws.mean()),
-            "model 5%": float(np.quantile(draws, 0.05)),
-            "model 95%": float(np.quantile(draws, 0.95)),
+            "runs": int(draws.size),
+            "model": float(draws.mean()) if ok else np.nan,
+            "model 5%": float(np.quantile(draws, 0.05)) if ok else np.nan,
+            "model 95%": float(np.quantile(draws, 0.95)) if ok else np.nan,
         }
-        crps = {MODEL: crps_ensemble(actual, draws)}
+        crps = {MODEL: crps_ensemble(actual, draws) if ok else np.nan}
         for method, f in benchmark_forecasts(BY_SERIES[name], year).items():
             row[method] = np.nan if f is None else f[0]
             crps[method] = np.nan if f is None else crps_normal(actual, *f)
@@ -61,7 +65,8 @@ def point_table(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary_table(points: pd.DataFrame) -> pd.DataFrame:
-    """Per series: RMSE and mean CRPS of every method, and which method scores best on each."""
+    """Per series: RMSE and mean CRPS of every method (NaN where it is not defined for every
+    forecast year of the series), and which defined method scores best on each."""
     rows = []
     methods = (MODEL, *METHODS)
     for name, g in points.groupby("series", sort=False):
