@@ -82,11 +82,30 @@ def _config(args, budget) -> dict:
     }
 
 
-def _check(args) -> None:
+def check_runs(args) -> None:
+    """--firms and --workers, shared with ``longjiang forecast``."""
     if args.firms < 1000 or args.firms > 1_000_000:
         raise UserError(f"--firms {args.firms}: allowed range 1000 to 1000000")
     if args.workers is not None and not 1 <= args.workers <= 4096:
         raise UserError(f"--workers {args.workers}: allowed range 1 to 4096")
+
+
+def check_docs(docs: str, begin: str, end: str, what: str) -> None:
+    """--docs: 'none', or a writable file that holds the markers of its ``what`` section (a new
+    file is created with them)."""
+    if docs == "none":
+        return
+    check_writable_file(docs, "--docs")
+    doc = Path(docs)
+    if doc.exists() and not (begin in doc.read_text() and end in doc.read_text()):
+        raise UserError(
+            f"--docs {docs}: has no {what} section (the markers {begin.split(' (')[0]} ... "
+            f"and {end}); add them where the section goes"
+        )
+
+
+def _check(args) -> None:
+    check_runs(args)
     if args.predictive is not None and not 0 <= args.predictive <= 100_000:
         raise UserError(f"--predictive {args.predictive}: allowed range 0 to 100000")
     if args.executor == "dask" and not args.scheduler:
@@ -105,14 +124,7 @@ def _check(args) -> None:
             raise UserError(
                 f"--out {args.out}: exists and is not a posterior file; it is not overwritten"
             ) from None
-    if args.docs != "none":
-        check_writable_file(args.docs, "--docs")
-        doc = Path(args.docs)
-        if doc.exists() and not (report.BEGIN in doc.read_text() and report.END in doc.read_text()):
-            raise UserError(
-                f"--docs {args.docs}: has no calibrate section (the markers {report.BEGIN[:22]}... "
-                f"and {report.END}); add them where the section goes"
-            )
+    check_docs(args.docs, report.BEGIN, report.END, "calibrate")
 
 
 def work_folder(folder: Path, config: dict, command: str = "calibrate") -> Path:

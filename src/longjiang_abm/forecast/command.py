@@ -24,9 +24,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..argument_checks import check_writable_file
 from ..calibrate import abc_smc
-from ..calibrate.command import cached_screening, log_call, work_folder
+from ..calibrate.command import (
+    cached_screening,
+    check_docs,
+    check_runs,
+    log_call,
+    work_folder,
+)
 from ..calibrate.posterior import particles
 from ..calibrate.priors import BY_KEY, CANDIDATES
 from ..calibrate.report import replace_section
@@ -64,20 +69,10 @@ def add_arguments(c) -> None:
 
 
 def _check(args) -> None:
-    if args.firms < 1000 or args.firms > 1_000_000:
-        raise UserError(f"--firms {args.firms}: allowed range 1000 to 1000000")
-    if args.workers is not None and not 1 <= args.workers <= 4096:
-        raise UserError(f"--workers {args.workers}: allowed range 1 to 4096")
+    check_runs(args)
     if args.runs is not None and not 2 <= args.runs <= 100_000:
         raise UserError(f"--runs {args.runs}: allowed range 2 to 100000")
-    if args.docs != "none":
-        check_writable_file(args.docs, "--docs")
-        doc = Path(args.docs)
-        if doc.exists() and not (report.BEGIN in doc.read_text() and report.END in doc.read_text()):
-            raise UserError(
-                f"--docs {args.docs}: has no forecast section (the markers {report.BEGIN[:21]}... "
-                f"and {report.END}); add them where the section goes"
-            )
+    check_docs(args.docs, report.BEGIN, report.END, "forecast")
 
 
 def _config(args, budget, runs: int) -> dict:
