@@ -40,6 +40,7 @@ from ..calibrate.statistics import N_FIRMS
 from ..errors import UserError
 from ..provenance import provenance
 from . import report
+from .benchmarks import METHODS
 from .model_runs import DRIVERS, forecast_runs
 from .record import ESTIMATION_SETS, ESTIMATION_YEARS, SERIES, window_statistics
 from .scores import point_table, summary_table
@@ -174,10 +175,15 @@ def cmd_forecast(args, console) -> int:
     }
     (folder / "forecast.json").write_text(json.dumps(meta, indent=1))
     show = points.set_index(["series", "year"])
-    console.print(
-        show[["record", "model", "random walk", "national", "AR(1)"]].round(2).to_string()
-    )
-    console.print(summary.round(3).to_string())
+    console.print("forecasts (%):")
+    console.print(show[["record", "model", *METHODS]].round(2).to_string())
+    console.print("CRPS (percentage points; lower is better):")
+    crps = show[[f"CRPS {m}" for m in ("model", *METHODS)]]
+    console.print(crps.rename(columns=lambda c: c.removeprefix("CRPS ")).round(2).to_string())
+    console.print("best per series: " + "; ".join(
+        f"{name}: {row['best CRPS']} by CRPS, {row['best RMSE']} by RMSE"
+        for name, row in summary.iterrows()
+    ))  # fmt: skip
     written = [folder / "points.csv", folder / "scores.csv"]
     if args.docs != "none":
         doc = Path(args.docs)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..ensemble import markdown_table
 from .benchmarks import METHODS
-from .record import BY_SERIES, ORIGIN
+from .record import ORIGIN
 from .scores import MODEL
 
 BEGIN = "<!-- forecast:begin (written by `longjiang forecast`; do not edit by hand) -->"
@@ -36,6 +36,7 @@ def figure(runs: pd.DataFrame, points: pd.DataFrame, path: Path) -> Path:
     fig, axes = plt.subplots(1, n, figsize=(2.0 * n + 1, 3.4))
     for ax, (_, p) in zip(np.atleast_1d(axes), points.iterrows(), strict=True):
         draws = runs.loc[runs.year == p["year"], p["series"]].to_numpy(dtype=float)
+        draws = draws[np.isfinite(draws)]
         ax.boxplot(draws, whis=(5, 95), widths=0.5, showfliers=False)
         ax.plot([1], [p["record"]], "kx", ms=10, mew=2, label="record")
         for m in METHODS:
@@ -117,16 +118,3 @@ def section(meta: dict, points: pd.DataFrame, summary: pd.DataFrame, figure_rel:
         END,
     ]
     return "\n".join(lines)
-
-
-def series_table() -> pd.DataFrame:
-    """The series, their window values and what they are scored on (for the command's print)."""
-    rows = [
-        {
-            "series": s.name,
-            "window": ", ".join(f"{y}: {v:.2f}" for y, v in sorted(s.window.items())),
-            "forecast years": ", ".join(str(y) for y in sorted(s.actual)),
-        }
-        for s in BY_SERIES.values()
-    ]
-    return pd.DataFrame(rows).set_index("series")
