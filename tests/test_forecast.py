@@ -9,7 +9,6 @@ import pytest
 from cli_process import longjiang
 
 from longjiang_abm.environment import BRENT_2018, Environment
-from longjiang_abm.errors import ScenarioError
 from longjiang_abm.forecast import benchmarks, record, scores
 from longjiang_abm.forecast.report import BEGIN, END
 from longjiang_abm.params import load_scenario
@@ -34,8 +33,9 @@ def test_history_start_shifts_the_record_and_the_oil_price_base():
     assert early.growth == pytest.approx(0.055) and early.brent_base == BRENT_2018
     early.update(5, 2020, 1, lambda *a: 0.0)
     assert early.growth == pytest.approx(0.061) and early.brent == 52.4  # 2015's record
-    with pytest.raises(ScenarioError, match="history_start = 2017 is used only with"):
-        _environment("environment.history_start=2017")  # meaningless under trend drivers
+    ignored = _environment("environment.history_start=2017")  # trend drivers: no record
+    ignored.update(1, 2019, 1, lambda *a: 0.0)
+    assert ignored.growth == pytest.approx(0.055) and ignored.brent_base == BRENT_2018
     assert shifted.growth == pytest.approx(0.066) and shifted.brent == 54.2  # 2017's record
     assert shifted.brent_base == 43.7  # 2016's: the initial state stands at the end of 2016
     assert shifted.price_levels[2019] == pytest.approx(1.0423)  # 2017's deflator

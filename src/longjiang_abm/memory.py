@@ -30,7 +30,6 @@ import contextlib
 import ctypes
 import ctypes.util
 import gc
-import importlib
 
 
 def _libc():
@@ -79,12 +78,14 @@ def release_free_heap() -> None:
 def _numpy_madvise_hugepage():
     """numpy's switch for its huge-page requests (``_set_madvise_hugepage(bool)``, which returns
     the previous setting; ``numpy._core`` from numpy 2, ``numpy.core`` before), or None."""
-    for module in ("numpy._core.multiarray", "numpy.core.multiarray"):
-        with contextlib.suppress(ImportError):
-            switch = getattr(importlib.import_module(module), "_set_madvise_hugepage", None)
-            if switch is not None:
-                return switch
-    return None
+    try:
+        from numpy._core.multiarray import _set_madvise_hugepage
+    except ImportError:
+        try:
+            from numpy.core.multiarray import _set_madvise_hugepage
+        except ImportError:
+            return None
+    return _set_madvise_hugepage
 
 
 @contextlib.contextmanager

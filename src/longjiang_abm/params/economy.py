@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from .base import _f, _Section
 
@@ -36,9 +36,10 @@ class EnvironmentParams(_Section):
         ge=2010,
         le=2024,
         strict=True,
-        description="under drivers = 'history' only: the record year whose national drivers "
-        "drive the model's year 1 (2019: each year its own; 2017: the model's years 1-3 run on "
-        "2017-2019's record, the forecast evaluation, docs/validation.md); years the table "
+        description="under drivers = 'history' (ignored under 'trend'): the record year whose "
+        "national drivers drive the model's year 1 (2019: each year its own; 2017: the model's "
+        "years 1-3 run on 2017-2019's record, the forecast evaluation, docs/validation.md); "
+        "years the table "
         "lacks take the trend. The oil price moves from the initial state as the record moved "
         "from history_start - 1 (the 2018 price where the table lacks that year). Calendar "
         "inputs (policy schedule, park treatment years, shock years) and the KPIs' year labels "
@@ -124,15 +125,6 @@ class EnvironmentParams(_Section):
         "out-migration per year per unit of relative wage gap (national wage - local)/national "
         "(SMM estimate on 2015-2019)",
     )
-
-    @model_validator(mode="after")
-    def _history_start_needs_history(self) -> EnvironmentParams:
-        if self.history_start != 2019 and self.drivers != "history":
-            raise ValueError(
-                f"history_start = {self.history_start} is used only with drivers = 'history' "
-                f"(drivers is '{self.drivers}')"
-            )
-        return self
 
 
 class FirmParams(_Section):
