@@ -10,7 +10,6 @@ errors, the generations (tolerance, acceptance) and the final tolerance.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..checksums import sha256_file
 from ..errors import ScenarioError, UserError
 from ..params import load_scenario
 from .priors import BY_NAME
@@ -106,7 +106,7 @@ def draw(path: str | Path, seed: int) -> dict:
         raise UserError(f"{path}: particle {i}: {str(exc).split(': ', 1)[-1]}") from None
     return {
         "file": str(path),
-        "sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest(),
+        "sha256": sha256_file(path),
         "particle": int(row["particle"]) if "particle" in frame else i,
         "parameters": values,
     }

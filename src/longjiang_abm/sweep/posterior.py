@@ -18,13 +18,13 @@ seed uncertainty together, as in the ensembles (``ensemble.run_ensemble(..., pos
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..checksums import sha256_file
 from ..errors import UserError
 from .spec import SweepError
 
@@ -50,10 +50,6 @@ class Posterior:
         row = self.frame.iloc[i]
         particle = int(row["particle"]) if "particle" in self.frame else i
         return particle, {k: float(row[k]) for k in self.keys}
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def attach(sweep, posterior: str | Path | None = None):
@@ -96,7 +92,7 @@ def load_posterior(sweep) -> Posterior | None:
             _scenario_field(key)
         except KeyError as exc:
             raise SweepError(f"{where}{path}: estimated key '{key}': {exc.args[0]}") from None
-    post = Posterior(path, frame, meta, sha256_of(path))
+    post = Posterior(path, frame, meta, sha256_file(path))
     sweep._posterior = post
     return post
 
