@@ -163,6 +163,65 @@ def test_calibrate_markups_equals_the_numpy_loop():
     assert (mu[:4][~raw[:4]] != 0).all() and mu[4] == 0.0  # processing sectors with firms
 
 
+def test_opening_books_equal_the_numpy_code():
+    """``opening_books`` writes the columns the numpy expressions of the build gave (the code it
+    replaced, kept here as the reference), bit for bit, on 1 and 2 threads."""
+    import numba
+
+    from longjiang_abm.kernels.annual import size_classes
+
+    rng = np.random.default_rng(9)
+    n, n_sec = 20_000, 6
+    sector = rng.integers(0, n_sec - 1, n)  # the last sector has no firms
+    owner = rng.integers(0, 4, n)
+    rev_year = rng.lognormal(6, 2.0, n)
+    price, A = rng.lognormal(0, 0.1, n), rng.lognormal(0, 0.3, n)
+    Ag = A**0.3
+    u_cash, u_dig = rng.random(n), rng.random(n)
+    kappa, util = rng.uniform(1, 4, n_sec), rng.uniform(0.6, 0.9, n_sec)
+    pi_cost, m = rng.uniform(20, 60, n_sec), rng.uniform(0.5, 0.8, n_sec)
+    emission = rng.uniform(0.1, 2, n_sec)
+    raw = np.array([True, False, False, True, False, False])
+    over_o = np.array([1.3, 1.2, 1.0, 1.0])
+    lev, ct, above = 0.5, 0.08, 2000.0
+    # the numpy code of init/population.py before the kernel
+    rev_q = rev_year / 4.0
+    Y = rev_q / price
+    K = kappa[sector] * Y / (A * util[sector])
+    over = over_o[owner]
+    over[raw[sector]] = 1.0
+    K = K * over
+    L = Y / (A * pi_cost[sector])
+    mat = m[sector] * Y / Ag
+    ref = dict(
+        Y=Y, exp_dem=Y, D=Y, rev=rev_q, K=K, K_year=K, L=L,
+        size=size_classes(L, rev_year).astype(np.int8), debt=lev * K,
+        cash=ct * rev_year * (0.5 + u_cash), mat=mat, va=rev_q - mat,
+        dig=np.clip(0.15 + 0.15 * u_dig + 0.2 * (rev_year >= above), 0, 1),
+        emis=emission[sector] / A, cap=A * K / kappa[sector],
+        share=Y / np.bincount(sector, weights=Y, minlength=n_sec)[sector],
+    )  # fmt: skip
+    previous = numba.get_num_threads()
+    try:
+        for threads in {1, numba.config.NUMBA_NUM_THREADS}:
+            numba.set_num_threads(threads)
+            out = {k: np.zeros_like(v) for k, v in ref.items()}
+            Kernels.opening_books(
+                sector=sector, owner=owner, rev_year=rev_year, price=price, A=A, Ag=Ag,
+                u_cash=u_cash, u_dig=u_dig, kappa=kappa, utilization=util, pi_cost=pi_cost, m=m,
+                emission=emission, raw=raw, over_o=over_o, target_leverage=lev, cash_target=ct,
+                above_scale=above, **out,
+            )  # fmt: skip
+            for key, value in ref.items():
+                np.testing.assert_array_equal(out[key], value, err_msg=key)
+    finally:
+        numba.set_num_threads(previous)
+    # both sides of every branch were exercised
+    assert (rev_year >= above).any() and (rev_year < above).any()
+    assert (raw[sector] & (owner < 2)).any() and (~raw[sector] & (owner < 2)).any()
+    assert len(np.unique(out["size"])) == 4
+
+
 def test_pack_gives_back_the_columns_it_does_not_return():
     """After ``pack`` (a finished run), the whole pages of the other columns read as zeros
     (their memory went back to the OS); the packed columns keep the living firms' values."""

@@ -14,7 +14,9 @@ threshold (which rises to 32 MB after the first large free); once freed, their p
 the process's heap and count as resident memory (about 140 MB at a million firms), and each
 quarter's temporaries add a little more. ``map_large_arrays`` fixes the threshold at 1 MB, so
 population-sized temporaries are mapped and unmapped; ``release_free_heap`` trims what the
-heap holds free.
+heap holds free. The build itself runs with the threshold at 32 MB (``reuse_heap_for_build``):
+mapping each of its temporaries afresh cost a page fault per 4 KiB written, and the heap's
+pages it leaves free are trimmed when it ends.
 
 numpy asks the kernel for transparent huge pages for every array of 4 MB or more
 (``madvise(MADV_HUGEPAGE)``). Where the kernel's THP ``defrag`` setting is ``madvise`` (its
@@ -42,14 +44,30 @@ def _libc():
 _LIBC = _libc()
 
 
-M_MMAP_THRESHOLD = -3  # mallopt parameter (malloc.h)
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # mallopt parameters (malloc.h)
+DEFAULT_TRIM_THRESHOLD = 128 * 1024  # glibc's
 
 
-def map_large_arrays(threshold: int = 1 << 20) -> None:
-    """Allocate blocks of at least ``threshold`` bytes with mmap (returned when freed)."""
+def map_large_arrays(threshold: int = 1 << 20, trim: int = DEFAULT_TRIM_THRESHOLD) -> None:
+    """Allocate blocks of at least ``threshold`` bytes with mmap (returned when freed); give the
+    heap's top back to the OS when more than ``trim`` bytes of it are free."""
     mallopt = getattr(_LIBC, "mallopt", None)
     if mallopt is not None:
         mallopt(M_MMAP_THRESHOLD, threshold)
+        mallopt(M_TRIM_THRESHOLD, trim)
+
+
+BUILD_MMAP_THRESHOLD = 32 << 20  # glibc's largest mmap threshold on 64-bit systems
+
+
+def reuse_heap_for_build() -> None:
+    """While a large population is built: blocks below 32 MB come from the heap, so that the
+    build's many population-sized temporaries reuse the pages of those freed before them
+    instead of each being mapped afresh and faulted in page by page (at a million firms:
+    80,000 fewer page faults, about 0.2 s of the build). The table's block (hundreds of MB)
+    is mapped either way. Follow with ``map_large_arrays`` and ``release_free_heap`` once
+    built: the heap's free pages go back to the OS and the quarters' temporaries are mapped."""
+    map_large_arrays(BUILD_MMAP_THRESHOLD, trim=2 * BUILD_MMAP_THRESHOLD)
 
 
 MADV_DONTNEED = 4  # madvise advice (Linux)

@@ -31,6 +31,7 @@ from .memory import (
     map_large_arrays,
     pace_full_collections,
     release_free_heap,
+    reuse_heap_for_build,
     small_pages,
 )
 from .params import PolicyParams, Scenario
@@ -115,8 +116,9 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.threads = resolve_threads(threads, run.n_firms)  # results do not depend on it
         use_threads(self.threads)  # the build's kernels too
 
-        if run.n_firms >= 100_000:  # memory.py
-            map_large_arrays()  # population-sized temporaries go back to the OS
+        large = run.n_firms >= 100_000  # memory.py
+        if large:
+            reuse_heap_for_build()  # the build's temporaries reuse the heap's pages
             pace_full_collections()  # fewer scans of a million agents by the GC
         tables = p.tables.dir or None  # None: the packaged tables
         if tables is not None:
@@ -194,6 +196,8 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.matrices: list[tuple] = []  # the flow and balance-sheet matrices (sectors.parquet)
         self.datacollector = mesa_api.datacollector()  # the KPIs, from self.records
         self.running = True  # until the scenario's horizon (mesa_api.running)
+        if large:
+            map_large_arrays()  # the quarters' population-sized temporaries go back to the OS
         release_free_heap()  # the build's temporaries: give their pages back to the OS
 
     def hold_levers(self, levers: PolicyParams | None) -> None:

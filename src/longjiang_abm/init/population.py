@@ -253,23 +253,14 @@ def build_population(
         A_g=Ag, c_A=(c + kc) / A, va_ratio=sectors.va_ratio, raw=sectors.raw, theta=theta, m=m,
         mu=mu, price=price,
     )  # fmt: skip
-    Y = rev_q / price
-    u0 = sectors.utilization[sector]
-    K = kappa[sector] * Y / (A * u0)
     # state firms of the processing sectors hold, on top, the idle capacity their soft budget
     # lets them plan for (2018 practice: u*_o = u* / (1 + xi b_o), kernels/plans.py): the
     # sector's capital-output ratio is its 2018 ratio for non-state firms and higher where
     # state firms are (no firm starts with output above its capacity)
-    over = 1.0 + sc.finance.soft_budget_overcapacity * soft_budget(sc.finance)[owner]
-    over[sectors.raw[sector]] = 1.0  # raw sectors are resource-bound: no capacity planning
-    K = K * over
-    L = Y / (A * pi_cost[sector])  # staffed for output (1 + buffer) Y
-    debt = sc.finance.target_leverage * K
-    cash = sc.firms.cash_target * rev_year * (0.5 + rng.random(n))
-    share = Y / np.bincount(sector, weights=Y, minlength=n_sec)[sector]
+    over_o = 1.0 + sc.finance.soft_budget_overcapacity * soft_budget(sc.finance)
+    u_cash = rng.random(n)
     age = np.where(np.arange(n) < len(bb), 200, rng.geometric(1.0 / 40.0, n))
-
-    mat = m[sector] * Y / Ag
+    u_dig = rng.random(n)
     table = FirmTable(capacity=int(n * 1.25) + 16)
     table.append(
         n,
@@ -278,29 +269,12 @@ def build_population(
         pref=pref,
         park=park,
         age=age,
-        born=np.zeros(n, dtype=np.int64),
-        size=size_class(L, rev_year),
-        K=K,
-        L=L,
         A=A,
         lnA=np.log(A),
         Ag=Ag,
         q=q,
-        dig=np.clip(0.15 + 0.15 * rng.random(n) + 0.2 * (rev_year >= ABOVE_SCALE), 0, 1),
-        emis=sectors.emission[sector] / A,
-        share=share,
-        exp_dem=Y,
-        D=Y,
-        Y=Y,
-        cap=A * K / kappa[sector],
         price=price,
-        rev=rev_q,
-        mat=mat,
-        va=rev_q - mat,
-        cash=cash,
-        debt=debt,
         rev_year=rev_year,
-        K_year=K,
         # customer base by age (young firms' demand accumulation): raw sectors are established
         # (b = 1); the backbone firms, 200 quarters old, have b within 4e-5 of 1
         cbase=np.where(
@@ -313,4 +287,15 @@ def build_population(
         # is reset at the first profitable quarter, so it matters only for loss-makers)
         losses=rng.integers(0, sc.firms.distress_loss_quarters, n),
     )
+    t = table  # output, capital, labour, finance, shares: written into the table's columns
+    k.opening_books(
+        sector=sector, owner=owner, rev_year=rev_year, price=price, A=A, Ag=Ag, u_cash=u_cash,
+        u_dig=u_dig, kappa=kappa, utilization=sectors.utilization, pi_cost=pi_cost, m=m,
+        emission=sectors.emission, raw=sectors.raw, over_o=over_o,
+        target_leverage=sc.finance.target_leverage, cash_target=sc.firms.cash_target,
+        above_scale=float(ABOVE_SCALE), Y=t.Y[:n], exp_dem=t.exp_dem[:n], D=t.D[:n],
+        rev=t.rev[:n], K=t.K[:n], K_year=t.K_year[:n], L=t.L[:n], size=t.size[:n],
+        debt=t.debt[:n], cash=t.cash[:n], mat=t.mat[:n], va=t.va[:n], dig=t.dig[:n],
+        emis=t.emis[:n], cap=t.cap[:n], share=t.share[:n],
+    )  # fmt: skip
     return table, Calibrated(m=m, mu=mu, pi=pi, pi_cost=pi_cost, kappa=kappa), scale

@@ -19,6 +19,7 @@ from . import (
     goods,
     innovation,
     labour,
+    opening,
     plans,
     population,
     totals,
@@ -34,6 +35,8 @@ class Kernels:
     draw_prefectures = staticmethod(population.draw_prefectures)
     assign_parks = staticmethod(population.assign_parks)
     calibrate_markups = staticmethod(population.calibrate_markups)
+    # opening.py (the 2018 population's opening books)
+    opening_books = staticmethod(opening.opening_books)
     # plans.py
     plan_firms = staticmethod(plans.plan_firms)
     # credit.py
