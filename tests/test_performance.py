@@ -239,3 +239,36 @@ def test_traffic_counts_written_columns_twice():
         L=np.zeros(cap),
     )
     assert call_traffic(Kernels.hire, args, cap) == n * (1 + 2 + 8 + 2 * 8)
+
+
+FAULTS = """
+import resource, sys
+from longjiang_abm import memory
+from longjiang_abm.runner import run
+if sys.argv[1] == "reuse":
+    memory.reuse_heap()
+run(None, seed=1, n_firms=20000, years=1, check_accounts=False)
+r0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+run(None, seed=2, n_firms=20000, years=1, check_accounts=False)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - r0)
+"""
+
+
+def test_reuse_heap_undoes_the_malloc_setting_of_dasks_workers():
+    """Under Dask's ``MALLOC_TRIM_THRESHOLD_=65536`` (glibc's mmap threshold then stays at
+    128 kB) every population-sized temporary of a 20,000-firm run is mapped and faulted in
+    afresh; after ``memory.reuse_heap`` (the sweeps' warm-up) the run faults in a third as
+    many pages (measured: 10,500 against 3,400; a plain process: 4,000)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MALLOC_TRIM_THRESHOLD_": "65536"}
+    faults = {}
+    for mode in ("dask", "reuse"):
+        p = subprocess.run(
+            [sys.executable, "-c", FAULTS, mode], env=env, capture_output=True, text=True
+        )
+        assert p.returncode == 0, p.stderr
+        faults[mode] = int(p.stdout.split()[-1])
+    assert 2 * faults["reuse"] < faults["dask"], faults

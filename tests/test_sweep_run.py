@@ -194,6 +194,23 @@ def test_local_and_dask_executors_give_identical_values(grid_local, cluster, fol
     pd.testing.assert_frame_equal(frame(out), frame(out2))
 
 
+def test_warm_workers_stop_the_profiler_and_reuse_the_heap(cluster):
+    """Each worker's warm-up stops Dask's statistical profiler and resets the heap that Dask's
+    nanny set up to map every temporary afresh (``MALLOC_TRIM_THRESHOLD_``; the effect of
+    ``memory.reuse_heap`` on a run's page faults is tested in test_performance.py)."""
+    from longjiang_abm.sweep.executors import warm_workers
+    from longjiang_abm.sweep.warm import PROFILER_CALLBACKS
+
+    warm_workers(cluster)
+    callbacks = cluster.run(lambda dask_worker: sorted(dask_worker.periodic_callbacks))
+    assert len(callbacks) == 2
+    for names in callbacks.values():
+        assert "heartbeat" in names and not set(PROFILER_CALLBACKS) & set(names), names
+    # the premise: the workers were started with Dask's malloc setting
+    trim = cluster.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+    assert set(trim.values()) == {"65536"}
+
+
 def test_sobol_sweep_gives_indices_with_confidence_intervals(cluster, folder):
     from longjiang_abm.sweep.analyze import analyze_sweep
 

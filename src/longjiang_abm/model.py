@@ -31,7 +31,7 @@ from .memory import (
     map_large_arrays,
     pace_full_collections,
     release_free_heap,
-    reuse_heap_for_build,
+    reuse_heap,
     small_pages,
 )
 from .params import PolicyParams, Scenario
@@ -118,7 +118,7 @@ class LongjiangModel(StrongRegistry, mesa.Model):
 
         large = run.n_firms >= 100_000  # memory.py
         if large:
-            reuse_heap_for_build()  # the build's temporaries reuse the heap's pages
+            reuse_heap()  # the build's temporaries reuse the heap's pages
             pace_full_collections()  # fewer scans of a million agents by the GC
         tables = p.tables.dir or None  # None: the packaged tables
         if tables is not None:

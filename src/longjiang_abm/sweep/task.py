@@ -80,9 +80,14 @@ def simulate(scenario, seed: int, *, check_accounts: bool = True, progress=None)
 
 def warm_up() -> float:
     """Import the model and load every numba kernel from the JIT cache (a tiny run of one
-    year), so that a worker's first task pays no start-up; returns the seconds it took."""
+    year), so that a worker's first task pays no start-up; returns the seconds it took. Also
+    sets the process's heap to reuse its pages (``memory.reuse_heap``: Dask's workers start
+    with a malloc setting that made every run fault its temporaries in afresh)."""
     t0 = time.perf_counter()
+    from ..memory import reuse_heap
     from ..runner import run
+
+    reuse_heap()
 
     run(None, seed=0, years=1, n_firms=100, check_accounts=False)
     return time.perf_counter() - t0
