@@ -2,12 +2,15 @@
 # Sweep throughput (docs/performance.md, "Sweeps"): the 8-run grid of
 # experiments/sweeps/throughput_grid.toml (35,000 firms, 5 years, accounting checks off) in one
 # serial process, on the Dask local executor with one worker and with two, back to back, twice,
-# with the load average before each. Usage: experiments/sweep_throughput.sh [OUT_DIR]
+# with the load average before each. Usage: experiments/sweep_throughput.sh [OUT_DIR [SWEEP [ROUNDS]]]
+# (SWEEP: experiments/sweeps/throughput_grid_64.toml runs the same grid with 16 seeds a point,
+# long enough for a rate on a machine whose speed moves between seconds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-$(mktemp -d)}"
-sweep=experiments/sweeps/throughput_grid.toml
-for round in 1 2; do
+sweep="${2:-experiments/sweeps/throughput_grid.toml}"
+rounds="${3:-2}"
+for round in $(seq "$rounds"); do
     for cfg in "serial:--executor serial" "local-1:--workers 1" "local-2:--workers 2"; do
         name=${cfg%%:*}
         opts=${cfg#*:}
