@@ -272,3 +272,20 @@ def test_reuse_heap_undoes_the_malloc_setting_of_dasks_workers():
         assert p.returncode == 0, p.stderr
         faults[mode] = int(p.stdout.split()[-1])
     assert 2 * faults["reuse"] < faults["dask"], faults
+
+
+def test_the_command_line_parser_imports_no_heavy_library():
+    """``longjiang run`` builds the parser of every command: their modules must not import
+    scipy.stats, pyabc, matplotlib or statsmodels at the top (0.3-1 s on every command;
+    docs/performance.md, "Where the time goes", item 8)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, longjiang_abm.cli as c; c._parser(); "
+        "print(' '.join(m for m in ('scipy.stats', 'pyabc', 'matplotlib', 'statsmodels', "
+        "'scoringrules', 'SALib') if m in sys.modules))"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "", f"the parser imported {p.stdout.strip()}"
