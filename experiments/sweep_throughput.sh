@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Sweep throughput (docs/performance.md, "Sweeps"): the 8-run grid of
-# experiments/sweeps/throughput_grid.toml (35,000 firms, 5 years, accounting checks off) in one
-# serial process, on the Dask local executor with one worker and with two, back to back, twice,
-# with the load average before each. Usage: experiments/sweep_throughput.sh [OUT_DIR [SWEEP [ROUNDS]]]
-# (SWEEP: experiments/sweeps/throughput_grid_64.toml runs the same grid with 16 seeds a point,
-# long enough for a rate on a machine whose speed moves between seconds)
+# Sweep throughput (docs/performance.md, "Sweeps"): a sweep (by default the 8-run grid of
+# experiments/sweeps/throughput_grid.toml: 35,000 firms, 5 years, accounting checks off) in one
+# serial process, on the Dask local executor with one worker and with two, back to back, ROUNDS
+# times (default 2), with the load average before each.
+# Usage: experiments/sweep_throughput.sh [OUT_DIR [SWEEP [ROUNDS]]]
+# (SWEEP experiments/sweeps/throughput_grid_64.toml is the same grid with 16 seeds a point,
+# long enough for a rate on a machine whose speed moves from one second to the next)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-$(mktemp -d)}"

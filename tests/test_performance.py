@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from longjiang_abm import LongjiangModel
+from longjiang_abm import LongjiangModel, memory
 from longjiang_abm.agents import Firm
 from longjiang_abm.bench import plan, run_bench, speedups
 from longjiang_abm.cli import main
@@ -254,6 +254,9 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - r0)
 """
 
 
+@pytest.mark.skipif(
+    getattr(memory._LIBC, "mallopt", None) is None, reason="glibc's mallopt is not available"
+)
 def test_reuse_heap_undoes_the_malloc_setting_of_dasks_workers():
     """Under Dask's ``MALLOC_TRIM_THRESHOLD_=65536`` (glibc's mmap threshold then stays at
     128 kB) every population-sized temporary of a 20,000-firm run is mapped and faulted in
@@ -277,7 +280,7 @@ def test_reuse_heap_undoes_the_malloc_setting_of_dasks_workers():
 def test_the_command_line_parser_imports_no_heavy_library():
     """``longjiang run`` builds the parser of every command: their modules must not import
     scipy.stats, pyabc, matplotlib or statsmodels at the top (0.3-1 s on every command;
-    docs/performance.md, "Where the time goes", item 8)."""
+    docs/performance.md, "Where the time goes", items 8 and 21)."""
     import subprocess
     import sys
 

@@ -194,21 +194,27 @@ def test_local_and_dask_executors_give_identical_values(grid_local, cluster, fol
     pd.testing.assert_frame_equal(frame(out), frame(out2))
 
 
-def test_warm_workers_stop_the_profiler_and_reuse_the_heap(cluster):
-    """Each worker's warm-up stops Dask's statistical profiler and resets the heap that Dask's
-    nanny set up to map every temporary afresh (``MALLOC_TRIM_THRESHOLD_``; the effect of
-    ``memory.reuse_heap`` on a run's page faults is tested in test_performance.py)."""
-    from longjiang_abm.sweep.executors import warm_workers
-    from longjiang_abm.sweep.warm import PROFILER_CALLBACKS
+def test_sweep_workers_run_without_the_profiler_and_reuse_the_heap(cluster, folder):
+    """The workers a sweep starts have Dask's statistical profiler off (their nannies' config),
+    and every run of the sweep sets the worker's heap to reuse its pages, undoing the malloc
+    setting Dask's nanny starts them with (``MALLOC_TRIM_THRESHOLD_``; its effect on a run's
+    page faults is tested in test_performance.py)."""
+    import dask
 
-    warm_workers(cluster)
+    from longjiang_abm import memory
+
+    path = write(folder, "heap.toml", GRID.replace("replications = 2", "replications = 1"))
+    summary = run_sweep(path, folder / "heap", client=cluster, progress=False)
+    assert summary.done == 4
+    profile = cluster.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
     callbacks = cluster.run(lambda dask_worker: sorted(dask_worker.periodic_callbacks))
-    assert len(callbacks) == 2
-    for names in callbacks.values():
-        assert "heartbeat" in names and not set(PROFILER_CALLBACKS) & set(names), names
-    # the premise: the workers were started with Dask's malloc setting
+    heap = cluster.run(memory.heap_setting)
     trim = cluster.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
-    assert set(trim.values()) == {"65536"}
+    assert len(profile) == 2 and set(profile.values()) == {False}
+    for names in callbacks.values():
+        assert "heartbeat" in names and not {"profile", "profile-cycle"} & set(names), names
+    assert {tuple(v) for v in heap.values()} == {memory.REUSE_HEAP}
+    assert set(trim.values()) == {"65536"}  # the premise: Dask's setting in the environment
 
 
 def test_sobol_sweep_gives_indices_with_confidence_intervals(cluster, folder):
@@ -461,5 +467,6 @@ def test_slurm_and_pbs_job_scripts_set_threads_cache_and_resources():
             "--nthreads 1",
             "--nworkers 8",
             "--lifetime",
+            "export DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False",
         ):
             assert line in script, (kind, line)

@@ -1,6 +1,6 @@
-"""Memory management for large populations: the garbage collector's pace, and returning freed
-memory to the operating system (glibc; elsewhere ``map_large_arrays`` and
-``release_free_heap`` do nothing).
+"""Memory management for large populations: the garbage collector's pace, and where the heap's
+memory comes from and goes back to (glibc; elsewhere ``map_large_arrays``, ``reuse_heap``
+and ``release_free_heap`` do nothing).
 
 Python's cyclic garbage collector scans every tracked object when it collects its oldest
 generation, which it does whenever the objects promoted since the last such scan exceed a
@@ -9,14 +9,18 @@ script or the UI first looks at the firms), but once a script has looked at a mi
 each scan costs about 0.2 s, and any steady allocation of Python objects then triggers one
 every few quarters. ``pace_full_collections`` makes those scans 100 times rarer.
 
-Building a large population allocates many temporary arrays below glibc's adaptive mmap
-threshold (which rises to 32 MB after the first large free); once freed, their pages stay in
-the process's heap and count as resident memory (about 140 MB at a million firms), and each
-quarter's temporaries add a little more. ``map_large_arrays`` fixes the threshold at 1 MB, so
-population-sized temporaries are mapped and unmapped; ``release_free_heap`` trims what the
-heap holds free. The build itself runs with the threshold at 32 MB (``reuse_heap``):
-mapping each of its temporaries afresh cost a page fault per 4 KiB written, and the heap's
-pages it leaves free are trimmed when it ends.
+glibc serves a block from the heap or maps it on its own (mmap) above a threshold. Two
+settings, each for a purpose:
+
+- **the quarters of a large model** (``map_large_arrays``, 1 MB): below glibc's adaptive
+  threshold (which rises to 32 MB after the first large free) the quarters' population-sized
+  temporaries would stay in the heap once freed and count as resident memory (about 140 MB
+  at a million firms); mapped, each goes back to the OS when freed.
+- **building a large population, and every run of a sweep** (``reuse_heap``, 32 MB, the heap's
+  top trimmed above 64 MB free): temporaries reuse the pages of those freed before them
+  instead of being mapped afresh and faulted in page by page. ``heap_for_build`` holds it
+  while a model is built and then sets the quarters' setting; ``release_free_heap`` trims
+  what the build left free. Sweeps set it before every run (``sweep/task.py``).
 
 numpy asks the kernel for transparent huge pages for every array of 4 MB or more
 (``madvise(MADV_HUGEPAGE)``). Where the kernel's THP ``defrag`` setting is ``madvise`` (its
@@ -48,34 +52,62 @@ M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # mallopt parameters (malloc.h)
 DEFAULT_TRIM_THRESHOLD = 128 * 1024  # glibc's
 
 
+_SETTING: tuple[int, int] | None = None  # the last (mmap threshold, trim threshold) set
+
+
 def map_large_arrays(threshold: int = 1 << 20, trim: int = DEFAULT_TRIM_THRESHOLD) -> None:
     """Allocate blocks of at least ``threshold`` bytes with mmap (returned when freed); give the
     heap's top back to the OS when more than ``trim`` bytes of it are free."""
+    global _SETTING
     mallopt = getattr(_LIBC, "mallopt", None)
     if mallopt is not None:
         mallopt(M_MMAP_THRESHOLD, threshold)
         mallopt(M_TRIM_THRESHOLD, trim)
+        _SETTING = (threshold, trim)
+
+
+def heap_setting() -> tuple[int, int] | None:
+    """The (mmap threshold, trim threshold) this module last set in this process, in bytes
+    (None: never set, or no glibc)."""
+    return _SETTING
 
 
 HEAP_MMAP_THRESHOLD = 32 << 20  # glibc's largest mmap threshold on 64-bit systems
+REUSE_HEAP = (HEAP_MMAP_THRESHOLD, 2 * HEAP_MMAP_THRESHOLD)
 
 
 def reuse_heap() -> None:
     """Blocks below 32 MB come from the heap, whose top goes back to the OS only when more than
-    64 MB of it are free: temporaries reuse the pages of those freed before them instead of
-    each being mapped afresh and faulted in page by page. Used
+    64 MB of it are free (at most that much free memory stays resident): temporaries reuse
+    the pages of those freed before them instead of each being mapped afresh and faulted in
+    page by page. Used
 
-    - while a large population is built (at a million firms: 80,000 fewer page faults, about
-      0.2 s of the build; the table's block, hundreds of MB, is mapped either way), followed
-      by ``map_large_arrays`` and ``release_free_heap`` once built;
-    - by every process of a sweep before its first run (``sweep/task.py: warm_up``): Dask's
-      nanny starts its workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which turns glibc's
-      adaptive mmap threshold off at 128 kB, so that every temporary of a 35,000-firm run was
-      mapped and faulted in afresh (3.5 times the page faults of a plain process, about 25%
-      more CPU time a run). Where the runs are small this is what glibc's adaptive threshold
-      settles to in a plain process; a worker and the serial executor now behave alike.
+    - while a large population is built (``heap_for_build``): at a million firms the build
+      faulted in 250,000 pages, 134,000 with this and the opening books' kernel (0.45-0.6 s of
+      system time before, 0.24-0.27 s after);
+    - before every run of a sweep (``sweep/task.py: run_one``): Dask's nanny starts its
+      workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which turns glibc's adaptive mmap
+      threshold off at 128 kB, so that every temporary of a 35,000-firm run was mapped and
+      faulted in afresh (3.5 times the page faults of a plain process, about 25% more CPU
+      time a run). Where the runs are small this is close to what glibc's adaptive threshold
+      settles to in a plain process (the largest block freed, at most 32 MB, trimmed above
+      twice that); a worker and the serial executor now behave alike.
     """
-    map_large_arrays(HEAP_MMAP_THRESHOLD, trim=2 * HEAP_MMAP_THRESHOLD)
+    map_large_arrays(*REUSE_HEAP)
+
+
+@contextlib.contextmanager
+def heap_for_build(large: bool):
+    """While inside, a ``large`` model's build reuses the heap (``reuse_heap``); on leaving,
+    even by an error, its quarters map their population-sized temporaries
+    (``map_large_arrays``). Nothing happens for a small model."""
+    if large:
+        reuse_heap()
+    try:
+        yield
+    finally:
+        if large:
+            map_large_arrays()
 
 
 MADV_DONTNEED = 4  # madvise advice (Linux)

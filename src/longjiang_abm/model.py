@@ -28,10 +28,9 @@ from .instruments import instruments
 from .kernels import Kernels
 from .kernels import load as load_kernels
 from .memory import (
-    map_large_arrays,
+    heap_for_build,
     pace_full_collections,
     release_free_heap,
-    reuse_heap,
     small_pages,
 )
 from .params import PolicyParams, Scenario
@@ -118,7 +117,6 @@ class LongjiangModel(StrongRegistry, mesa.Model):
 
         large = run.n_firms >= 100_000  # memory.py
         if large:
-            reuse_heap()  # the build's temporaries reuse the heap's pages
             pace_full_collections()  # fewer scans of a million agents by the GC
         tables = p.tables.dir or None  # None: the packaged tables
         if tables is not None:
@@ -130,24 +128,28 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.parks = load_parks(self.sectors, self.prefectures, run.n_firms / 35_000, tables)
         # unknown prefectures in [park_treatment] are an error now, not at the first step
         p.park_treatment.intensity(self.parks.pref, self.prefectures.keys, START_YEAR, 0.0)
-        with small_pages():  # no stalls on huge-page compaction (memory.py)
+        # the 2018 population and its markets: no stalls on huge-page compaction, and the
+        # build's temporaries reuse the heap (the quarters' are mapped; memory.py)
+        with small_pages(), heap_for_build(large):
             self.firms, self.cal, self.scale = build_population(
                 p, self.sectors, self.prefectures, self.suit, self.parks, self.seed, self.k
             )
-        f = self.firms
-        self.above_scale_2018 = int(np.count_nonzero(f.col("rev_year") >= ABOVE_SCALE_REVENUE))
-        # the environment, the levers of 2019 and the markets of 2018
-        self.env = Environment(p, self.sectors, START_YEAR)
-        levers = p.policy.at_year(START_YEAR)
-        self.inst = instruments(levers, p, self.sectors, self.scale)
-        # the markets of 2018 under 2018 practice: every lever at its neutral value, so that the
-        # 2018 references (competitiveness, prices) do not already contain the 2019 levers
-        practice_2018 = instruments(PolicyParams(), p, self.sectors, self.scale)
-        self.sector_state = goods.open_markets(
-            self.k, f, self.sectors, self.cal, self.env, practice_2018, self.prefectures,
-            len(self.parks), p,
-        )  # fmt: skip
-        labour.open_markets(f, self.prefectures, p.calibration)
+            f = self.firms
+            above = f.col("rev_year") >= ABOVE_SCALE_REVENUE
+            self.above_scale_2018 = int(np.count_nonzero(above))
+            # the environment, the levers of 2019 and the markets of 2018
+            self.env = Environment(p, self.sectors, START_YEAR)
+            levers = p.policy.at_year(START_YEAR)
+            self.inst = instruments(levers, p, self.sectors, self.scale)
+            # the markets of 2018 under 2018 practice: every lever at its neutral value, so that
+            # the 2018 references (competitiveness, prices) do not already contain the 2019
+            # levers
+            practice_2018 = instruments(PolicyParams(), p, self.sectors, self.scale)
+            self.sector_state = goods.open_markets(
+                self.k, f, self.sectors, self.cal, self.env, practice_2018, self.prefectures,
+                len(self.parks), p,
+            )  # fmt: skip
+            labour.open_markets(f, self.prefectures, p.calibration)
         # the agents
         self._agents_in_table(Firm, f)  # model.agents_by_type[Firm]: made when asked
         self.park_agents = [Park(self, k) for k in range(len(self.parks))]
@@ -196,8 +198,6 @@ class LongjiangModel(StrongRegistry, mesa.Model):
         self.matrices: list[tuple] = []  # the flow and balance-sheet matrices (sectors.parquet)
         self.datacollector = mesa_api.datacollector()  # the KPIs, from self.records
         self.running = True  # until the scenario's horizon (mesa_api.running)
-        if large:
-            map_large_arrays()  # the quarters' population-sized temporaries go back to the OS
         release_free_heap()  # the build's temporaries: give their pages back to the OS
 
     def hold_levers(self, levers: PolicyParams | None) -> None:

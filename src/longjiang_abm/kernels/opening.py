@@ -13,7 +13,7 @@ from numba import njit, prange
 from .annual import size_class_of
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")  # a zero divisor gives inf, as numpy
 def opening_books(
     sector, owner, rev_year, price, A, Ag, u_cash, u_dig, kappa, utilization, pi_cost, m,
     emission, raw, over_o, target_leverage, cash_target, above_scale,

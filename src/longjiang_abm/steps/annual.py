@@ -71,7 +71,7 @@ def compact(k, f) -> None:
     living rows to the front in their order (``FirmTable.compact``, kernel ``move_rows`` on
     every column), so the kernels' loops walk the living firms rather than the rows of the
     largest population ever reached (a dead row costs ~140 ns a quarter in the kernels'
-    mispredicted ``if alive[i]`` branches; docs/performance.md). Reads ``f.alive``; writes
+    mispredicted ``if alive[i]`` branches; docs/performance-history.md). Reads ``f.alive``; writes
     every firm column (rows moved), ``f.n``, ``f.free`` and the made Firm agents' ``row``.
     Ids do not change; results change only through the order of the sums over rows."""
     if f.n - f.n_alive > COMPACT_DEAD_SHARE * f.n:

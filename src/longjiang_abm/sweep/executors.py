@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from .spec import ClusterSection, SweepError
-from .task import WORKER_ENV
+from .task import WORKER_DASK_CONFIG, WORKER_ENV, dask_env_name
 
 EXECUTORS = ("local", "serial", "dask", "slurm", "pbs")
 
@@ -37,6 +37,7 @@ def worker_prologue(c: ClusterSection) -> list[str]:
     """Shell lines run in each worker job before the dask worker starts."""
     lines = [f'export NUMBA_CACHE_DIR="{c.numba_cache_dir}"', 'mkdir -p "$NUMBA_CACHE_DIR"']
     lines += [f"export {k}={v}" for k, v in WORKER_ENV.items()]
+    lines += [f"export {dask_env_name(k)}={v}" for k, v in WORKER_DASK_CONFIG.items()]
     return lines + list(c.prologue)
 
 
@@ -82,7 +83,8 @@ def jobqueue_cluster(kind: str, c: ClusterSection, workers: int | None = None, s
 
 
 def local_cluster(workers: int | None):
-    """A LocalCluster of single-threaded worker processes over TCP, numba threads set to 1."""
+    """A LocalCluster of single-threaded worker processes over TCP, numba threads set to 1, the
+    workers' statistical profiler off (``task.WORKER_DASK_CONFIG``)."""
     import dask
     from distributed import LocalCluster
 
@@ -90,7 +92,8 @@ def local_cluster(workers: int | None):
     # numba reads NUMBA_NUM_THREADS when imported, which a spawned worker may do before the
     # Nanny's env is applied: set it before the processes are spawned
     spawn_env = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENV}
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": spawn_env}):
+    # the nannies hand their config to the workers they start (WORKER_DASK_CONFIG)
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": spawn_env, **WORKER_DASK_CONFIG}):
         cluster = LocalCluster(
             n_workers=n,
             threads_per_worker=1,

@@ -33,6 +33,17 @@ WORKER_ENV = {
     "MKL_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
 }
+# Dask settings of the workers a sweep starts (LocalCluster, SLURM / PBS jobs; workers of a
+# scheduler the user gives are left as they are): the statistical profiler (a sample of the
+# running task's stack every 10 ms, folded every second) is off: a sweep's tasks are whole runs
+# whose profile nobody reads, and the sampling takes the GIL from them
+WORKER_DASK_CONFIG = {"distributed.worker.profile.enabled": False}
+
+
+def dask_env_name(key: str) -> str:
+    """The environment variable that sets Dask config ``key`` in a process that starts Dask
+    (``distributed.worker.profile.enabled`` -> ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED``)."""
+    return "DASK_" + key.upper().replace(".", "__").replace("-", "_")
 
 
 HARD_STOP_GRACE_S = 60.0  # a run stuck this long past its limit has its worker process ended
@@ -80,22 +91,21 @@ def simulate(scenario, seed: int, *, check_accounts: bool = True, progress=None)
 
 def warm_up() -> float:
     """Import the model and load every numba kernel from the JIT cache (a tiny run of one
-    year), so that a worker's first task pays no start-up; returns the seconds it took. Also
-    sets the process's heap to reuse its pages (``memory.reuse_heap``: Dask's workers start
-    with a malloc setting that made every run fault its temporaries in afresh)."""
+    year), so that a worker's first task pays no start-up; returns the seconds it took."""
     t0 = time.perf_counter()
-    from ..memory import reuse_heap
     from ..runner import run
-
-    reuse_heap()
 
     run(None, seed=0, years=1, n_firms=100, check_accounts=False)
     return time.perf_counter() - t0
 
 
 def run_one(p: dict) -> dict:
-    """Simulate the planned run ``p`` and write its file; return small metadata."""
+    """Simulate the planned run ``p`` and write its file; return small metadata. The process's
+    heap is set to reuse its pages first (``memory.reuse_heap``: Dask's workers start with a
+    malloc setting under which every run faulted its temporaries in afresh, and a large run
+    leaves the quarters' setting behind), so every run of a sweep allocates alike."""
     from .. import __version__
+    from ..memory import reuse_heap
     from ..params import validate_scenario
     from .design import run_id
     from .spec import scenario_with
@@ -109,6 +119,7 @@ def run_one(p: dict) -> dict:
         write_run,
     )
 
+    reuse_heap()
     t0, cpu0 = time.perf_counter(), time.process_time()
     runs_dir = Path(p["out"]) / RUNS
     final = runs_dir / f"{p['run_id']}.parquet"
@@ -237,4 +248,13 @@ def _numba_threads() -> int | None:
         return None
 
 
-__all__ = ["WORKER_ENV", "RunTimeout", "payload", "run_one", "simulate", "warm_up"]
+__all__ = [
+    "WORKER_DASK_CONFIG",
+    "WORKER_ENV",
+    "RunTimeout",
+    "dask_env_name",
+    "payload",
+    "run_one",
+    "simulate",
+    "warm_up",
+]

@@ -6,25 +6,15 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from .task import warm_up
 
-# Dask's statistical profiler: a sample of the running task's stack every 10 ms, folded into
-# the worker's profile every second (distributed.worker.profile); a sweep's tasks are runs of
-# a fraction of a second to minutes whose profile nobody reads, and the sampling takes the GIL
-PROFILER_CALLBACKS = ("profile", "profile-cycle")
-
 
 class WarmUp(WorkerPlugin):
-    """``task.warm_up`` (imports, numba cache, a tiny run, the heap's setting) in every worker
-    when it is registered, and in each worker that joins later (replaced jobs, restarted
-    processes); also stops the worker's statistical profiler (``PROFILER_CALLBACKS``)."""
+    """``task.warm_up`` (imports, numba cache, a tiny run) in every worker when it is
+    registered, and in each worker that joins later (replaced jobs, restarted processes)."""
 
     name = "longjiang-warm-up"
     idempotent = True
 
-    def setup(self, worker) -> None:
-        for name in PROFILER_CALLBACKS:
-            callback = worker.periodic_callbacks.pop(name, None)
-            if callback is not None:
-                callback.stop()
+    def setup(self, worker) -> None:  # noqa: ARG002 - the WorkerPlugin interface
         warm_up()
 
 
