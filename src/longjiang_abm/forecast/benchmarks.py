@@ -45,11 +45,12 @@ def random_walk(series: Series, year: int) -> tuple[float, float] | None:
 
 def random_walk_drift(series: Series, year: int) -> tuple[float, float] | None:
     """N(mean, sd) of the random walk with drift (None: fewer than two window changes)."""
-    d = np.diff(window_values(series))
+    x = window_values(series)
+    d = np.diff(x)
     if d.size < 2:
         return None
     h = year - ORIGIN
-    return float(window_values(series)[-1] + h * d.mean()), float(np.sqrt(h) * d.std(ddof=1))
+    return float(x[-1] + h * d.mean()), float(np.sqrt(h) * d.std(ddof=1))
 
 
 def _gaps(series: Series) -> np.ndarray:

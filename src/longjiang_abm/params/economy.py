@@ -39,13 +39,11 @@ class EnvironmentParams(_Section):
         description="under drivers = 'history' (ignored under 'trend'): the record year whose "
         "national drivers drive the model's year 1 (2019: each year its own; 2017: the model's "
         "years 1-3 run on 2017-2019's record, the forecast evaluation, docs/validation.md); "
-        "years the table "
-        "lacks take the trend. The oil price moves from the initial state as the record moved "
-        "from history_start - 1 (the 2018 price where the table lacks that year). Calendar "
-        "inputs (policy schedule, park treatment years, shock years) and the KPIs' year labels "
-        "keep the model's calendar, 2019 on",
+        "years the table lacks take the trend. The oil price moves from the initial state as "
+        "the record moved from history_start - 1 (the 2018 price where the table lacks that "
+        "year). Calendar inputs (policy schedule, park treatment years, shock years) and the "
+        "KPIs' year labels keep the model's calendar, 2019 on",
     )
-
     national_industry_growth: float = _f(
         0.055, 0.0, 0.1, "real growth of China's industrial value added, per year (fraction)"
     )
