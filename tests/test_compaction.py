@@ -68,6 +68,54 @@ def test_compact_matches_its_python_twin():
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
 
 
+@pytest.mark.parametrize("threads", [1, 2, 5])
+def test_compact_gives_the_same_table_whatever_the_columns_grouping(threads):
+    """``move_rows`` moves every column in one call, the columns shared among the threads in
+    groups (``RowBlock.groups``): any grouping gives the table the per-column gather gives."""
+    t, _ = _table(seed=7)
+    rows = t.alive_rows()
+    want = {
+        name: np.concatenate((getattr(t, name)[rows], np.zeros(t.n - rows.size, d)))
+        for name, (d, _) in FIRM_COLUMNS.items()
+    }
+    order, group_start = t.block.groups(threads)
+    assert group_start.size == threads + 1 and sorted(order.tolist()) == list(
+        range(len(FIRM_COLUMNS))
+    )
+    n = t.n
+    Kernels.move_rows(m=rows.size, rows=rows, n=n, **t.block.kernel_args(threads))
+    for name in FIRM_COLUMNS:
+        np.testing.assert_array_equal(getattr(t, name)[:n], want[name], err_msg=name)
+
+
+@pytest.mark.parametrize("backend", ["numba", "python"])
+def test_entrants_in_reused_rows_read_as_fresh_rows_with_their_values(backend):
+    """``append`` into rows freed by exits (kernel ``scatter_rows``): the given columns take
+    the entrants' values, every other column reads 0, other rows are untouched; a mix of
+    reused and new rows; the same with the kernel's Python twin."""
+    from longjiang_abm.twins import python_twin
+
+    scatter = Kernels.scatter_rows if backend == "numba" else python_twin(Kernels.scatter_rows)
+    t, dead = _table(seed=5)
+    before = {name: getattr(t, name)[: t.n].copy() for name in FIRM_COLUMNS}
+    n_old, count = t.n, dead.size + 2  # every free row, then two new ones
+    K = np.arange(1.0, count + 1.0)
+    rows = t.append(count, scatter=scatter, K=K, sector=np.int16(3), cash=2.5 * K)
+    np.testing.assert_array_equal(rows, np.concatenate((np.sort(dead), [n_old, n_old + 1])))
+    assert t.n == n_old + 2 and t.free.size == 0
+    given = {"K": K, "sector": 3, "cash": 2.5 * K, "alive": True}
+    for name in FIRM_COLUMNS:
+        col = getattr(t, name)
+        if name in given:
+            np.testing.assert_array_equal(col[rows], np.broadcast_to(given[name], count))
+        elif name == "id":
+            np.testing.assert_array_equal(col[rows], np.arange(n_old, n_old + count))
+        else:
+            assert not col[rows].any(), name  # an exited firm's values are gone
+        others = np.setdiff1d(np.arange(n_old), rows)
+        np.testing.assert_array_equal(col[others], before[name][others], err_msg=name)
+
+
 def test_firm_agents_made_before_a_compaction_still_read_their_firm():
     """An agent obtained before a compaction keeps reading and writing its own firm (same id)
     after it; an agent of a firm that exited keeps refusing to."""

@@ -149,7 +149,6 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     from .benchref import Floor
     from .kernels import load
     from .model import LongjiangModel
-    from .state.firms import FIRM_COLUMNS
 
     timed = _TimedKernels(load("numba"))
     model = LongjiangModel(
@@ -161,10 +160,9 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     model.step()
     timed.traffic = 0
     traffic = {k: v / alive for k, v in timed.bytes.items()}
-    # move_rows has one compiled version per column dtype, loaded from numba's cache at the
-    # first compaction: loaded here, untimed (else ~33 ms of loading counts as the kernel's)
-    for dtype in {np.dtype(d) for d, _ in FIRM_COLUMNS.values()}:
-        timed.move_rows(m=0, rows=np.zeros(0, np.int64), n=0, col=np.zeros(1, dtype))
+    # move_rows is loaded from numba's cache at the first compaction: loaded here, untimed
+    # (else the loading counts as the kernel's)
+    timed.move_rows(m=0, rows=np.zeros(0, np.int64), n=0, **model.firms.block.kernel_args())
     floor = Floor(n_firms)
     timed.active = True
     firm_quarters, total, floors = 0, 0.0, []

@@ -22,6 +22,7 @@ from . import (
     opening,
     plans,
     population,
+    rows,
     totals,
 )
 from .backend import load as _load
@@ -70,7 +71,9 @@ class Kernels:
     comparable_real_va = staticmethod(annual.comparable_real_va)
     year_totals = staticmethod(annual.year_totals)
     log_revenue_moments = staticmethod(annual.log_revenue_moments)
-    move_rows = staticmethod(annual.move_rows)
+    # rows.py (whole rows of the firm table: entrants' rows, the year end's compaction)
+    scatter_rows = staticmethod(rows.scatter_rows)
+    move_rows = staticmethod(rows.move_rows)
 
     @classmethod
     def items(cls):

@@ -179,29 +179,3 @@ def log_revenue_moments(n, alive, sector, rev_year, n_sec):
         if cnt[s] > 0:
             sigma[s] = math.sqrt(var[s] / cnt[s])
     return mu, sigma, cnt
-
-
-@njit(cache=True)
-def move_rows(m, rows, n, col):
-    """Stable compaction of one firm column (``FirmTable.compact``): with ``rows`` the
-    ascending rows of the living firms,
-        col_j = col_{rows_j}   for j < m        (rows_j >= j: each row is read before any
-                                                 later j overwrites it)
-        col_j = 0              for m <= j < n   (the rows given up read as fresh rows)
-    Serial: in place, a later j may write a row an earlier j still has to read.
-
-    Parameters
-    ----------
-    m : int
-        living firms (rows.size), the rows in use after the compaction
-    rows : (m,) int
-        the living firms' rows before it, ascending
-    n : int
-        rows in use before it
-    col : (capacity,) any dtype
-        the firm column, moved in place
-    """
-    for j in range(m):
-        col[j] = col[rows[j]]
-    for j in range(m, n):
-        col[j] = 0

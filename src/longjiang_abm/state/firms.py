@@ -29,6 +29,7 @@ from typing import Annotated, get_args, get_type_hints
 import numpy as np
 
 from ..memory import release_pages
+from .row_block import RowBlock
 
 OWNERSHIPS = ("central_soe", "local_soe", "private", "foreign")
 CENTRAL_SOE, LOCAL_SOE, PRIVATE, FOREIGN = range(4)
@@ -124,8 +125,9 @@ class FirmTable:
         self.capacity = max(16, int(capacity))
         self.n = 0  # rows in use (living or dead)
         self.next_id = 0
-        for name, arr in column_block(self.capacity).items():
-            setattr(self, name, arr)
+        self._set_columns(column_block(self.capacity))
+        self._staging: dict[str, np.ndarray] = {}  # entrants' values, for ``scatter_rows``
+        self._staging_block: RowBlock | None = None
         self.agent = np.empty(self.capacity, dtype=object)  # each row's Firm, None until asked for
         self.agents_made = False  # set when the first Firm agent is made (agents/registry.py)
         self.free = np.zeros(0, dtype=np.int64)  # dead rows entrants may take, lowest last
@@ -150,17 +152,24 @@ class FirmTable:
             new_cap = int(new_cap * self.GROWTH) + 1
         if new_cap == self.capacity:
             return
-        for name, new in column_block(new_cap).items():
+        columns = column_block(new_cap)
+        for name, new in columns.items():
             new[: self.n] = getattr(self, name)[: self.n]
-            setattr(self, name, new)
+        self._set_columns(columns)
         agent = np.empty(new_cap, dtype=object)
         agent[: self.n] = self.agent[: self.n]
         self.agent = agent
         self.capacity = new_cap
 
-    def _take_rows(self, count: int, given=()) -> np.ndarray:
-        """``count`` rows for entrants: free rows first (lowest index first), then new ones.
-        Reused rows are zeroed except for the columns in ``given``, which the caller sets."""
+    def _set_columns(self, columns: dict[str, np.ndarray]) -> None:
+        for name, arr in columns.items():
+            setattr(self, name, arr)
+        self.block = RowBlock(columns)  # the same block, as the row kernels see it
+
+    def _take_rows(self, count: int) -> tuple[np.ndarray, int]:
+        """``count`` rows for entrants: free rows first (lowest index first), then new ones at
+        the end (zero, as the block was made or as ``compact`` left them); also how many of
+        them are reused (the first ones), which still hold an exited firm's values."""
         reuse = min(count, self.free.size)
         reused = self.free[self.free.size - reuse :][::-1]
         self.free = self.free[: self.free.size - reuse]
@@ -168,25 +177,56 @@ class FirmTable:
         self._grow(self.n + fresh)
         rows = np.concatenate((reused, np.arange(self.n, self.n + fresh)))
         self.n += fresh
-        if reuse:
-            for name in FIRM_COLUMNS.keys() - set(given):  # as a fresh row: zero
-                getattr(self, name)[reused] = 0
-        return rows
+        return rows, reuse
 
-    def append(self, count: int, **values: np.ndarray) -> np.ndarray:
-        """Add ``count`` living firms with fresh ids; return their row indices."""
+    def append(self, count: int, *, scatter=None, **values: np.ndarray) -> np.ndarray:
+        """Add ``count`` living firms with fresh ids; return their row indices. ``values``:
+        columns to set (arrays of ``count`` or scalars), every other column reads 0.
+
+        When all the rows are new (at the end), each column is written as a slice. When some
+        are reused, the values are staged in a small block of the same layout and kernel
+        ``scatter`` (``kernels/rows.py: scatter_rows``, called by keyword; default: the
+        numba kernel) writes every column's rows in one call, zeroing the columns not given."""
         unknown = set(values) - set(FIRM_COLUMNS)
         if unknown:
             raise KeyError(f"unknown firm columns {sorted(unknown)}")
-        rows = self._take_rows(count, values.keys() | {"id", "alive"})
-        fresh = count > 0 and rows[-1] - rows[0] == count - 1 and rows[0] == self.n - count
-        at = slice(self.n - count, self.n) if fresh else rows  # new rows: a plain copy
-        for name, arr in values.items():
-            getattr(self, name)[at] = arr
-        self.id[at] = np.arange(self.next_id, self.next_id + count)
-        self.alive[at] = True
+        rows, reuse = self._take_rows(count)
+        ids = np.arange(self.next_id, self.next_id + count)
         self.next_id += count
+        if not reuse:  # new rows: plain copies
+            at = slice(self.n - count, self.n)
+            for name, arr in values.items():
+                getattr(self, name)[at] = arr
+            self.id[at] = ids
+            self.alive[at] = True
+            return rows
+        staged = self._stage(count, values | {"id": ids, "alive": True})
+        if scatter is None:
+            from ..kernels.rows import scatter_rows as scatter
+        order, group_start = self.block.groups()
+        scatter(
+            rows=rows,
+            n=self.n,
+            given=np.array([name in values or name in ("id", "alive") for name in staged.names]),
+            block=self.block.block,
+            start=self.block.start,
+            staged=staged.block,
+            staged_start=staged.start,
+            size=self.block.size,
+            order=order,
+            group_start=group_start,
+        )
         return rows
+
+    def _stage(self, count: int, values: dict) -> RowBlock:
+        """The staging block (grown geometrically, kept between calls) with ``values`` in the
+        first ``count`` rows of their columns; the other columns are not read."""
+        if not self._staging or self._staging["id"].size < count:
+            self._staging = column_block(max(count, int(count * self.GROWTH)))
+            self._staging_block = RowBlock(self._staging)
+        for name, arr in values.items():
+            self._staging[name][:count] = arr
+        return self._staging_block
 
     def kill(self, rows: np.ndarray) -> None:
         """Mark ``rows`` dead; their data stay readable until ``release``."""
@@ -203,8 +243,8 @@ class FirmTable:
     def compact(self, move_rows) -> np.ndarray:
         """Give the dead rows back: move the living firms' rows to the front of every column,
         in their order (stable), so that ``n`` becomes the living count; returns the old row
-        of each new row (``rows[j]`` moved to ``j``). ``move_rows``: the kernel that moves one
-        column (``kernels/annual.py: move_rows``, called by keyword).
+        of each new row (``rows[j]`` moved to ``j``). ``move_rows``: the kernel that moves every
+        column (``kernels/rows.py: move_rows``, called by keyword), the columns in parallel.
 
         Every column of ``FIRM_COLUMNS`` moves (in place: no array is reallocated), the rows
         given up are zeroed (fresh rows for later entrants), the free list empties. Ids do not
@@ -217,8 +257,7 @@ class FirmTable:
         rows = self.alive_rows()
         m, n = rows.size, self.n
         if m < n:
-            for name in FIRM_COLUMNS:
-                move_rows(m=m, rows=rows, n=n, col=getattr(self, name))
+            move_rows(m=m, rows=rows, n=n, **self.block.kernel_args())
             if self.agents_made:  # else the column holds only None: nothing to move
                 agent = self.agent
                 agent[:m] = agent[rows]

@@ -359,6 +359,7 @@ def _create(
     debt = (1.0 - ep.equity_share) * K
     f.append(
         n_new,
+        scatter=e.k.scatter_rows,
         sector=sector,
         owner=owner,
         pref=pref,
