@@ -181,3 +181,63 @@ def test_below_one_minus_exp_decides_as_the_exp_would():
         for u in [*rng.uniform(0, 1, 4).tolist(), *near, 2.0**-54, 0.5]:
             assert below_one_minus_exp(u, xi) == (u < c), (u, xi)
             assert twin(u, xi) == (u < c), (u, xi)
+
+
+def test_block_sums_over_several_blocks_equal_their_twins_and_the_row_sums():
+    """``labour_demand``, ``comparable_real_va``, ``year_totals`` and ``log_revenue_moments``
+    sum by fixed blocks of rows (``kernels/chunks.py``) in parallel: over three blocks they
+    equal their Python twins bit for bit, and numpy's sums to rounding (counts and the five
+    largest revenues exactly)."""
+    from longjiang_abm.kernels.chunks import CHUNK
+
+    rng = np.random.default_rng(11)
+    n = 2 * CHUNK + 777
+    alive = rng.random(n) < 0.9
+    sector = rng.integers(0, 5, n).astype(np.int16)
+    pref = rng.integers(0, 13, n).astype(np.int16)
+    park = rng.integers(-1, 4, n).astype(np.int16)
+    owner = rng.integers(0, 4, n).astype(np.int8)
+    age = rng.integers(0, 20, n).astype(np.int32)
+    rev = rng.lognormal(7.0, 2.0, n) * (rng.random(n) < 0.95)
+    rev_year, L_req = rng.lognormal(7.0, 2.0, n), rng.random(n) * 100.0
+    va_ytd, va_year = rng.random(n), rng.random(n)
+    thresholds = np.array([500.0, 2000.0, 40000.0])
+    calls = {
+        "labour_demand": dict(n=n, alive=alive, pref=pref, L_req=L_req, n_pref=13),
+        "comparable_real_va": dict(
+            n=n, alive=alive, age=age, rev_ytd=rev, rev_year=rev_year, va_real_ytd=va_ytd,
+            va_real_year=va_year, threshold=2000.0, threshold_prev=1800.0,
+        ),
+        "year_totals": dict(
+            n=n, alive=alive, rev=rev, sector=sector, park=park, owner=owner,
+            thresholds=thresholds, n_sec=5, n_parks=4,
+        ),
+        "log_revenue_moments": dict(n=n, alive=alive, sector=sector, rev_year=rev, n_sec=5),
+    }  # fmt: skip
+    out = {}
+    for name, kwargs in calls.items():
+        out[name] = getattr(Kernels, name)(**kwargs)
+        _assert_same(out[name], python_twin(kernels.KERNELS[name])(**kwargs), name)
+    live = alive
+    np.testing.assert_allclose(
+        out["labour_demand"], np.bincount(pref[live], L_req[live], 13), rtol=1e-12
+    )
+    s = live & (age >= 8) & (rev >= 2000.0) & (rev_year >= 1800.0)
+    np.testing.assert_allclose(out["comparable_real_va"], (va_ytd[s].sum(), va_year[s].sum()))
+    count, rev_s, rev_k, rev_o, tot, sq, top = out["year_totals"]
+    r = rev[live]
+    np.testing.assert_array_equal(count, [(r >= x).sum() for x in thresholds])
+    np.testing.assert_allclose(rev_s, np.bincount(sector[live], r, 5), rtol=1e-12)
+    in_park = live & (park >= 0)
+    np.testing.assert_allclose(rev_k, np.bincount(park[in_park], rev[in_park], 4), rtol=1e-12)
+    np.testing.assert_allclose(rev_o, np.bincount(owner[live], r, 4), rtol=1e-12)
+    np.testing.assert_allclose((tot, sq), (r.sum(), (r * r).sum()), rtol=1e-12)
+    np.testing.assert_array_equal(top, np.sort(r)[::-1][:5])
+    mu, sigma, cnt = out["log_revenue_moments"]
+    pos = live & (rev > 0)
+    lr = np.log(rev[pos])
+    np.testing.assert_array_equal(cnt, np.bincount(sector[pos], minlength=5))
+    means = np.bincount(sector[pos], lr, 5) / cnt
+    np.testing.assert_allclose(mu, means, rtol=1e-12)
+    var = np.bincount(sector[pos], (lr - means[sector[pos]]) ** 2, 5) / cnt
+    np.testing.assert_allclose(sigma, np.sqrt(var), rtol=1e-12)

@@ -7,6 +7,7 @@ import numpy as np
 from numba import njit, prange
 
 from ..libm import log, log_core, log_fits
+from .chunks import bounds, n_chunks
 
 # NBS 2017 size classes of industry: lower bounds (employees, annual revenue in 10k yuan) of
 # large, medium and small firms; a firm is in the highest class whose BOTH bounds it meets.
@@ -70,7 +71,7 @@ def close_year(n, alive, age, rev_ytd, rev_year, L, size, va_real_ytd, va_real_y
             va_real_year[i] = va_real_ytd[i]
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def comparable_real_va(
     n, alive, age, rev_ytd, rev_year, va_real_ytd, va_real_year, threshold, threshold_prev
 ):
@@ -79,7 +80,8 @@ def comparable_real_va(
     before ``close_year`` (so that ``rev_year`` is still last year's):
         S      = {i alive, age_i >= 8, rev_ytd_i >= threshold, rev_year_i >= threshold_prev}
         now    = sum_{i in S} va_real_ytd_i,   before = sum_{i in S} va_real_year_i
-    (age_i >= 8: the firm produced in every quarter of both years). Returns (now, before).
+    (age_i >= 8: the firm produced in every quarter of both years). Returns (now, before),
+    summed by fixed blocks of rows (``kernels/chunks.py``): the same on any thread count.
 
     Parameters
     ----------
@@ -87,48 +89,96 @@ def comparable_real_va(
         the above-scale revenue threshold of this year and of the last, 10k yuan a year in the
         model's yuan of 2018 purchasing power (20m current yuan over each year's price level)
     """
+    nc = n_chunks(n)
+    part = np.zeros((nc, 2))
+    for c in prange(nc):  # blocks of rows in parallel (kernels/chunks.py)
+        lo, hi = bounds(c, n)
+        now_c = 0.0
+        before_c = 0.0
+        for i in range(lo, hi):
+            if (
+                alive[i]
+                and age[i] >= 8
+                and rev_ytd[i] >= threshold
+                and rev_year[i] >= threshold_prev
+            ):
+                now_c += va_real_ytd[i]
+                before_c += va_real_year[i]
+        part[c, 0] = now_c
+        part[c, 1] = before_c
     now = 0.0
     before = 0.0
-    for i in range(n):
-        if alive[i] and age[i] >= 8 and rev_ytd[i] >= threshold and rev_year[i] >= threshold_prev:
-            now += va_real_ytd[i]
-            before += va_real_year[i]
+    for c in range(nc):
+        now += part[c, 0]
+        before += part[c, 1]
     return now, before
 
 
 @njit(cache=True)
+def keep_largest(top, r):
+    """Insert r into ``top`` (the five largest so far, decreasing; -1 where empty) if it is
+    larger than the fifth."""
+    if r > top[4]:
+        j = 4
+        while j > 0 and top[j - 1] < r:
+            top[j] = top[j - 1]
+            j -= 1
+        top[j] = r
+
+
+@njit(cache=True, parallel=True)
 def year_totals(n, alive, rev, sector, park, owner, thresholds, n_sec, n_parks):
-    """Totals of the living firms' revenue this year ``rev`` (10k yuan), in row order:
-    counts of firms with rev >= each of ``thresholds``; revenue by sector, by park and by
-    owner type; total and sum of squares; the five largest revenues."""
+    """Totals of the living firms' revenue this year ``rev`` (10k yuan): counts of firms with
+    rev >= each of ``thresholds``; revenue by sector, by park and by owner type; total and
+    sum of squares; the five largest revenues. Summed by fixed blocks of rows in row order
+    (``kernels/chunks.py``), the blocks' totals in block order: the same on any thread
+    count."""
+    nc = n_chunks(n)
+    nk = max(n_parks, 1)  # column 0 exists: firms outside parks add 0.0
+    p_count = np.zeros((nc, thresholds.size), dtype=np.int64)
+    p_s = np.zeros((nc, n_sec))
+    p_k = np.zeros((nc, nk))
+    p_o = np.zeros((nc, 4))
+    p_sum = np.zeros((nc, 2))  # total, sum of squares
+    p_top = np.full((nc, 5), -1.0)
+    for c in prange(nc):  # blocks of rows in parallel
+        lo, hi = bounds(c, n)
+        tot_c = 0.0
+        sq_c = 0.0
+        for i in range(lo, hi):
+            if not alive[i]:
+                continue
+            r = rev[i]
+            for j in range(thresholds.size):  # selects, not branches: sizes vary row to row
+                p_count[c, j] += 1 if r >= thresholds[j] else 0
+            p_s[c, sector[i]] += r
+            p_k[c, max(park[i], 0)] += r if park[i] >= 0 else 0.0  # adds 0.0 outside parks
+            p_o[c, owner[i]] += r
+            tot_c += r
+            sq_c += r * r
+            keep_largest(p_top[c], r)
+        p_sum[c, 0] = tot_c
+        p_sum[c, 1] = sq_c
     count = np.zeros(thresholds.size, dtype=np.int64)
     rev_s = np.zeros(n_sec)
-    rev_k = np.zeros(max(n_parks, 1))  # column 0 exists: firms outside parks add 0.0
+    rev_k = np.zeros(nk)
     rev_o = np.zeros(4)
     top = np.full(5, -1.0)
     tot = 0.0
     sq = 0.0
-    for i in range(n):
-        if not alive[i]:
-            continue
-        r = rev[i]
-        for j in range(thresholds.size):  # selects, not branches: sizes vary row to row
-            count[j] += 1 if r >= thresholds[j] else 0
-        rev_s[sector[i]] += r
-        rev_k[max(park[i], 0)] += r if park[i] >= 0 else 0.0  # adds 0.0 outside parks
-        rev_o[owner[i]] += r
-        tot += r
-        sq += r * r
-        if r > top[4]:  # keep the five largest, in decreasing order
-            j = 4
-            while j > 0 and top[j - 1] < r:
-                top[j] = top[j - 1]
-                j -= 1
-            top[j] = r
+    for c in range(nc):
+        count += p_count[c]
+        rev_s += p_s[c]
+        rev_k += p_k[c]
+        rev_o += p_o[c]
+        tot += p_sum[c, 0]
+        sq += p_sum[c, 1]
+        for j in range(5):
+            keep_largest(top, p_top[c, j])
     return count, rev_s, rev_k[:n_parks], rev_o, tot, sq, top[top >= 0.0]
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def log_revenue_moments(n, alive, sector, rev_year, n_sec):
     """Mean and standard deviation of log annual revenue by sector, over the living firms
     with revenue (the typical firm's size and the spread of sizes around it):
@@ -138,7 +188,8 @@ def log_revenue_moments(n, alive, sector, rev_year, n_sec):
 
     over i alive, in sector s, rev_year_i > 0 (rev_year: 10k yuan a year). Returns
     (mu, sigma, N), each (n_sec,); a sector with N_s = 0 has mu = sigma = 0. Two passes
-    (the mean first), in row order.
+    (the mean first), each summed by fixed blocks of rows in row order, the blocks' sums in
+    block order (``kernels/chunks.py``): the same on any thread count.
 
     Parameters
     ----------
@@ -156,24 +207,37 @@ def log_revenue_moments(n, alive, sector, rev_year, n_sec):
     # ln rev_year of every row in use, once, in a pass that vectorises (glibc's log inlined,
     # libm.py; rows without revenue take ln 1, unread), the library's where it does not apply
     lr = np.empty(n)
-    for i in range(n):
+    for i in prange(n):
         lr[i] = log_core(rev_year[i] if rev_year[i] > 0.0 else 1.0)
+    nc = n_chunks(n)
+    p_cnt = np.zeros((nc, n_sec), dtype=np.int64)
+    p_mu = np.zeros((nc, n_sec))
+    for c in prange(nc):  # blocks of rows in parallel (kernels/chunks.py)
+        lo, hi = bounds(c, n)
+        for i in range(lo, hi):
+            if alive[i] and rev_year[i] > 0.0:
+                if not log_fits(rev_year[i]):
+                    lr[i] = log(rev_year[i])
+                p_cnt[c, sector[i]] += 1
+                p_mu[c, sector[i]] += lr[i]
     cnt = np.zeros(n_sec, dtype=np.int64)
     mu = np.zeros(n_sec)
-    for i in range(n):
-        if alive[i] and rev_year[i] > 0.0:
-            if not log_fits(rev_year[i]):
-                lr[i] = log(rev_year[i])
-            cnt[sector[i]] += 1
-            mu[sector[i]] += lr[i]
+    for c in range(nc):
+        cnt += p_cnt[c]
+        mu += p_mu[c]
     for s in range(n_sec):
         if cnt[s] > 0:
             mu[s] /= cnt[s]
+    p_var = np.zeros((nc, n_sec))
+    for c in prange(nc):
+        lo, hi = bounds(c, n)
+        for i in range(lo, hi):
+            if alive[i] and rev_year[i] > 0.0:
+                d = lr[i] - mu[sector[i]]
+                p_var[c, sector[i]] += d * d
     var = np.zeros(n_sec)
-    for i in range(n):
-        if alive[i] and rev_year[i] > 0.0:
-            d = lr[i] - mu[sector[i]]
-            var[sector[i]] += d * d
+    for c in range(nc):
+        var += p_var[c]
     sigma = np.zeros(n_sec)
     for s in range(n_sec):
         if cnt[s] > 0:

@@ -3,14 +3,23 @@
 import numpy as np
 from numba import njit, prange
 
+from .chunks import bounds, n_chunks
 
-@njit(cache=True)
+
+@njit(cache=True, parallel=True)
 def labour_demand(n, alive, pref, L_req, n_pref):
-    """Labour demanded in each prefecture: LD_p = sum of L_req over its firms (persons)."""
+    """Labour demanded in each prefecture: LD_p = sum of L_req over its firms (persons),
+    summed by fixed blocks of rows (``kernels/chunks.py``), so the same on any thread count."""
+    nc = n_chunks(n)
+    part = np.zeros((nc, n_pref))
+    for c in prange(nc):  # blocks of rows in parallel
+        lo, hi = bounds(c, n)
+        for i in range(lo, hi):
+            if alive[i]:
+                part[c, pref[i]] += L_req[i]
     ld = np.zeros(n_pref)
-    for i in range(n):
-        if alive[i]:
-            ld[pref[i]] += L_req[i]
+    for c in range(nc):
+        ld += part[c]
     return ld
 
 
