@@ -19,6 +19,7 @@ from . import (
     goods,
     innovation,
     labour,
+    liquidation,
     opening,
     plans,
     population,
@@ -59,6 +60,8 @@ class Kernels:
     innovate = staticmethod(innovation.innovate)
     # demography.py
     exit_firms = staticmethod(demography.exit_firms)
+    # liquidation.py
+    liquidate = staticmethod(liquidation.liquidate)
     census = staticmethod(demography.census)
     entry_counts = staticmethod(demography.entry_counts)
     location_utilities = staticmethod(demography.location_utilities)

@@ -75,22 +75,28 @@ def exit_firms(k, f, book, sectors, neutrality: float, inst, fp, fin, t: int, se
         seed=seed,
         t=t,
     )
-    rows = np.flatnonzero(f.exiting[: f.n])
-    # each column of the exits gathered once (their rows are scattered over the table)
-    debt, sme = f.debt[rows], f.size[rows] >= SMALL
-    sales = fin.recovery_rate * f.K[rows]
-    value = f.cash[rows] + sales
-    paid = np.minimum(debt, value)
+    # the exits' rows and liquidation (kernel ``liquidate``, which also writes ``died``)
+    rows, sales, paid, to_owners, guaranteed, debt, sme = k.liquidate(
+        n=f.n,
+        exiting=f.exiting,
+        cash=f.cash,
+        K=f.K,
+        debt=f.debt,
+        size=f.size,
+        died=f.died,
+        t=t,
+        recovery=fin.recovery_rate,
+        cover=inst.guarantee_cover,
+        small=SMALL,
+    )
     book.exit_asset_sales = float(sales.sum())
     book.exit_to_bank = float(paid.sum())
-    book.exit_to_owners = float((value - paid).sum())
+    book.exit_to_owners = float(to_owners.sum())
     # SME support: the guarantee fund pays part of small and micro firms' unpaid debt
-    guaranteed = inst.guarantee_cover * (debt - paid) * sme
     book.guarantee_payouts = float(guaranteed.sum())
     book.exit_debt = float(debt.sum())  # leaves the bank's book at the close
     book.exit_recovered = float(paid.sum() + guaranteed.sum())
     f.kill(rows)
-    f.died[rows] = t
     if f.agents_made:  # deregisters their Firm agents: the table is their registry
         f.agent[rows] = None
     book.exits = rows.size
