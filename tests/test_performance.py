@@ -217,6 +217,7 @@ def test_bench_kernels_breaks_the_quarter_down(tmp_path, capsys):
     assert moved.get("entry_counts", 0) == 0  # sector-sized arrays only
     out = capsys.readouterr().out
     assert "whole quarter" in out and "x floor" in out and "bytes / firm-quarter" in out
+    assert res["commit"] and res["version"] and res["machine"]["cpus"] >= 1  # what it ran on
     assert main(["bench", "--kernels", "5"]) == 2  # too few firms: a clear error
 
 

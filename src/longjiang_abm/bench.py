@@ -274,15 +274,24 @@ def run_bench(
         if progress:
             progress("default longjiang run")
         res["default_run_seconds"] = default_run_seconds()
-    res["machine"] = {
+    res.update(measured_on())
+    return res
+
+
+def measured_on() -> dict:
+    """What a result was measured with: the machine, the package's version and the commit."""
+    from .threads import available
+
+    machine = {
         "cpus": os.cpu_count(),
         "numba_threads": available(),
         "processor": platform.processor() or platform.machine(),
         "platform": platform.platform(),
         "python": platform.python_version(),
     }
-    res.update({k: v for k, v in provenance().items() if k in ("version", "commit")})
-    return res
+    return {"machine": machine} | {
+        k: v for k, v in provenance().items() if k in ("version", "commit")
+    }
 
 
 def scaling_figure(res: dict, path) -> None:

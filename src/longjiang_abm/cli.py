@@ -305,12 +305,12 @@ def cmd_bench(args) -> int:
 
 
 def _bench_kernels(n_firms: int, threads: int, json_path: str | None) -> int:
-    from .bench import _child
+    from .bench import _child, measured_on
 
     if n_firms < 20:
         raise UserError("--kernels: the population must be at least 20 firms")
     with console.status(f"timing the kernels at {n_firms:,} firms"):
-        res = _child(["kernels", str(n_firms), str(threads)])
+        res = _child(["kernels", str(n_firms), str(threads)]) | measured_on()
     t = Table(
         title=f"Where a quarter goes: {n_firms:,} firms, {res['threads']} thread(s), "
         f"{res['quarters']} quarters",
