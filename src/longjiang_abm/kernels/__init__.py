@@ -66,6 +66,8 @@ class Kernels:
     entry_counts = staticmethod(demography.entry_counts)
     location_utilities = staticmethod(demography.location_utilities)
     draw_entrants = staticmethod(demography.draw_entrants)
+    # rows.py (entrants' rows in the firm table)
+    scatter_rows = staticmethod(rows.scatter_rows)
     # totals.py
     quarter_totals = staticmethod(totals.quarter_totals)
     # annual.py
@@ -74,8 +76,7 @@ class Kernels:
     comparable_real_va = staticmethod(annual.comparable_real_va)
     year_totals = staticmethod(annual.year_totals)
     log_revenue_moments = staticmethod(annual.log_revenue_moments)
-    # rows.py (whole rows of the firm table: entrants' rows, the year end's compaction)
-    scatter_rows = staticmethod(rows.scatter_rows)
+    # rows.py (the year end's compaction of the firm table)
     move_rows = staticmethod(rows.move_rows)
 
     @classmethod

@@ -23,6 +23,8 @@ def liquidate(n, exiting, cash, K, debt, size, died, t, recovery, cover, small):
 
     Parameters
     ----------
+    n : int
+        rows in use of the firm table
     exiting : (n,) bool
         flagged to exit this quarter
     cash, K, debt : (n,) float
@@ -31,6 +33,8 @@ def liquidate(n, exiting, cash, K, debt, size, died, t, recovery, cover, small):
         size class (0 large ... 3 micro)
     died : (n,) int
         quarter of exit: written t for the exits
+    t : int
+        this quarter
     recovery : float
         share of capital recovered when sold (``finance.recovery_rate``)
     cover : float
@@ -63,7 +67,7 @@ def liquidate(n, exiting, cash, K, debt, size, died, t, recovery, cover, small):
                 d = debt[i]
                 s = recovery * K[i]
                 v = cash[i] + s
-                p = min(d, v)
+                p = np.minimum(d, v)  # as numpy: a NaN carries through
                 small_i = size[i] >= small
                 rows[j] = i
                 sales[j] = s

@@ -49,6 +49,7 @@ class FirmTable:
     agent: np.ndarray  # each row's Firm agent (object), None until asked for
     free: np.ndarray  # dead rows entrants may take, lowest last
     freed: np.ndarray  # rows of firms that exited this quarter (free from the next)
+    block: RowBlock  # the columns' one block, as the row kernels see it (kernels/rows.py)
 
     id: Annotated[np.ndarray, I64, "firm id, never reused"]
     alive: Annotated[np.ndarray, BOOL, "row holds a living firm"]

@@ -3,8 +3,8 @@
 Every column of a ``FirmTable`` is a view of one zeroed block (``firms.py: column_block``).
 ``RowBlock`` holds that block (as bytes) and where each column starts in the block viewed by
 its item size: a numba kernel can then reach all the columns, of every dtype, through one
-argument. The columns' starts are multiples of 64 bytes, so each
-is a whole number of items from the start of the block.
+argument. Each column starts on a 64-byte line of memory and the block on an 8-byte boundary
+(both checked), so each column starts a whole number of its items from the block's start.
 """
 
 from __future__ import annotations
