@@ -241,3 +241,33 @@ def test_block_sums_over_several_blocks_equal_their_twins_and_the_row_sums():
     np.testing.assert_allclose(mu, means, rtol=1e-12)
     var = np.bincount(sector[pos], (lr - means[sector[pos]]) ** 2, 5) / cnt
     np.testing.assert_allclose(sigma, np.sqrt(var), rtol=1e-12)
+
+
+def test_liquidate_equals_the_numpy_liquidation():
+    """``liquidate`` (the exits' rows and what their assets fetch) gives the arrays the numpy
+    code before it gave, bit for bit, over several blocks of rows and with a NaN among the
+    balances (it carries through, as ``np.minimum`` carries it); ``died`` set for the exits."""
+    from longjiang_abm.kernels.chunks import CHUNK
+
+    rng = np.random.default_rng(2)
+    n = CHUNK + 999
+    exiting = rng.random(n) < 0.05
+    cash, K, debt = rng.normal(5.0, 5.0, n), rng.random(n) * 50.0, rng.random(n) * 40.0
+    cash[np.flatnonzero(exiting)[3]] = math.nan
+    size = rng.integers(0, 4, n).astype(np.int8)
+    died = np.zeros(n, dtype=np.int32)
+    out = Kernels.liquidate(
+        n=n, exiting=exiting, cash=cash, K=K, debt=debt, size=size, died=died, t=9,
+        recovery=0.3, cover=0.6, small=2,
+    )  # fmt: skip
+    rows = np.flatnonzero(exiting)  # the numpy code it replaced (steps/demography.py)
+    d, sme = debt[rows], size[rows] >= 2
+    sales = 0.3 * K[rows]
+    value = cash[rows] + sales
+    paid = np.minimum(d, value)
+    want = (rows, sales, paid, value - paid, 0.6 * (d - paid) * sme, d, sme)
+    for got, expected in zip(out, want, strict=True):
+        np.testing.assert_array_equal(got, expected)
+    assert np.isnan(out[2]).sum() == 1
+    np.testing.assert_array_equal(np.flatnonzero(died == 9), rows)
+    assert not died[~exiting].any()
