@@ -116,6 +116,25 @@ def test_entrants_in_reused_rows_read_as_fresh_rows_with_their_values(backend):
         np.testing.assert_array_equal(col[others], before[name][others], err_msg=name)
 
 
+def test_a_copied_table_keeps_its_columns_in_its_own_block():
+    """The row kernels reach the columns through the table's block: a deep copy rebuilds one
+    for its own columns, so entrants and a compaction in the copy change the copy alone, as
+    they change the original."""
+    import copy
+
+    a, _ = _table(seed=9)
+    b = copy.deepcopy(a)
+    assert b.block.block is not a.block.block
+    for t in (a, b):
+        t.append(4, K=np.arange(1.0, 5.0), sector=np.int16(2))  # into rows freed by exits
+        t.kill(np.array([1, 5]))
+        t.release()
+        t.compact(Kernels.move_rows)
+    for name in FIRM_COLUMNS:
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+        assert getattr(b, name).base is not None  # a view of b's block
+
+
 def test_firm_agents_made_before_a_compaction_still_read_their_firm():
     """An agent obtained before a compaction keeps reading and writing its own firm (same id)
     after it; an agent of a firm that exited keeps refusing to."""

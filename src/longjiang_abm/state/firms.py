@@ -134,6 +134,23 @@ class FirmTable:
         self.free = np.zeros(0, dtype=np.int64)  # dead rows entrants may take, lowest last
         self.freed = np.zeros(0, dtype=np.int64)  # rows of firms that exited this quarter
 
+    def __getstate__(self) -> dict:
+        """For a copy (``copy.deepcopy``) or a pickle: the columns as arrays and no block; the
+        copy puts them back into a block of its own (``__setstate__``), so that the row
+        kernels, which reach the columns through the block, still write the copy's columns."""
+        state = self.__dict__.copy()
+        del state["block"]
+        state["_staging"], state["_staging_block"] = {}, None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        columns = {name: state.pop(name) for name in FIRM_COLUMNS}
+        self.__dict__.update(state)
+        block = column_block(self.capacity)
+        for name, arr in columns.items():
+            block[name][:] = arr
+        self._set_columns(block)
+
     # --- views -----------------------------------------------------------------------------
     def col(self, name: str) -> np.ndarray:
         """The used part of column ``name`` (a view)."""
