@@ -240,6 +240,13 @@ def test_traffic_counts_written_columns_twice():
         L=np.zeros(cap),
     )
     assert call_traffic(Kernels.hire, args, cap) == n * (1 + 2 + 8 + 2 * 8)
+    # a row kernel: every column of the rows it moves, read once and written twice
+    from longjiang_abm.state import FirmTable
+
+    t = FirmTable(capacity=cap)
+    row_args = dict(m=3, rows=np.arange(3), n=n, **t.block.kernel_args())
+    row_bytes = sum(np.dtype(d).itemsize for d, _ in FIRM_COLUMNS.values())  # 442
+    assert call_traffic(Kernels.move_rows, row_args, cap) == 3 * row_bytes * n
 
 
 FAULTS = """

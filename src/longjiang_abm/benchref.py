@@ -122,7 +122,13 @@ def written_arguments(kernel) -> frozenset:
 
 def call_traffic(kernel, kwargs: dict, capacity: int) -> int:
     """Bytes moved by one call over the firm columns among ``kwargs`` (arrays of the table's
-    ``capacity`` rows): read once, written twice, for the ``n`` rows walked."""
+    ``capacity`` rows): read once, written twice, for the ``n`` rows walked. A row kernel
+    (``kernels/rows.py``, which reaches the columns through the table's ``block``) reads and
+    writes every column of the rows it moves: the ``n`` rows in use for ``move_rows``, the
+    entrants' ``rows`` for ``scatter_rows``."""
+    if "block" in kwargs:
+        rows = kwargs["rows"].size if "staged" in kwargs else kwargs["n"]
+        return int(3 * int(kwargs["size"].sum()) * rows)
     written = written_arguments(kernel)
     rows = kwargs.get("n", capacity)
     per_row = 0
