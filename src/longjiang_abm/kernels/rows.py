@@ -3,9 +3,9 @@
 The firm table's columns are views of one block of memory (``state/firms.py: column_block``);
 ``state/row_block.py: RowBlock`` gives that block as bytes and each column's start in the
 block viewed by its item size (8, 4, 2 or 1 bytes). A kernel here views the block four ways
-and walks all 63 columns in one call, the columns shared among the threads in groups of about equal
-bytes per row (``RowBlock.groups``): each column is moved by one thread, in row order, so
-the result is the same on any number of threads (these kernels only copy values).
+and walks all 63 columns in one call, the columns shared among the threads in groups of
+about equal bytes per row (``RowBlock.groups``): each column is moved by one thread, in row
+order, so the result is the same on any number of threads (these kernels only copy values).
 
 - ``move_rows``: the year end's compaction (``FirmTable.compact``);
 - ``scatter_rows``: entrants' rows (``FirmTable.append``), the given columns copied from a
