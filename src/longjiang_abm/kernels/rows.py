@@ -86,7 +86,7 @@ def _scatter_column(dst, a, n, src, b, rows, given):
 
 
 @njit(cache=True, parallel=True)
-def scatter_rows(rows, n, given, block, start, staged, staged_start, size, order, group_start):
+def scatter_rows(rows, n, given, staged, staged_start, block, start, size, order, group_start):
     """Entrants' rows (``FirmTable.append``): for every column c and entrant j
         c_{rows_j} = staged_c,j   if column c is given (written to the staging block)
         c_{rows_j} = 0            otherwise (a reused row reads as a fresh one)
@@ -100,9 +100,9 @@ def scatter_rows(rows, n, given, block, start, staged, staged_start, size, order
         rows in use (every row < n)
     given : (columns,) bool
         columns whose values are staged
-    block, start : the table's block and each column's first element in it (``move_rows``)
-    staged, staged_start : the same for the staging block
-    size, order, group_start : as for ``move_rows``
+    staged, staged_start : the staging block and each column's first element in it
+    block, start, size, order, group_start : the table's, as for ``move_rows``
+        (``RowBlock.kernel_args``)
     """
     d8, d4, d2 = block.view(np.uint64), block.view(np.uint32), block.view(np.uint16)
     s8, s4, s2 = staged.view(np.uint64), staged.view(np.uint32), staged.view(np.uint16)

@@ -221,18 +221,13 @@ class FirmTable:
         staged = self._stage(count, values | {"id": ids, "alive": True})
         if scatter is None:
             from ..kernels.rows import scatter_rows as scatter
-        order, group_start = self.block.groups()
         scatter(
             rows=rows,
             n=self.n,
             given=np.array([name in values or name in ("id", "alive") for name in staged.names]),
-            block=self.block.block,
-            start=self.block.start,
             staged=staged.block,
             staged_start=staged.start,
-            size=self.block.size,
-            order=order,
-            group_start=group_start,
+            **self.block.kernel_args(),
         )
         return rows
 

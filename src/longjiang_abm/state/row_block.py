@@ -62,7 +62,8 @@ class RowBlock:
         return self._groups[t]
 
     def kernel_args(self, threads: int | None = None) -> dict:
-        """The keyword arguments ``kernels/rows.py: move_rows`` takes besides the rows."""
+        """The table's keyword arguments of the row kernels (``kernels/rows.py``: ``block``,
+        ``start``, ``size``, ``order``, ``group_start``)."""
         order, group_start = self.groups(threads)
         return dict(
             block=self.block,
