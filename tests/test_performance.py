@@ -218,7 +218,57 @@ def test_bench_kernels_breaks_the_quarter_down(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "whole quarter" in out and "x floor" in out and "bytes / firm-quarter" in out
     assert res["commit"] and res["version"] and res["machine"]["cpus"] >= 1  # what it ran on
+    # the references: the quarter's draws alone, and its bytes at the read bandwidth
+    assert res["draws_ns_per_firm"] > 0
+    assert res["draws_ratio_to_floor"] == pytest.approx(
+        res["draws_ns_per_firm"] / res["floor_ns_per_firm"]
+    )
+    assert res["read_gb_per_s"] > 0
+    assert res["traffic_ns_per_firm_quarter"] == pytest.approx(
+        sum(moved.values()) / res["read_gb_per_s"]
+    )
+    assert "draws reference" in out and "read bandwidth" in out
     assert main(["bench", "--kernels", "5"]) == 2  # too few firms: a clear error
+
+
+def test_draws_reference_is_a_lower_bound_of_the_quarters_draws():
+    """Counted on the plain-Python twins: the draws reference makes its stated 6 uniform or
+    normal draws (hashes) and 3 exp per firm, and the model's quarter at least as many per
+    living firm-quarter (so the reference's time is a lower bound of theirs); the counting
+    leaves the registered twins as they were."""
+    from longjiang_abm import rng, twins
+    from longjiang_abm.benchref import count_draws
+
+    before = dict(twins._TWINS)
+    hash_twin = twins.python_twin(rng.hash4)
+    c = count_draws(n_firms=600, quarters=4)
+    assert c["reference"] == {"hashes": 6.0, "exps": 3.0}
+    assert c["model"]["hashes"] >= c["reference"]["hashes"]
+    assert c["model"]["exps"] >= c["reference"]["exps"]
+    assert c["model"]["hashes"] < 20 and c["model"]["exps"] < 20  # per firm, not per call
+    assert twins._TWINS == before and twins.python_twin(rng.hash4) is hash_twin
+
+
+def test_stream_pass_reads_every_eight_byte_column():
+    """``stream_pass`` sums the first n rows of every 8-byte column (as uint64, wrapping), the
+    columns eight at a time and the rest one at a time: numpy's sum of the same."""
+    from longjiang_abm.benchref import Stream, stream_pass
+    from longjiang_abm.state import FirmTable
+
+    t = FirmTable(capacity=1000)
+    gen = np.random.default_rng(3)
+    for name in FIRM_COLUMNS:
+        col = getattr(t, name)
+        col[:] = gen.integers(0, 100, col.size).astype(col.dtype)
+    n = 977
+    eight = [getattr(t, k) for k, (d, _) in FIRM_COLUMNS.items() if np.dtype(d).itemsize == 8]
+    assert len(eight) % 8 != 0  # both loops run
+    expected = sum(int(c[:n].view(np.uint64).sum()) for c in eight) % 2**64
+    blk = t.block
+    for parts in (1, 2, 3):
+        assert int(stream_pass(n, blk.block, blk.start, blk.size, parts)) == expected
+    t.n = n
+    assert Stream(t).run(passes=1) > 0
 
 
 def test_traffic_counts_written_columns_twice():

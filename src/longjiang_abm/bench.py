@@ -142,11 +142,16 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     """Where a quarter's time goes: wall time of each numba kernel, and of everything outside
     the kernels (Python, numpy on entrants' and exits' rows, the KPI record), in ns per
     firm-quarter over ``quarters`` quarters after a warm-up year; one pass of the floor kernel
-    over as many firms after each quarter, on the same threads (its median); and each
-    kernel's memory traffic in the warm-up year's last quarter, bytes per firm-quarter."""
+    over as many firms after each quarter, on the same threads (its median), and one of the
+    draws reference (``benchref.draws_pass``: the quarter's random draws and ``exp`` alone),
+    with the hashes and ``exp`` calls per firm-quarter of the model and of the reference
+    (``benchref.count_draws``, on the twins); each kernel's memory traffic in the warm-up
+    year's last quarter, bytes per firm-quarter; and the read bandwidth over the table's own
+    columns after each quarter (``benchref.stream_pass``), at which the quarter's traffic would
+    take ``traffic_ns_per_firm_quarter``."""
     import numpy as np
 
-    from .benchref import Floor
+    from .benchref import Draws, Floor, Stream, count_draws
     from .kernels import load
     from .model import LongjiangModel
 
@@ -163,16 +168,19 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     # move_rows is loaded from numba's cache at the first compaction: loaded here, untimed
     # (else the loading counts as the kernel's)
     timed.move_rows(m=0, rows=np.zeros(0, np.int64), n=0, **model.firms.block.kernel_args())
-    floor = Floor(n_firms)
+    floor, draws, stream = Floor(n_firms), Draws(n_firms), Stream(model.firms)
     timed.active = True
-    firm_quarters, total, floors = 0, 0.0, []
+    firm_quarters, total, floors, draw_times, bandwidths = 0, 0.0, [], [], []
     for _ in range(quarters):
         firm_quarters += model.firms.n_alive
         t0 = time.perf_counter()
         model.step()
         total += time.perf_counter() - t0
         floors.append(floor.run(1))  # one floor pass after each quarter
-    ref = statistics.median(floors)
+        draw_times.append(draws.run(1))  # and one of the draws reference
+        bandwidths.append(stream.run())  # and one read of the table's columns
+    ref, draw_ref = statistics.median(floors), statistics.median(draw_times)
+    bandwidth, moved = statistics.median(bandwidths), sum(traffic.values())
     per = {k: v / firm_quarters * 1e9 for k, v in timed.seconds.items()}
     whole = total / firm_quarters * 1e9
     return {
@@ -184,6 +192,12 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
         "outside_kernels": (total - sum(timed.seconds.values())) / firm_quarters * 1e9,
         "floor_ns_per_firm": ref,
         "ratio_to_floor": whole / ref,
+        "draws_ns_per_firm": draw_ref,
+        "draws_ratio_to_floor": draw_ref / ref,
+        "draw_counts": count_draws(),
+        "read_gb_per_s": bandwidth,
+        "traffic_ns_per_firm_quarter": moved / bandwidth,
+        "traffic_ratio_to_floor": moved / bandwidth / ref,
         "bytes_per_firm_quarter": dict(sorted(traffic.items(), key=lambda kv: -kv[1])),
     }
 

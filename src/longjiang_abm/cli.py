@@ -236,7 +236,8 @@ def _int_list(flag: str, text: str) -> list[int]:
 
 
 def cmd_bench(args) -> int:
-    from .bench import run_bench, speedups
+    from .bench import run_bench
+    from .bench_report import bench_kernels, print_bench
     from .threads import available
 
     sizes = _int_list("--sizes", args.sizes) + ([1_000_000] if args.large else [])
@@ -249,7 +250,7 @@ def cmd_bench(args) -> int:
     if threads and not all(1 <= t <= available() for t in threads):
         raise UserError(f"--threads: each count must be between 1 and {available()}")
     if args.kernels is not None:
-        return _bench_kernels(args.kernels, threads[0] if threads else 1, args.json)
+        return bench_kernels(console, args.kernels, threads[0] if threads else 1, args.json)
     with console.status("benchmarking") as status:
         res = run_bench(
             sizes,
@@ -259,40 +260,7 @@ def cmd_bench(args) -> int:
             default_run=not args.no_run,
             progress=lambda label: status.update(f"benchmarking: {label}"),
         )
-    t = Table(title="Full quarterly step (median)", header_style="bold")
-    heads = ("firms", "backend", "threads", "ns / firm-quarter", "x floor", "peak RSS / firm")
-    for h in (*heads, "vs twin"):
-        t.add_column(h, justify="right")
-    up = speedups(res)
-    for r in res["rows"]:
-        gain = up.get(r["n_firms"]) if r["backend"] == "numba" and r["threads"] == 1 else None
-        t.add_row(
-            f"{r['n_firms']:,}",
-            r["backend"],
-            str(r["threads"]),
-            f"{r['ns_per_firm_quarter']:,.0f}",
-            f"{r['ratio_to_floor']:.1f}x",
-            f"{r['peak_rss_bytes_per_firm']:,.0f} B",
-            f"{gain:,.0f}x" if gain else "",
-        )
-    console.print(t)
-    console.print(
-        "x floor: the step's time over that of a fused floor kernel (12 firm arrays, 1 exp,"
-        " 1 power, 1 uniform per firm) timed in the same process, same firms and threads"
-    )
-    m = res["mesa_action"]
-    console.print(
-        f"plain Mesa: one AgentSet.shuffle_do action costs {m['ns_per_firm_action']:,.0f} ns"
-        f" per firm at {m['n_firms']:,} firms (a quarter has about a dozen actions)"
-    )
-    if "jit" in res:
-        j = res["jit"]
-        console.print(
-            f"first quarter at {j['n_firms']:,} firms: {j['cold_cache_first_quarter_seconds']:.1f}"
-            f" s on a cold numba cache (JIT), {j['warm_cache_first_quarter_seconds']:.2f} s warm"
-        )
-    if "default_run_seconds" in res:
-        console.print(f"default `longjiang run`: {res['default_run_seconds']:.1f} s wall time")
+    print_bench(console, res)
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2) + "\n")
         console.print(f"written to {args.json}")
@@ -302,47 +270,6 @@ def cmd_bench(args) -> int:
         scaling_figure(res, args.figure)
         console.print(f"scaling curve drawn to {args.figure}")
     return 0
-
-
-def _bench_kernels(n_firms: int, threads: int, json_path: str | None) -> int:
-    from .bench import _child, measured_on
-
-    if n_firms < 20:
-        raise UserError("--kernels: the population must be at least 20 firms")
-    with console.status(f"timing the kernels at {n_firms:,} firms"):
-        res = _child(["kernels", str(n_firms), str(threads)]) | measured_on()
-    t = Table(
-        title=f"Where a quarter goes: {n_firms:,} firms, {res['threads']} thread(s), "
-        f"{res['quarters']} quarters",
-        header_style="bold",
-    )
-    t.add_column("part")
-    for h in ("ns / firm-quarter", "share", "x floor", "bytes / firm-quarter"):
-        t.add_column(h, justify="right")
-    total, floor, moved = res["ns_per_firm_quarter"], res["floor_ns_per_firm"], 0.0
-    parts = [*res["kernels"].items(), ("outside the kernels", res["outside_kernels"])]
-    for name, ns in parts:
-        b = res["bytes_per_firm_quarter"].get(name)
-        moved += b or 0.0
-        t.add_row(name, f"{ns:,.1f}", f"{ns / total:.0%}", f"{ns / floor:.2f}x", _bytes(b))
-    t.add_row(
-        "whole quarter", f"{total:,.0f}", "100%", f"{total / floor:.1f}x", _bytes(moved),
-        style="bold",
-    )  # fmt: skip
-    console.print(t)
-    console.print(
-        f"floor kernel (12 firm arrays, 1 exp, 1 power, 1 uniform per firm), same process:"
-        f" {floor:,.1f} ns per firm; bytes: firm columns each kernel reads (once) and writes"
-        " (twice), per living firm, in one quarter"
-    )
-    if json_path:
-        Path(json_path).write_text(json.dumps(res, indent=2) + "\n")
-        console.print(f"written to {json_path}")
-    return 0
-
-
-def _bytes(b: float | None) -> str:
-    return "" if b is None else f"{b:,.0f} B"
 
 
 def main(argv: list[str] | None = None) -> int:

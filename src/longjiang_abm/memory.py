@@ -12,10 +12,16 @@ every few quarters. ``pace_full_collections`` makes those scans 100 times rarer.
 glibc serves a block from the heap or maps it on its own (mmap) above a threshold. Two
 settings, each for a purpose:
 
-- **the quarters of a large model** (``map_large_arrays``, 1 MB): below glibc's adaptive
-  threshold (which rises to 32 MB after the first large free) the quarters' population-sized
-  temporaries would stay in the heap once freed and count as resident memory (about 140 MB
-  at a million firms); mapped, each goes back to the OS when freed.
+- **the quarters of a large model** (``map_large_arrays``, 1 MB, the heap's top trimmed above
+  64 MB free): below glibc's adaptive threshold (which rises to 32 MB after the first large
+  free) the quarters' population-sized temporaries would stay in the heap once freed and count
+  as resident memory (about 140 MB at a million firms); mapped, each goes back to the OS when
+  freed. The smaller ones (every float temporary up to 131,072 firms, the narrower ones
+  beyond) stay in the heap, whose top glibc would give back above 128 kB free: each quarter
+  then faulted in some 1,300 of their pages afresh at 100,000 firms (about 9% of the
+  quarter's time, docs/performance.md item 25); trimmed above 64 MB, they reuse the pages of
+  those freed before them, for 3 MB more resident memory at 100,000 firms and none at a
+  million.
 - **building a large population, and every run of a sweep** (``reuse_heap``, 32 MB, the heap's
   top trimmed above 64 MB free): temporaries reuse the pages of those freed before them
   instead of being mapped afresh and faulted in page by page. ``heap_for_build`` holds it
@@ -49,13 +55,13 @@ _LIBC = _libc()
 
 
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # mallopt parameters (malloc.h)
-DEFAULT_TRIM_THRESHOLD = 128 * 1024  # glibc's
+QUARTERS_TRIM_THRESHOLD = 64 << 20  # the heap's top kept in the quarters of a large model
 
 
 _SETTING: tuple[int, int] | None = None  # the last (mmap threshold, trim threshold) set
 
 
-def map_large_arrays(threshold: int = 1 << 20, trim: int = DEFAULT_TRIM_THRESHOLD) -> None:
+def map_large_arrays(threshold: int = 1 << 20, trim: int = QUARTERS_TRIM_THRESHOLD) -> None:
     """Allocate blocks of at least ``threshold`` bytes with mmap (returned when freed); give the
     heap's top back to the OS when more than ``trim`` bytes of it are free."""
     global _SETTING
