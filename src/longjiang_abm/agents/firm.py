@@ -53,6 +53,17 @@ class Firm(mesa.Agent):
     def model(self, model) -> None:
         self._model_ref = weakref.ref(model)
 
+    def __getstate__(self) -> dict:
+        """For a copy of the model (``copy.deepcopy``, pickle): the model itself in place of the
+        weak reference, so that the copy's agent refers to the copy's model."""
+        return self.__dict__ | {"_model_ref": self.model}
+
+    def __setstate__(self, state: dict) -> None:
+        state = dict(state)
+        model = state.pop("_model_ref")
+        self.__dict__.update(state)
+        self.model = model
+
     def _live_row(self) -> int:
         """This firm's row, if it is still in the model (else ``RuntimeError``)."""
         f = self.model.firms

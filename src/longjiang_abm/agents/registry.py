@@ -14,6 +14,7 @@ them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 
 import mesa
@@ -101,6 +102,14 @@ class AllAgents(StrongAgentSet):
             "place; select, shuffle or sort without inplace=True to get a copy"
         )
 
+    def __getstate__(self) -> dict:
+        """For a copy of the model (``copy.deepcopy``, pickle): the per-type sets it unites."""
+        return {"by_type": self._agents._by_type, "random": self.random}
+
+    def __setstate__(self, state: dict) -> None:
+        self.random = state["random"]
+        self._agents = _TypeUnion(state["by_type"])
+
     def add(self, agent):
         raise TypeError("agents join model.agents by being created with the model")
 
@@ -159,6 +168,16 @@ class RowAgentSet(StrongAgentSet):
     add = AllAgents.add
     discard = remove = AllAgents.discard
 
+    def __getstate__(self) -> dict:
+        """For a copy of the model: the table and the maker (copied with it), not the agents
+        (they live in the table's ``agent`` column)."""
+        rows = self._agents
+        return {"table": rows._table, "make": rows._make, "random": self.random}
+
+    def __setstate__(self, state: dict) -> None:
+        self.random = state["random"]
+        self._agents = _RowAgents(state["table"], state["make"])
+
 
 class StrongRegistry:
     """Mixin for a ``mesa.Model``: each agent lives in ``model.agents_by_type[type(agent)]``,
@@ -202,5 +221,5 @@ class StrongRegistry:
         """Agents of ``agent_type`` are kept in ``table.agent`` (by row), not in a dict, and
         made when first asked for: ``agent_type(model, row)``."""
         self._agents_by_type[agent_type] = RowAgentSet(
-            table, lambda row: agent_type(self, row), random=self.random
+            table, functools.partial(agent_type, self), random=self.random
         )
