@@ -229,3 +229,31 @@ def test_a_copied_model_branches_from_the_same_state():
     assert same(state(m), state(untouched))
     assert not same(state(branch), state(m))
     assert all(a.model is m for a in made)
+    for model in (c, p, branch):  # agents made on a copy take ids of their own
+        ids = [a.unique_id for a in model.agents]
+        assert len(ids) == len(set(ids)) == len(model.agents)
+
+
+def test_selections_of_the_models_agent_sets_are_ordinary_agent_sets():
+    """``select``, ``groupby``, ``shuffle`` and ``sort`` on ``model.agents`` and on
+    ``agents_by_type[...]`` (sets built from a table or from the per-type sets) give ordinary
+    Mesa AgentSets on Mesa 3.3 and 3.5 (whose ``select`` builds ``type(self)(agents, random)``);
+    in place, the registry refuses."""
+    m = LongjiangModel(seed=2, n_firms=N)
+    firms = m.agents_by_type[Firm]
+    for s in (m.agents, firms):
+        for sel in (
+            s.select(),
+            s.select(lambda a: isinstance(a, Firm), at_most=5),
+            s.select(agent_type=Firm, at_most=0.5),
+            s.shuffle(),
+            s.sort(lambda a: a.unique_id),
+        ):
+            assert type(sel) is mesa.agent.AgentSet and len(sel) > 0
+        with pytest.raises(TypeError):
+            s.select(at_most=2, inplace=True)
+    assert len(m.agents.select(agent_type=Firm)) == len(firms) == m.firms.n_alive
+    assert len(firms.select(at_most=5)) == 5
+    groups = firms.groupby("sector")
+    assert sum(len(g) for g in groups.groups.values()) == len(firms)
+    assert len(m.agents.groupby(type).groups[Firm]) == len(firms)

@@ -227,7 +227,11 @@ def test_bench_kernels_breaks_the_quarter_down(tmp_path, capsys):
     assert res["traffic_ns_per_firm_quarter"] == pytest.approx(
         sum(moved.values()) / res["read_gb_per_s"]
     )
-    assert "draws reference" in out and "read bandwidth" in out
+    assert 0 < res["bytes_touched_per_firm_quarter"] < sum(moved.values())  # writes once
+    assert res["touched_ns_per_firm_quarter"] == pytest.approx(
+        res["bytes_touched_per_firm_quarter"] / res["read_gb_per_s"]
+    )
+    assert "draws reference" in out and "read bandwidth" in out and "touched once" in out
     assert main(["bench", "--kernels", "5"]) == 2  # too few firms: a clear error
 
 
@@ -266,7 +270,8 @@ def test_stream_pass_reads_every_eight_byte_column():
     expected = sum(int(c[:n].view(np.uint64).sum()) for c in eight) % 2**64
     blk = t.block
     for parts in (1, 2, 3):
-        assert int(stream_pass(n, blk.block, blk.start, blk.size, parts)) == expected
+        total = stream_pass(n=n, block=blk.block, start=blk.start, size=blk.size, parts=parts)
+        assert int(total) == expected
     t.n = n
     assert Stream(t).run(passes=1) > 0
 
@@ -290,6 +295,7 @@ def test_traffic_counts_written_columns_twice():
         L=np.zeros(cap),
     )
     assert call_traffic(Kernels.hire, args, cap) == n * (1 + 2 + 8 + 2 * 8)
+    assert call_traffic(Kernels.hire, args, cap, written=1) == n * (1 + 2 + 8 + 8)  # touched
     # a row kernel: every column of the rows it moves, read once and written twice
     from longjiang_abm.state import FirmTable
 
@@ -297,6 +303,7 @@ def test_traffic_counts_written_columns_twice():
     row_args = dict(m=3, rows=np.arange(3), n=n, **t.block.kernel_args())
     row_bytes = sum(np.dtype(d).itemsize for d, _ in FIRM_COLUMNS.values())  # 442
     assert call_traffic(Kernels.move_rows, row_args, cap) == 3 * row_bytes * n
+    assert call_traffic(Kernels.move_rows, row_args, cap, written=1) == 2 * row_bytes * n
 
 
 FAULTS = """

@@ -116,13 +116,16 @@ def mesa_step_floor(n_firms: int = 10_000, repeats: int = 5) -> dict:
 class _TimedKernels:
     """Stands in for the kernel registry (``LongjiangModel(kernels=...)``): calls each
     kernel and, once ``active``, adds its wall time to ``seconds``; while ``traffic`` is set
-    to the table's capacity, adds each call's bytes moved to ``bytes`` (``benchref``)."""
+    to the table's capacity, adds each call's bytes moved to ``bytes`` (``benchref``) and the
+    bytes of the columns it touches, each once, to ``touched``."""
 
     def __init__(self, kernels):
         self._kernels, self.seconds, self.active = kernels, {}, False
-        self.bytes, self.traffic = {}, 0
+        self.bytes, self.traffic, self.touched = {}, 0, 0
 
     def __getattr__(self, name):
+        if name.startswith("_"):  # not a kernel (e.g. a copy's lookups before its state)
+            raise AttributeError(name)
         kernel = getattr(self._kernels, name)
 
         def timed(**kwargs):
@@ -133,6 +136,7 @@ class _TimedKernels:
             if self.traffic:
                 moved = call_traffic(kernel, kwargs, self.traffic)
                 self.bytes[name] = self.bytes.get(name, 0) + moved
+                self.touched += call_traffic(kernel, kwargs, self.traffic, written=1)
             return out
 
         return timed
@@ -148,7 +152,8 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     (``benchref.count_draws``, on the twins); each kernel's memory traffic in the warm-up
     year's last quarter, bytes per firm-quarter; and the read bandwidth over the table's own
     columns after each quarter (``benchref.stream_pass``), at which the quarter's traffic would
-    take ``traffic_ns_per_firm_quarter``."""
+    take ``traffic_ns_per_firm_quarter`` (``touched_ns_per_firm_quarter``: its columns each
+    touched once, ``bytes_touched_per_firm_quarter``, a written one too)."""
     import numpy as np
 
     from .benchref import Draws, Floor, Stream, count_draws
@@ -165,6 +170,7 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     model.step()
     timed.traffic = 0
     traffic = {k: v / alive for k, v in timed.bytes.items()}
+    touched = timed.touched / alive
     # move_rows is loaded from numba's cache at the first compaction: loaded here, untimed
     # (else the loading counts as the kernel's)
     timed.move_rows(m=0, rows=np.zeros(0, np.int64), n=0, **model.firms.block.kernel_args())
@@ -198,6 +204,8 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
         "read_gb_per_s": bandwidth,
         "traffic_ns_per_firm_quarter": moved / bandwidth,
         "traffic_ratio_to_floor": moved / bandwidth / ref,
+        "bytes_touched_per_firm_quarter": touched,
+        "touched_ns_per_firm_quarter": touched / bandwidth,
         "bytes_per_firm_quarter": dict(sorted(traffic.items(), key=lambda kv: -kv[1])),
     }
 

@@ -94,7 +94,10 @@ def bench_kernels(console: Console, n_firms: int, threads: int, json_path: str |
         f" living firm-quarter): {res['draws_ns_per_firm']:,.1f} ns per firm,"
         f" {res['draws_ratio_to_floor']:.2f}x the floor; the quarter's bytes at the read bandwidth"
         f" over the table's columns ({res['read_gb_per_s']:.1f} GB/s):"
-        f" {res['traffic_ns_per_firm_quarter']:,.1f} ns, {res['traffic_ratio_to_floor']:.2f}x"
+        f" {res['traffic_ns_per_firm_quarter']:,.1f} ns, {res['traffic_ratio_to_floor']:.2f}x;"
+        f" every column touched once ({res['bytes_touched_per_firm_quarter']:,.0f} B):"
+        f" {res['touched_ns_per_firm_quarter']:,.1f} ns,"
+        f" {res['touched_ns_per_firm_quarter'] / floor:.2f}x"
     )
     if json_path:
         Path(json_path).write_text(json.dumps(res, indent=2) + "\n")

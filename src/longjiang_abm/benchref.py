@@ -36,6 +36,7 @@ from .state.firms import LINE, PAGE, STAGGER
 
 FLOOR_ARRAYS = 12
 FLOOR_STREAM = 99  # a stream no kernel of the model uses
+FLOOR_COLUMNS = ("K", "L", "A", "q", "price", "D", "debt", "cash", "Y", "rev", "profit")
 DRAW_STREAMS = (100, 101, 102, 103, 104, 105)  # the draws reference's: none of the model's
 
 
@@ -89,8 +90,8 @@ def draws_pass(n, ids, seed, t, alive, la, sd, q, out):
                      update_shares (exp(s_i e_i))
         1 sqrt       price_and_competitiveness (q_i^omega at omega = 1/2)
 
-        out_i = u1_i + u2_i + u3_i + u4_i + exp(la_i + 0.01 e1_i) + exp(0.3 la_i)
-                + exp(sd_i e2_i) + sqrt(q_i)
+        out_i = u1_i + u2_i + u3_i + u4_i + exp(x_i) + exp(0.3 x_i)
+                + exp(sd_i e2_i) + sqrt(q_i),   x_i = la_i + 0.01 e1_i
 
     Left out (so the model makes more): an innovation's size and quality draws and exp (a
     success, about a quarter of firms a quarter), entrants' draws, the shock scales of a year's
@@ -221,7 +222,9 @@ class Stream:
         fastest = float("inf")
         for _ in range(passes):
             t0 = time.perf_counter()
-            stream_pass(n, blk.block, blk.start, blk.size, numba.get_num_threads())
+            stream_pass(
+                n=n, block=blk.block, start=blk.start, size=blk.size, parts=numba.get_num_threads()
+            )
             fastest = min(fastest, time.perf_counter() - t0)
         return 8 * int((blk.size == 8).sum()) * n / (fastest * 1e9)
 
@@ -248,21 +251,16 @@ class _Counting:
 def count_draws(n_firms: int = 1000, quarters: int = 4, seed: int = 0) -> dict:
     """Hashes (one per uniform or normal draw) and ``exp`` calls per living firm-quarter: in a
     model of ``n_firms`` over ``quarters`` quarters on the plain-Python twins (after its build;
-    the year's first quarter and entrants included), and in one ``draws_pass``. ``math.exp``
-    called directly by a kernel (the exit hazard beyond its table, ``below_one_minus_exp`` near
-    its threshold) is not counted: the model's count is a lower bound too."""
+    the year's first quarter and entrants included), and in one ``draws_pass``. Not counted,
+    so the model's count is a lower bound too: ``math.exp`` called directly by a kernel (the
+    exit hazard beyond its table, ``below_one_minus_exp`` near its threshold), and draws made
+    by numba functions called from Python, not from a kernel (a few per quarter)."""
     from .kernels import load
     from .model import LongjiangModel
 
     counter = _Counting()
-    refs, saved = twins._REFERENCES, dict(twins._TWINS)
-    swapped = {id(rng.hash4): counter.hash4} | {
-        id(f): counter.exp for f in (libm.exp, libm.exp_core)
-    }
-    old = {k: refs.get(k) for k in swapped}
-    refs.update(swapped)
-    twins._TWINS.clear()
-    try:
+    stand_ins = {rng.hash4: counter.hash4, libm.exp: counter.exp, libm.exp_core: counter.exp}
+    with twins.substituted(stand_ins):
         model = LongjiangModel(seed=seed, n_firms=n_firms, kernels=load("python"))
         firm_quarters = 0
         counter.on = True
@@ -282,16 +280,8 @@ def count_draws(n_firms: int = 1000, quarters: int = 4, seed: int = 0) -> dict:
         counter.on = True
         twins.python_twin(draws_pass)(**draws_arguments(200))
         counter.on = False
-        out["reference"] = {"hashes": counter.hashes / 200, "exps": counter.exps / 200}
-        return out
-    finally:
-        for k, v in old.items():
-            if v is None:
-                refs.pop(k, None)
-            else:
-                refs[k] = v
-        twins._TWINS.clear()
-        twins._TWINS.update(saved)
+    out["reference"] = {"hashes": counter.hashes / 200, "exps": counter.exps / 200}
+    return out
 
 
 class Floor:
@@ -318,7 +308,7 @@ class Floor:
         D[:] = 0.9 * A * L * (K / L) ** 0.3
         debt[:] = 0.4 * K
         cash[:] = 0.1 * K
-        self.arrays = arrays
+        self.columns = dict(zip(FLOOR_COLUMNS, arrays, strict=True))
         self.t = 0
         self.run(1)  # compile or load from the cache
 
@@ -327,7 +317,7 @@ class Floor:
         t0 = time.perf_counter()
         for _ in range(passes):
             self.t += 1
-            floor_pass(self.n, 0, self.t, self.alive, *self.arrays)
+            floor_pass(n=self.n, seed=0, t=self.t, alive=self.alive, **self.columns)
         return (time.perf_counter() - t0) / (passes * self.n) * 1e9
 
 
@@ -348,19 +338,20 @@ def written_arguments(kernel) -> frozenset:
     return _WRITTEN[key]
 
 
-def call_traffic(kernel, kwargs: dict, capacity: int) -> int:
+def call_traffic(kernel, kwargs: dict, capacity: int, written: int = 2) -> int:
     """Bytes moved by one call over the firm columns among ``kwargs`` (arrays of the table's
     ``capacity`` rows): read once, written twice, for the ``n`` rows walked. A row kernel
     (``kernels/rows.py``, which reaches the columns through the table's ``block``) reads and
     writes every column of the rows it moves: the ``n`` rows in use for ``move_rows``, the
-    entrants' ``rows`` for ``scatter_rows``."""
+    entrants' ``rows`` for ``scatter_rows``. ``written=1`` counts a written column once: every
+    column the call touches once, the least that must pass through the caches."""
     if "block" in kwargs:
         rows = kwargs["rows"].size if "staged" in kwargs else kwargs["n"]
-        return int(3 * int(kwargs["size"].sum()) * rows)
-    written = written_arguments(kernel)
+        return int((1 + written) * int(kwargs["size"].sum()) * rows)
+    assigned = written_arguments(kernel)
     rows = kwargs.get("n", capacity)
     per_row = 0
     for name, a in kwargs.items():
         if isinstance(a, np.ndarray) and a.ndim == 1 and a.shape[0] == capacity:
-            per_row += a.itemsize * (2 if name in written else 1)
+            per_row += a.itemsize * (written if name in assigned else 1)
     return int(per_row * rows)

@@ -18,8 +18,8 @@ settings, each for a purpose:
   as resident memory (about 140 MB at a million firms); mapped, each goes back to the OS when
   freed. The smaller ones (every float temporary up to 131,072 firms, the narrower ones
   beyond) stay in the heap, whose top glibc would give back above 128 kB free: each quarter
-  then faulted in some 1,300 of their pages afresh at 100,000 firms (about 9% of the
-  quarter's time, docs/performance.md item 25); trimmed above 64 MB, they reuse the pages of
+  then faulted in some 1,300 of their pages afresh at 100,000 firms (a few per cent of
+  the quarter's time, docs/performance.md item 25); trimmed above 64 MB, they reuse the pages of
   those freed before them, for 3 MB more resident memory at 100,000 firms and none at a
   million.
 - **building a large population, and every run of a sweep** (``reuse_heap``, 32 MB, the heap's

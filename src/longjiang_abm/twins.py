@@ -10,6 +10,7 @@ random-number functions built on it included, is derived.
 
 from __future__ import annotations
 
+import contextlib
 import types
 
 from numba.core.registry import CPUDispatcher
@@ -44,3 +45,26 @@ def python_twin(dispatcher: CPUDispatcher) -> types.FunctionType:
         if isinstance(obj, CPUDispatcher):
             g[name] = python_twin(obj)
     return twin
+
+
+@contextlib.contextmanager
+def substituted(references: dict):
+    """Inside, the twins derived call ``references`` (jitted function -> plain-Python stand-in,
+    e.g. one that counts its calls) in place of the registered twins of those functions; on
+    leaving, even by an error, the registered references and every twin derived before are
+    back, and none derived inside is kept."""
+    swapped = {id(f): ref for f, ref in references.items()}
+    old = {k: _REFERENCES.get(k) for k in swapped}
+    saved = dict(_TWINS)
+    _REFERENCES.update(swapped)
+    _TWINS.clear()
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                _REFERENCES.pop(k, None)
+            else:
+                _REFERENCES[k] = v
+        _TWINS.clear()
+        _TWINS.update(saved)

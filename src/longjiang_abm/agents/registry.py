@@ -15,6 +15,7 @@ them.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 
 import mesa
@@ -59,6 +60,46 @@ class StrongAgentSet(AgentSet):
     def __copy__(self) -> AgentSet:
         """A copy (``select()`` without filters, ``copy.copy``) is an ordinary AgentSet."""
         return AgentSet(list(self._agents), self.random)
+
+    def _plain(self) -> AgentSet:
+        """An ordinary AgentSet reading this set's agents, nothing copied: Mesa 3.5 builds a
+        selection as ``type(self)(agents, random)``, which this class's subclasses (built
+        from a table or from the per-type sets) cannot be; through this view a selection is
+        an ordinary (weak) AgentSet on every Mesa."""
+        view = AgentSet.__new__(AgentSet)
+        view._agents, view.random = _KeysOnce(self._agents), self.random
+        return view
+
+    def select(self, *args, inplace: bool = False, **kwargs) -> AgentSet:
+        if inplace:
+            return super().select(*args, inplace=True, **kwargs)
+        return self._plain().select(*args, **kwargs)
+
+    def groupby(self, *args, **kwargs):
+        return self._plain().groupby(*args, **kwargs)
+
+
+class _KeysOnce(Mapping):
+    """A mapping of agents whose ``keys()`` is an iterator, as Mesa's ``AgentSet.__iter__``
+    expects of its weak dictionary (a dict's or a Mapping's ``keys()`` is a view)."""
+
+    def __init__(self, agents: Mapping):
+        self._m = agents
+
+    def __getitem__(self, agent):
+        return self._m[agent]
+
+    def __contains__(self, agent) -> bool:
+        return agent in self._m
+
+    def __iter__(self):
+        return iter(self._m)
+
+    def __len__(self) -> int:
+        return len(self._m)
+
+    def keys(self):
+        return iter(self._m)
 
 
 def _call(agent, method, args, kwargs):
@@ -187,6 +228,24 @@ class StrongRegistry:
     @property
     def _agents(self):
         return self._all_agents._agents
+
+    def __getstate__(self) -> dict:
+        """For a copy of the model (``copy.deepcopy``, pickle): on Mesa 3.3 the model's next
+        agent id lives outside it (``Agent._ids``, by model), and goes with the copy so that
+        the copy's new agents do not repeat ids (Mesa 3.5 keeps it in the model)."""
+        state = self.__dict__.copy()
+        ids = mesa.Agent.__dict__.get("_ids")
+        if ids is not None:
+            state["_next_agent_id"] = n = next(ids[self])
+            ids[self] = itertools.count(n)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state = dict(state)
+        n = state.pop("_next_agent_id", None)
+        self.__dict__.update(state)
+        if n is not None:
+            mesa.Agent._ids[self] = itertools.count(n)
 
     @_agents.setter
     def _agents(self, value) -> None:  # Mesa's __init__ assigns an empty dict: nothing to keep

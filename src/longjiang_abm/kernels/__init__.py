@@ -79,6 +79,13 @@ class Kernels:
     # rows.py (the year end's compaction of the firm table)
     move_rows = staticmethod(rows.move_rows)
 
+    backend = "numba"  # or "python" (``backend.load``: then each kernel is its twin)
+
+    def __reduce__(self):
+        """A copy or pickle of a model loads its kernels afresh (they hold no state; the
+        twins are functions built at run time, which pickle cannot name)."""
+        return load, (self.backend,)
+
     @classmethod
     def items(cls):
         """(name, jitted kernel) for every kernel, in schedule order."""

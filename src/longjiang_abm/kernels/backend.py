@@ -14,5 +14,6 @@ def load(backend: str, registry: type):
     if backend == "python":
         for name, dispatcher in registry.items():
             setattr(kernels, name, python_twin(dispatcher))
+        kernels.backend = backend  # a copy or pickle loads the twins again (``__reduce__``)
         return kernels
     raise ValueError(f"unknown backend {backend!r}: use 'numba' or 'python'")
