@@ -18,10 +18,9 @@ settings, each for a purpose:
   as resident memory (about 140 MB at a million firms); mapped, each goes back to the OS when
   freed. The smaller ones (every float temporary up to 131,072 firms, the narrower ones
   beyond) stay in the heap, whose top glibc would give back above 128 kB free: each quarter
-  then faulted in some 1,300 of their pages afresh at 100,000 firms (a few per cent of
-  the quarter's time, docs/performance.md item 25); trimmed above 64 MB, they reuse the pages of
-  those freed before them, for 3 MB more resident memory at 100,000 firms and none at a
-  million.
+  then faulted their pages in afresh (a few per cent of the quarter's time at 100,000 firms);
+  trimmed above 64 MB, they reuse the pages of those freed before them (peak memory per firm
+  up by about 2% at 100,000 firms, unchanged at a million: docs/performance.md item 25).
 - **building a large population, and every run of a sweep** (``reuse_heap``, 32 MB, the heap's
   top trimmed above 64 MB free): temporaries reuse the pages of those freed before them
   instead of being mapped afresh and faulted in page by page. ``heap_for_build`` holds it
