@@ -217,7 +217,8 @@ class Stream:
 
     def run(self, passes: int = 3) -> float:
         """Bytes per ns (GB/s) of the fastest of ``passes`` passes over the table's rows in
-        use (the most the machine gave: the traffic's time at it is a lower bound)."""
+        use (the most the machine gave to this read; kernels that stream many columns at once, or
+        find one still in the cache, can go faster: an estimate, not a bound)."""
         blk, n = self.table.block, self.table.n
         fastest = float("inf")
         for _ in range(passes):
