@@ -229,6 +229,10 @@ class StrongRegistry:
     def _agents(self):
         return self._all_agents._agents
 
+    @_agents.setter
+    def _agents(self, value) -> None:  # Mesa's __init__ assigns an empty dict: nothing to keep
+        pass
+
     def __getstate__(self) -> dict:
         """For a copy of the model (``copy.deepcopy``, pickle): on Mesa 3.3 the model's next
         agent id lives outside it (``Agent._ids``, by model), and goes with the copy so that
@@ -246,10 +250,6 @@ class StrongRegistry:
         self.__dict__.update(state)
         if n is not None:
             mesa.Agent._ids[self] = itertools.count(n)
-
-    @_agents.setter
-    def _agents(self, value) -> None:  # Mesa's __init__ assigns an empty dict: nothing to keep
-        pass
 
     def _strong_registry(self) -> None:
         """Replace the weak sets Mesa's ``__init__`` made (call right after it)."""
