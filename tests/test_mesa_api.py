@@ -193,7 +193,7 @@ def test_a_copied_model_branches_from_the_same_state():
     original would, shares no array with it, its Firm agents (also those made before the copy)
     belong to it; a lever held on the copy changes the copy alone, and copying leaves the
     original as a model never copied. The draws are counters, not a stream, so the branches
-    share every random number (common random numbers for a counterfactual)."""
+    draw the same numbers for the same firm and quarter (common random numbers)."""
     import copy
     import pickle
 

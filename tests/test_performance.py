@@ -238,7 +238,7 @@ def test_bench_kernels_breaks_the_quarter_down(tmp_path, capsys):
 def test_draws_reference_is_a_lower_bound_of_the_quarters_draws():
     """Counted on the plain-Python twins: the draws reference makes its stated 6 uniform or
     normal draws (hashes) and 3 exp per firm, and the model's quarter at least as many per
-    living firm-quarter (so the reference's time is a lower bound of theirs); the counting
+    living firm-quarter (the reference makes no draw or exp the model does not); the counting
     leaves the registered twins as they were."""
     from longjiang_abm import rng, twins
     from longjiang_abm.benchref import count_draws
