@@ -232,6 +232,18 @@ def test_bench_kernels_breaks_the_quarter_down(tmp_path, capsys):
         res["bytes_touched_per_firm_quarter"] / res["read_gb_per_s"]
     )
     assert "draws reference" in out and "read bandwidth" in out and "touched once" in out
+    # the kernels that walk the table's rows, rerun with their rows in the cache
+    cached = res["in_cache_ns_per_firm_quarter"]
+    assert {"innovate", "quarter_totals", "year_totals"} <= set(cached) <= called
+    assert not {"scatter_rows", "move_rows"} & set(cached)
+    assert res["in_cache_total_ns_per_firm_quarter"] == pytest.approx(sum(cached.values()))
+    assert res["in_cache_ratio_to_floor"] == pytest.approx(
+        res["in_cache_total_ns_per_firm_quarter"] / res["floor_ns_per_firm"]
+    )
+    assert res["in_cache_kernels_in_quarter_ns"] == pytest.approx(
+        sum(res["kernels"][k] for k in cached)
+    )
+    assert "with their rows in the cache" in out
     assert main(["bench", "--kernels", "5"]) == 2  # too few firms: a clear error
 
 
@@ -304,6 +316,66 @@ def test_traffic_counts_written_columns_twice():
     row_bytes = sum(np.dtype(d).itemsize for d, _ in FIRM_COLUMNS.values())  # 442
     assert call_traffic(Kernels.move_rows, row_args, cap) == 3 * row_bytes * n
     assert call_traffic(Kernels.move_rows, row_args, cap, written=1) == 2 * row_bytes * n
+
+
+def test_in_cache_reruns_leave_the_model_as_a_run_without_them():
+    """``bench --kernels`` reruns each cacheable kernel call on copies of its rows
+    (``bench_incache``): the model only ever sees its own calls, so its firm table and its
+    record are those of a run that measured nothing; the cost of every cacheable kernel of a
+    year end's quarter is measured, the row lists' kernels are not."""
+    from longjiang_abm.bench import _TimedKernels
+    from longjiang_abm.bench_incache import InCache
+    from longjiang_abm.kernels import load
+
+    plain = LongjiangModel(seed=4, n_firms=3000, check_accounts=False)
+    timed = _TimedKernels(load("numba"))
+    measured = LongjiangModel(seed=4, n_firms=3000, check_accounts=False, kernels=timed)
+    for model in (plain, measured):
+        for _ in range(3):
+            model.step()
+    timed.in_cache = InCache(measured.firms.capacity, measured.firms.n)
+    for model in (plain, measured):
+        model.step()  # the year end: every kernel is called
+    for name in FIRM_COLUMNS:
+        np.testing.assert_array_equal(
+            getattr(plain.firms, name)[: plain.firms.n],
+            getattr(measured.firms, name)[: measured.firms.n],
+            err_msg=name,
+        )
+    assert plain.quarterly_frame().equals(measured.quarterly_frame())
+    costs = timed.in_cache.ns_rows
+    assert {"plan_firms", "innovate", "quarter_totals", "close_year", "liquidate"} <= set(costs)
+    assert not {"scatter_rows", "move_rows", "draw_entrants", "unit_cost"} & set(costs)
+    assert all(np.isfinite(v) for v in costs.values())
+
+
+def test_snapshot_copies_a_window_of_rows_and_walks_only_those():
+    """A window of a call's inputs: the row arrays' rows ``start`` to ``start + rows`` as new
+    arrays (the firm columns and row-sized temporaries), every other array copied whole, and
+    ``n`` set to the window's rows, so a rerun never reads past the copies."""
+    from longjiang_abm.bench_incache import cacheable, marginal_ns_per_row, snapshot
+    from longjiang_abm.kernels import Kernels
+
+    cap, n = 50, 40
+    args = dict(
+        n=n,
+        alive=np.ones(cap, bool),
+        pref=np.arange(cap, dtype=np.int16) % 3,
+        L_req=np.arange(n, dtype=float),  # a temporary of the rows walked
+        fill=np.full(3, 0.5),
+        L=np.zeros(cap),
+    )
+    assert cacheable(args) and not cacheable({**args, "rows": np.arange(3)})
+    w = snapshot(args, cap, rows=8, start=20)
+    assert w["n"] == 8 and args["n"] == n
+    np.testing.assert_array_equal(w["L_req"], np.arange(20, 28.0))
+    np.testing.assert_array_equal(w["pref"], args["pref"][20:28])
+    assert w["fill"] is not args["fill"] and w["fill"].size == 3
+    assert not any(np.shares_memory(w[k], args[k]) for k in ("alive", "pref", "L", "fill"))
+    Kernels.hire(**w)
+    np.testing.assert_array_equal(w["L"], 0.5 * np.arange(20, 28.0))  # hire: L = fill L_req
+    assert np.all(args["L"] == 0.0)  # the call's own arrays untouched
+    assert np.isfinite(marginal_ns_per_row(Kernels.hire, w, rows=8, repeats=2))
 
 
 FAULTS = """

@@ -117,11 +117,12 @@ class _TimedKernels:
     """Stands in for the kernel registry (``LongjiangModel(kernels=...)``): calls each
     kernel and, once ``active``, adds its wall time to ``seconds``; while ``traffic`` is set
     to the table's capacity, adds each call's bytes moved to ``bytes`` (``benchref``) and the
-    bytes of the columns it touches, each once, to ``touched``."""
+    bytes of the columns it touches, each once, to ``touched``; while ``in_cache`` is set (a
+    ``bench_incache.InCache``), reruns each cacheable call with its rows in the cache."""
 
     def __init__(self, kernels):
-        self._kernels, self.seconds, self.active = kernels, {}, False
-        self.bytes, self.traffic, self.touched = {}, 0, 0
+        self._kernels, self.seconds, self.calls, self.active = kernels, {}, {}, False
+        self.bytes, self.traffic, self.touched, self.in_cache = {}, 0, 0, None
 
     def __getattr__(self, name):
         if name.startswith("_"):  # not a kernel (e.g. a copy's lookups before its state)
@@ -129,10 +130,14 @@ class _TimedKernels:
         kernel = getattr(self._kernels, name)
 
         def timed(**kwargs):
+            inputs = self.in_cache.before(kwargs) if self.in_cache else None
             t0 = time.perf_counter()
             out = kernel(**kwargs)
             if self.active:
                 self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
+                self.calls[name] = self.calls.get(name, 0) + 1
+            if inputs is not None:
+                self.in_cache.after(name, kernel, inputs, kwargs["n"])
             if self.traffic:
                 moved = call_traffic(kernel, kwargs, self.traffic)
                 self.bytes[name] = self.bytes.get(name, 0) + moved
@@ -153,9 +158,14 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     year's last quarter, bytes per firm-quarter; and the read bandwidth over the table's own
     columns after each quarter (``benchref.stream_pass``), at which the quarter's traffic would
     take ``traffic_ns_per_firm_quarter`` (``touched_ns_per_firm_quarter``: its columns each
-    touched once, ``bytes_touched_per_firm_quarter``, a written one too)."""
+    touched once, ``bytes_touched_per_firm_quarter``, a written one too); and each kernel's
+    arithmetic with its rows in the cache, rerun on copies of its inputs in the year end's
+    quarter (``bench_incache``: ``in_cache_ns_per_firm_quarter``, the kernels that walk the
+    table's first rows only, beside ``in_cache_kernels_in_quarter_ns``, their time in the
+    quarter)."""
     import numpy as np
 
+    from .bench_incache import InCache
     from .benchref import Draws, Floor, Stream, count_draws
     from .kernels import load
     from .model import LongjiangModel
@@ -167,8 +177,9 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     for _ in range(3):  # a year, so that every kernel (the year end's too) is compiled or loaded
         model.step()
     timed.traffic, alive = model.firms.capacity, model.firms.n_alive
+    timed.in_cache = InCache(model.firms.capacity, model.firms.n)  # the year end: every kernel
     model.step()
-    timed.traffic = 0
+    timed.traffic, in_cache, timed.in_cache = 0, timed.in_cache, None
     traffic = {k: v / alive for k, v in timed.bytes.items()}
     touched = timed.touched / alive
     # move_rows is loaded from numba's cache at the first compaction: loaded here, untimed
@@ -189,6 +200,7 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     bandwidth, moved = statistics.median(bandwidths), sum(traffic.values())
     per = {k: v / firm_quarters * 1e9 for k, v in timed.seconds.items()}
     whole = total / firm_quarters * 1e9
+    cached = in_cache.per_firm_quarter(alive, {k: v / quarters for k, v in timed.calls.items()})
     return {
         "n_firms": n_firms,
         "threads": model.threads,
@@ -207,6 +219,10 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
         "bytes_touched_per_firm_quarter": touched,
         "touched_ns_per_firm_quarter": touched / bandwidth,
         "bytes_per_firm_quarter": dict(sorted(traffic.items(), key=lambda kv: -kv[1])),
+        "in_cache_ns_per_firm_quarter": cached,
+        "in_cache_total_ns_per_firm_quarter": sum(cached.values()),
+        "in_cache_ratio_to_floor": sum(cached.values()) / ref,
+        "in_cache_kernels_in_quarter_ns": sum(per.get(k, 0.0) for k in cached),
     }
 
 
