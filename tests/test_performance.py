@@ -238,7 +238,7 @@ def test_bench_kernels_breaks_the_quarter_down(tmp_path, capsys):
     assert not {"scatter_rows", "move_rows"} & set(cached)
     assert res["in_cache_total_ns_per_firm_quarter"] == pytest.approx(sum(cached.values()))
     assert res["in_cache_ratio_to_floor"] == pytest.approx(
-        res["in_cache_total_ns_per_firm_quarter"] / res["floor_ns_per_firm"]
+        res["in_cache_total_ns_per_firm_quarter"] / res["threads"] / res["floor_ns_per_firm"]
     )
     assert res["in_cache_kernels_in_quarter_ns"] == pytest.approx(
         sum(res["kernels"][k] for k in cached)

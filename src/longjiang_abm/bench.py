@@ -160,9 +160,10 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     take ``traffic_ns_per_firm_quarter`` (``touched_ns_per_firm_quarter``: its columns each
     touched once, ``bytes_touched_per_firm_quarter``, a written one too); and each kernel's
     arithmetic with its rows in the cache, rerun on copies of its inputs in the year end's
-    quarter (``bench_incache``: ``in_cache_ns_per_firm_quarter``, the kernels that walk the
-    table's first rows only, beside ``in_cache_kernels_in_quarter_ns``, their time in the
-    quarter)."""
+    quarter on one thread (``bench_incache``: ``in_cache_ns_per_firm_quarter``, the kernels
+    that walk the table's first rows only, beside ``in_cache_kernels_in_quarter_ns``, their
+    time in the quarter; ``in_cache_ratio_to_floor``: their sum shared evenly among the run's
+    threads, over the floor kernel's time on them)."""
     import numpy as np
 
     from .bench_incache import InCache
@@ -221,7 +222,7 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
         "bytes_per_firm_quarter": dict(sorted(traffic.items(), key=lambda kv: -kv[1])),
         "in_cache_ns_per_firm_quarter": cached,
         "in_cache_total_ns_per_firm_quarter": sum(cached.values()),
-        "in_cache_ratio_to_floor": sum(cached.values()) / ref,
+        "in_cache_ratio_to_floor": sum(cached.values()) / model.threads / ref,
         "in_cache_kernels_in_quarter_ns": sum(per.get(k, 0.0) for k in cached),
     }
 

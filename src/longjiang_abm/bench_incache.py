@@ -34,6 +34,7 @@ from __future__ import annotations
 import statistics
 import time
 
+import numba
 import numpy as np
 
 ROWS = 1024  # R: the short run; the long one is 4R rows
@@ -118,10 +119,17 @@ class InCache:
         return [snapshot(kwargs, self.capacity, self.rows, s) for s in starts]
 
     def after(self, name: str, kernel, windows: list[dict], n: int) -> None:
-        """Reruns the call on each window of its inputs and adds the median cost per row times
-        the ``n`` rows it walked (the windows hold different sectors and ages of firms, and
-        the host's speed moves between them)."""
-        cost = statistics.median(marginal_ns_per_row(kernel, w, self.rows) for w in windows) * n
+        """Reruns the call on each window of its inputs, on one thread (a few thousand rows
+        shared among threads would time their start-up), and adds the median cost per row
+        times the ``n`` rows it walked (the windows hold different sectors and ages of firms,
+        and the host's speed moves between them)."""
+        threads = numba.get_num_threads()
+        numba.set_num_threads(1)
+        try:
+            costs = [marginal_ns_per_row(kernel, w, self.rows) for w in windows]
+        finally:
+            numba.set_num_threads(threads)
+        cost = statistics.median(costs) * n
         self.ns_rows[name] = self.ns_rows.get(name, 0.0) + cost
         self.calls[name] = self.calls.get(name, 0) + 1
 
