@@ -243,7 +243,8 @@ def test_bench_kernels_breaks_the_quarter_down(tmp_path, capsys):
     assert res["in_cache_kernels_in_quarter_ns"] == pytest.approx(
         sum(res["kernels"][k] for k in cached)
     )
-    assert "with their rows in the cache" in out
+    assert np.isfinite(res["floor_in_cache_ns_per_firm"])
+    assert "with their rows in the cache" in out and "by the same method" in out
     assert main(["bench", "--kernels", "5"]) == 2  # too few firms: a clear error
 
 
@@ -353,7 +354,7 @@ def test_snapshot_copies_a_window_of_rows_and_walks_only_those():
     """A window of a call's inputs: the row arrays' rows ``start`` to ``start + rows`` as new
     arrays (the firm columns and row-sized temporaries), every other array copied whole, and
     ``n`` set to the window's rows, so a rerun never reads past the copies."""
-    from longjiang_abm.bench_incache import cacheable, marginal_ns_per_row, snapshot
+    from longjiang_abm.bench_incache import cacheable, marginal_ns_per_row, snapshot, windows
     from longjiang_abm.kernels import Kernels
 
     cap, n = 50, 40
@@ -376,6 +377,9 @@ def test_snapshot_copies_a_window_of_rows_and_walks_only_those():
     np.testing.assert_array_equal(w["L"], 0.5 * np.arange(20, 28.0))  # hire: L = fill L_req
     assert np.all(args["L"] == 0.0)  # the call's own arrays untouched
     assert np.isfinite(marginal_ns_per_row(Kernels.hire, w, rows=8, repeats=2))
+    starts = [int(x["L_req"][0]) for x in windows(args, cap, rows=8)]  # L_req[i] = i
+    assert starts == [10, 20, 30]  # a quarter, half and three quarters of the way through n
+    assert [int(x["L_req"][0]) for x in windows(args, cap, rows=40)] == [0, 0, 0]
 
 
 FAULTS = """

@@ -163,10 +163,11 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     quarter on one thread (``bench_incache``: ``in_cache_ns_per_firm_quarter``, the kernels
     that walk the table's first rows only, beside ``in_cache_kernels_in_quarter_ns``, their
     time in the quarter; ``in_cache_ratio_to_floor``: their sum shared evenly among the run's
-    threads, over the floor kernel's time on them)."""
+    threads, over the floor kernel's time on them; ``floor_in_cache_ns_per_firm``: the floor
+    kernel by the same method, on one thread)."""
     import numpy as np
 
-    from .bench_incache import InCache
+    from .bench_incache import InCache, floor_in_cache
     from .benchref import Draws, Floor, Stream, count_draws
     from .kernels import load
     from .model import LongjiangModel
@@ -202,6 +203,7 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     per = {k: v / firm_quarters * 1e9 for k, v in timed.seconds.items()}
     whole = total / firm_quarters * 1e9
     cached = in_cache.per_firm_quarter(alive, {k: v / quarters for k, v in timed.calls.items()})
+    floor_cached = floor_in_cache(floor)  # the method's check: the floor kernel in the cache
     return {
         "n_firms": n_firms,
         "threads": model.threads,
@@ -224,6 +226,7 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
         "in_cache_total_ns_per_firm_quarter": sum(cached.values()),
         "in_cache_ratio_to_floor": sum(cached.values()) / model.threads / ref,
         "in_cache_kernels_in_quarter_ns": sum(per.get(k, 0.0) for k in cached),
+        "floor_in_cache_ns_per_firm": floor_cached,
     }
 
 

@@ -97,6 +97,37 @@ def marginal_ns_per_row(kernel, inputs: dict, rows: int, repeats: int = 15) -> f
     return (t_long - t_short) / (3 * short) * 1e9
 
 
+def windows(kwargs: dict, capacity: int, rows: int) -> list[dict]:
+    """Three ``snapshot``s of ``rows`` rows of the call, a quarter, half and three quarters of
+    the way through its ``n`` rows (from row 0 where they are too few): they hold different
+    sectors and ages of firms."""
+    n = kwargs["n"]
+    return [snapshot(kwargs, capacity, rows, min(n * j // 4, n - rows)) for j in (1, 2, 3)]
+
+
+def one_thread(kernel, inputs: list[dict], rows: int) -> float:
+    """The median of ``marginal_ns_per_row`` over the ``windows`` ``inputs``, on one thread (a
+    few thousand rows shared among threads would time their start-up; the host's speed moves
+    between the windows)."""
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        return statistics.median(marginal_ns_per_row(kernel, w, rows) for w in inputs)
+    finally:
+        numba.set_num_threads(threads)
+
+
+def floor_in_cache(floor) -> float:
+    """The floor kernel's marginal cost per row in the cache, as for the model's kernels (a
+    ``benchref.Floor``; ns per firm): beside its time over the whole population, a check of
+    the method, since the floor kernel too is bound by its arithmetic."""
+    from .benchref import floor_pass
+
+    kwargs = dict(n=floor.n, seed=0, t=floor.t + 1, alive=floor.alive, **floor.columns)
+    rows = 4 * max(1, min(ROWS, floor.n // 4))
+    return one_thread(floor_pass, windows(kwargs, floor.n, rows), rows)
+
+
 class InCache:
     """Each cacheable kernel call's marginal cost with its rows in the cache
     (``marginal_ns_per_row``), times the rows it walked: ``ns_rows[name]`` (ns, summed over
@@ -109,27 +140,16 @@ class InCache:
         self.calls: dict[str, int] = {}
 
     def before(self, kwargs: dict) -> list[dict] | None:
-        """The call's inputs to rerun later, in three windows of rows (starting a quarter, half
-        and three quarters of the way through the rows in use, or at row 0 where they are too
-        few), or None if the call is not cacheable."""
-        n = kwargs.get("n", 0)
-        if not cacheable(kwargs) or n < self.rows:
+        """The call's inputs to rerun later (``windows``, copied before the call, which writes
+        some of them), or None if the call is not cacheable."""
+        if not cacheable(kwargs) or kwargs["n"] < self.rows:
             return None
-        starts = [min(n * j // 4, n - self.rows) for j in (1, 2, 3)]
-        return [snapshot(kwargs, self.capacity, self.rows, s) for s in starts]
+        return windows(kwargs, self.capacity, self.rows)
 
-    def after(self, name: str, kernel, windows: list[dict], n: int) -> None:
-        """Reruns the call on each window of its inputs, on one thread (a few thousand rows
-        shared among threads would time their start-up), and adds the median cost per row
-        times the ``n`` rows it walked (the windows hold different sectors and ages of firms,
-        and the host's speed moves between them)."""
-        threads = numba.get_num_threads()
-        numba.set_num_threads(1)
-        try:
-            costs = [marginal_ns_per_row(kernel, w, self.rows) for w in windows]
-        finally:
-            numba.set_num_threads(threads)
-        cost = statistics.median(costs) * n
+    def after(self, name: str, kernel, inputs: list[dict], n: int) -> None:
+        """Reruns the call on its windows (``one_thread``) and adds the median cost per row
+        times the ``n`` rows it walked."""
+        cost = one_thread(kernel, inputs, self.rows) * n
         self.ns_rows[name] = self.ns_rows.get(name, 0.0) + cost
         self.calls[name] = self.calls.get(name, 0) + 1
 
