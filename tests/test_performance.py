@@ -237,9 +237,9 @@ def test_bench_kernels_breaks_the_quarter_down(tmp_path, capsys):
     assert {"innovate", "quarter_totals", "year_totals"} <= set(cached) <= called
     assert not {"scatter_rows", "move_rows"} & set(cached)
     assert res["in_cache_total_ns_per_firm_quarter"] == pytest.approx(sum(cached.values()))
-    assert res["in_cache_ratio_to_floor"] == pytest.approx(
-        res["in_cache_total_ns_per_firm_quarter"] / res["threads"] / res["floor_ns_per_firm"]
-    )
+    floors = res["in_cache_floors_per_firm_quarter"]
+    assert set(floors) == set(cached) and all(np.isfinite(v) for v in floors.values())
+    assert res["in_cache_ratio_to_floor"] == pytest.approx(sum(floors.values()) / res["threads"])
     assert res["in_cache_kernels_in_quarter_ns"] == pytest.approx(
         sum(res["kernels"][k] for k in cached)
     )
@@ -326,6 +326,7 @@ def test_in_cache_reruns_leave_the_model_as_a_run_without_them():
     year end's quarter is measured, the row lists' kernels are not."""
     from longjiang_abm.bench import _TimedKernels
     from longjiang_abm.bench_incache import InCache
+    from longjiang_abm.benchref import Floor
     from longjiang_abm.kernels import load
 
     plain = LongjiangModel(seed=4, n_firms=3000, check_accounts=False)
@@ -334,7 +335,7 @@ def test_in_cache_reruns_leave_the_model_as_a_run_without_them():
     for model in (plain, measured):
         for _ in range(3):
             model.step()
-    timed.in_cache = InCache(measured.firms.capacity, measured.firms.n)
+    timed.in_cache = InCache(measured.firms.capacity, measured.firms.n, Floor(3000))
     for model in (plain, measured):
         model.step()  # the year end: every kernel is called
     for name in FIRM_COLUMNS:
@@ -348,6 +349,9 @@ def test_in_cache_reruns_leave_the_model_as_a_run_without_them():
     assert {"plan_firms", "innovate", "quarter_totals", "close_year", "liquidate"} <= set(costs)
     assert not {"scatter_rows", "move_rows", "draw_entrants", "unit_cost"} & set(costs)
     assert all(np.isfinite(v) for v in costs.values())
+    assert set(timed.in_cache.floor_rows) == set(costs)  # each also in floor kernels
+    assert len(timed.in_cache.floor_ns) == sum(timed.in_cache.calls.values())
+    assert all(f > 0 for f in timed.in_cache.floor_ns)
 
 
 def test_snapshot_copies_a_window_of_rows_and_walks_only_those():

@@ -162,12 +162,13 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     arithmetic with its rows in the cache, rerun on copies of its inputs in the year end's
     quarter on one thread (``bench_incache``: ``in_cache_ns_per_firm_quarter``, the kernels
     that walk the table's first rows only, beside ``in_cache_kernels_in_quarter_ns``, their
-    time in the quarter; ``in_cache_ratio_to_floor``: their sum shared evenly among the run's
-    threads, over the floor kernel's time on them; ``floor_in_cache_ns_per_firm``: the floor
-    kernel by the same method, on one thread)."""
+    time in the quarter; ``in_cache_floors_per_firm_quarter``: the same in floor kernels timed
+    by the same method right after each call; ``in_cache_ratio_to_floor``: their sum shared
+    evenly among the run's threads; ``floor_in_cache_ns_per_firm``: the median of those floor
+    kernel times)."""
     import numpy as np
 
-    from .bench_incache import InCache, floor_in_cache
+    from .bench_incache import InCache
     from .benchref import Draws, Floor, Stream, count_draws
     from .kernels import load
     from .model import LongjiangModel
@@ -179,7 +180,8 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     for _ in range(3):  # a year, so that every kernel (the year end's too) is compiled or loaded
         model.step()
     timed.traffic, alive = model.firms.capacity, model.firms.n_alive
-    timed.in_cache = InCache(model.firms.capacity, model.firms.n)  # the year end: every kernel
+    floor, draws, stream = Floor(n_firms), Draws(n_firms), Stream(model.firms)
+    timed.in_cache = InCache(model.firms.capacity, model.firms.n, floor)  # year end: all kernels
     model.step()
     timed.traffic, in_cache, timed.in_cache = 0, timed.in_cache, None
     traffic = {k: v / alive for k, v in timed.bytes.items()}
@@ -187,7 +189,6 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     # move_rows is loaded from numba's cache at the first compaction: loaded here, untimed
     # (else the loading counts as the kernel's)
     timed.move_rows(m=0, rows=np.zeros(0, np.int64), n=0, **model.firms.block.kernel_args())
-    floor, draws, stream = Floor(n_firms), Draws(n_firms), Stream(model.firms)
     timed.active = True
     firm_quarters, total, floors, draw_times, bandwidths = 0, 0.0, [], [], []
     for _ in range(quarters):
@@ -202,8 +203,9 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     bandwidth, moved = statistics.median(bandwidths), sum(traffic.values())
     per = {k: v / firm_quarters * 1e9 for k, v in timed.seconds.items()}
     whole = total / firm_quarters * 1e9
-    cached = in_cache.per_firm_quarter(alive, {k: v / quarters for k, v in timed.calls.items()})
-    floor_cached = floor_in_cache(floor)  # the method's check: the floor kernel in the cache
+    per_quarter = {k: v / quarters for k, v in timed.calls.items()}
+    cached = in_cache.per_firm_quarter(alive, per_quarter)
+    cached_floors = in_cache.floors_per_firm_quarter(alive, per_quarter)
     return {
         "n_firms": n_firms,
         "threads": model.threads,
@@ -224,9 +226,10 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
         "bytes_per_firm_quarter": dict(sorted(traffic.items(), key=lambda kv: -kv[1])),
         "in_cache_ns_per_firm_quarter": cached,
         "in_cache_total_ns_per_firm_quarter": sum(cached.values()),
-        "in_cache_ratio_to_floor": sum(cached.values()) / model.threads / ref,
+        "in_cache_floors_per_firm_quarter": cached_floors,
+        "in_cache_ratio_to_floor": sum(cached_floors.values()) / model.threads,
         "in_cache_kernels_in_quarter_ns": sum(per.get(k, 0.0) for k in cached),
-        "floor_in_cache_ns_per_firm": floor_cached,
+        "floor_in_cache_ns_per_firm": statistics.median(in_cache.floor_ns),
     }
 
 

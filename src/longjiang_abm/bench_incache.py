@@ -117,26 +117,29 @@ def one_thread(kernel, inputs: list[dict], rows: int) -> float:
         numba.set_num_threads(threads)
 
 
-def floor_in_cache(floor) -> float:
-    """The floor kernel's marginal cost per row in the cache, as for the model's kernels (a
-    ``benchref.Floor``; ns per firm): beside its time over the whole population, a check of
-    the method, since the floor kernel too is bound by its arithmetic."""
-    from .benchref import floor_pass
-
+def floor_windows(floor, rows: int) -> list[dict]:
+    """``windows`` of the floor kernel's arrays (a ``benchref.Floor``), to time it in the cache
+    by the same method as the model's kernels."""
     kwargs = dict(n=floor.n, seed=0, t=floor.t + 1, alive=floor.alive, **floor.columns)
-    rows = 4 * max(1, min(ROWS, floor.n // 4))
-    return one_thread(floor_pass, windows(kwargs, floor.n, rows), rows)
+    return windows(kwargs, floor.n, rows)
 
 
 class InCache:
     """Each cacheable kernel call's marginal cost with its rows in the cache
     (``marginal_ns_per_row``), times the rows it walked: ``ns_rows[name]`` (ns, summed over
-    the calls measured) and ``calls[name]``."""
+    the calls measured) and ``calls[name]``; and, right after each, the floor kernel's by the
+    same method (``floor_windows``): ``floor_ns`` (every such measurement) and
+    ``floor_rows[name]``, the kernel's cost in floor kernels measured back to back with it
+    (the host's speed moves from one minute to the next; a ratio of two measurements taken
+    together moves much less)."""
 
-    def __init__(self, capacity: int, n_walked: int):
+    def __init__(self, capacity: int, n_walked: int, floor):
         self.capacity = capacity
-        self.rows = 4 * max(1, min(ROWS, n_walked // 4))  # 4R rows, at most the rows in use
+        self.rows = 4 * max(1, min(ROWS, n_walked // 4, floor.n // 4))  # 4R rows
+        self.floor = floor_windows(floor, self.rows)
         self.ns_rows: dict[str, float] = {}
+        self.floor_rows: dict[str, float] = {}
+        self.floor_ns: list[float] = []
         self.calls: dict[str, int] = {}
 
     def before(self, kwargs: dict) -> list[dict] | None:
@@ -147,17 +150,29 @@ class InCache:
         return windows(kwargs, self.capacity, self.rows)
 
     def after(self, name: str, kernel, inputs: list[dict], n: int) -> None:
-        """Reruns the call on its windows (``one_thread``) and adds the median cost per row
-        times the ``n`` rows it walked."""
-        cost = one_thread(kernel, inputs, self.rows) * n
-        self.ns_rows[name] = self.ns_rows.get(name, 0.0) + cost
+        """Reruns the call on its windows (``one_thread``), then the floor kernel, and adds the
+        median cost per row times the ``n`` rows it walked, in ns and in floor kernels."""
+        from .benchref import floor_pass
+
+        cost = one_thread(kernel, inputs, self.rows)
+        floor = one_thread(floor_pass, self.floor, self.rows)
+        self.floor_ns.append(floor)
+        self.ns_rows[name] = self.ns_rows.get(name, 0.0) + cost * n
+        self.floor_rows[name] = self.floor_rows.get(name, 0.0) + cost / floor * n
         self.calls[name] = self.calls.get(name, 0) + 1
 
     def per_firm_quarter(self, alive: int, calls_per_quarter: dict[str, float]) -> dict:
         """ns per living firm-quarter by kernel: the measured calls' cost per call over
         ``alive`` living firms, times the kernel's calls in an average quarter (a year end's
         kernels once in four)."""
+        return self._per_firm_quarter(self.ns_rows, alive, calls_per_quarter)
+
+    def floors_per_firm_quarter(self, alive: int, calls_per_quarter: dict[str, float]) -> dict:
+        """The same in floor kernels, each call's measured back to back with the floor."""
+        return self._per_firm_quarter(self.floor_rows, alive, calls_per_quarter)
+
+    def _per_firm_quarter(self, sums: dict, alive: int, calls_per_quarter: dict) -> dict:
         return {
             k: v / self.calls[k] * calls_per_quarter.get(k, 0.0) / alive
-            for k, v in sorted(self.ns_rows.items(), key=lambda kv: -kv[1])
+            for k, v in sorted(sums.items(), key=lambda kv: -kv[1])
         }

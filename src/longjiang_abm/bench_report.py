@@ -107,11 +107,11 @@ def bench_kernels(console: Console, n_firms: int, threads: int, json_path: str |
     console.print(
         f"with their rows in the cache (bench_incache.py), the {n_cached} kernels that walk the"
         f" table's rows cost {cached:,.1f} ns per firm-quarter on one thread, where they take"
-        f" {res['in_cache_kernels_in_quarter_ns']:,.1f} ns in the quarter on"
-        f" {res['threads']}; shared evenly among {res['threads']} thread(s),"
-        f" {res['in_cache_ratio_to_floor']:.2f}x the floor: their arithmetic, which no"
-        " fusion of passes removes (the floor kernel by the same method:"
-        f" {res['floor_in_cache_ns_per_firm']:,.1f} ns per firm on one thread)"
+        f" {res['in_cache_kernels_in_quarter_ns']:,.1f} ns in the quarter on {res['threads']};"
+        f" in floor kernels timed by the same method right after each"
+        f" ({res['floor_in_cache_ns_per_firm']:,.1f} ns per firm, the median), shared evenly"
+        f" among {res['threads']} thread(s): {res['in_cache_ratio_to_floor']:.2f}x the floor."
+        " Their arithmetic, which no fusion of passes removes"
     )
     if json_path:
         Path(json_path).write_text(json.dumps(res, indent=2) + "\n")
