@@ -239,12 +239,17 @@ def test_bench_kernels_breaks_the_quarter_down(tmp_path, capsys):
     assert res["in_cache_total_ns_per_firm_quarter"] == pytest.approx(sum(cached.values()))
     floors = res["in_cache_floors_per_firm_quarter"]
     assert set(floors) == set(cached) and all(np.isfinite(v) for v in floors.values())
-    assert res["in_cache_ratio_to_floor"] == pytest.approx(sum(floors.values()) / res["threads"])
+    assert res["in_cache_ratio_to_floor"] == pytest.approx(sum(floors.values()))
+    assert res["in_cache_ratio_to_floor_pass"] == pytest.approx(
+        res["in_cache_total_ns_per_firm_quarter"] / res["threads"] / res["floor_ns_per_firm"]
+    )
+    assert list(cached.values()) == sorted(cached.values(), reverse=True)
     assert res["in_cache_kernels_in_quarter_ns"] == pytest.approx(
         sum(res["kernels"][k] for k in cached)
     )
     assert np.isfinite(res["floor_in_cache_ns_per_firm"])
-    assert "with their rows in the cache" in out and "by the same method" in out
+    flat = " ".join(out.split())  # the console wraps its lines
+    assert "with their rows in the cache" in flat and "timed the same way" in flat
     assert main(["bench", "--kernels", "5"]) == 2  # too few firms: a clear error
 
 
@@ -320,38 +325,45 @@ def test_traffic_counts_written_columns_twice():
 
 
 def test_in_cache_reruns_leave_the_model_as_a_run_without_them():
-    """``bench --kernels`` reruns each cacheable kernel call on copies of its rows
+    """``bench --kernels`` reruns each cacheable kernel call on copies of windows of its rows
     (``bench_incache``): the model only ever sees its own calls, so its firm table and its
-    record are those of a run that measured nothing; the cost of every cacheable kernel of a
-    year end's quarter is measured, the row lists' kernels are not."""
+    record are those of a run that measured nothing, in the quarters measured and after them;
+    the cost of every cacheable kernel of a year end's quarter is measured, the row lists'
+    kernels are not. 20,000 firms: the windows spread over the rows in use."""
     from longjiang_abm.bench import _TimedKernels
-    from longjiang_abm.bench_incache import InCache
+    from longjiang_abm.bench_incache import CACHEABLE, InCache
     from longjiang_abm.benchref import Floor
-    from longjiang_abm.kernels import load
+    from longjiang_abm.kernels import KERNELS, load
 
-    plain = LongjiangModel(seed=4, n_firms=3000, check_accounts=False)
+    assert CACHEABLE <= set(KERNELS)
+    plain = LongjiangModel(seed=4, n_firms=20000, check_accounts=False)
     timed = _TimedKernels(load("numba"))
-    measured = LongjiangModel(seed=4, n_firms=3000, check_accounts=False, kernels=timed)
+    measured = LongjiangModel(seed=4, n_firms=20000, check_accounts=False, kernels=timed)
     for model in (plain, measured):
         for _ in range(3):
             model.step()
-    timed.in_cache = InCache(measured.firms.capacity, measured.firms.n, Floor(3000))
-    for model in (plain, measured):
-        model.step()  # the year end: every kernel is called
-    for name in FIRM_COLUMNS:
-        np.testing.assert_array_equal(
-            getattr(plain.firms, name)[: plain.firms.n],
-            getattr(measured.firms, name)[: measured.firms.n],
-            err_msg=name,
-        )
-    assert plain.quarterly_frame().equals(measured.quarterly_frame())
-    costs = timed.in_cache.ns_rows
+    timed.in_cache = InCache(measured.firms.capacity, measured.firms.n, Floor(20000))
+    assert timed.in_cache.rows == 4096
+    for quarter in (4, 5):  # the year end (every kernel), then a quarter measuring nothing
+        if quarter == 5:
+            timed.in_cache, in_cache = None, timed.in_cache
+        for model in (plain, measured):
+            model.step()
+        for name in FIRM_COLUMNS:
+            np.testing.assert_array_equal(
+                getattr(plain.firms, name)[: plain.firms.n],
+                getattr(measured.firms, name)[: measured.firms.n],
+                err_msg=f"{name}, quarter {quarter}",
+            )
+        assert plain.quarterly_frame().equals(measured.quarterly_frame())
+    costs = in_cache.ns_rows
     assert {"plan_firms", "innovate", "quarter_totals", "close_year", "liquidate"} <= set(costs)
-    assert not {"scatter_rows", "move_rows", "draw_entrants", "unit_cost"} & set(costs)
+    assert set(costs) <= CACHEABLE and "scatter_rows" not in CACHEABLE
+    assert not {"move_rows", "draw_entrants", "unit_cost"} & set(costs)
     assert all(np.isfinite(v) for v in costs.values())
-    assert set(timed.in_cache.floor_rows) == set(costs)  # each also in floor kernels
-    assert len(timed.in_cache.floor_ns) == sum(timed.in_cache.calls.values())
-    assert all(f > 0 for f in timed.in_cache.floor_ns)
+    assert set(in_cache.floor_rows) == set(costs)  # each also in floor kernels
+    assert len(in_cache.floor_ns) == sum(in_cache.calls.values()) and in_cache.calls["produce"] == 2
+    assert all(f > 0 for f in in_cache.floor_ns)
 
 
 def test_snapshot_copies_a_window_of_rows_and_walks_only_those():
@@ -370,7 +382,7 @@ def test_snapshot_copies_a_window_of_rows_and_walks_only_those():
         fill=np.full(3, 0.5),
         L=np.zeros(cap),
     )
-    assert cacheable(args) and not cacheable({**args, "rows": np.arange(3)})
+    assert cacheable("hire", args) and not cacheable("scatter_rows", args)
     w = snapshot(args, cap, rows=8, start=20)
     assert w["n"] == 8 and args["n"] == n
     np.testing.assert_array_equal(w["L_req"], np.arange(20, 28.0))
@@ -382,8 +394,8 @@ def test_snapshot_copies_a_window_of_rows_and_walks_only_those():
     assert np.all(args["L"] == 0.0)  # the call's own arrays untouched
     assert np.isfinite(marginal_ns_per_row(Kernels.hire, w, rows=8, repeats=2))
     starts = [int(x["L_req"][0]) for x in windows(args, cap, rows=8)]  # L_req[i] = i
-    assert starts == [10, 20, 30]  # a quarter, half and three quarters of the way through n
-    assert [int(x["L_req"][0]) for x in windows(args, cap, rows=40)] == [0, 0, 0]
+    assert starts == [0, 4, 9, 13, 18, 22, 27, 32]  # evenly spaced, the last ends at row n
+    assert [int(x["L_req"][0]) for x in windows(args, cap, rows=40, count=3)] == [0, 0, 0]
 
 
 FAULTS = """

@@ -121,7 +121,7 @@ class _TimedKernels:
     ``bench_incache.InCache``), reruns each cacheable call with its rows in the cache."""
 
     def __init__(self, kernels):
-        self._kernels, self.seconds, self.calls, self.active = kernels, {}, {}, False
+        self._kernels, self.seconds, self.active = kernels, {}, False
         self.bytes, self.traffic, self.touched, self.in_cache = {}, 0, 0, None
 
     def __getattr__(self, name):
@@ -130,12 +130,11 @@ class _TimedKernels:
         kernel = getattr(self._kernels, name)
 
         def timed(**kwargs):
-            inputs = self.in_cache.before(kwargs) if self.in_cache else None
+            inputs = self.in_cache.before(name, kwargs) if self.in_cache else None
             t0 = time.perf_counter()
             out = kernel(**kwargs)
             if self.active:
                 self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
-                self.calls[name] = self.calls.get(name, 0) + 1
             if inputs is not None:
                 self.in_cache.after(name, kernel, inputs, kwargs["n"])
             if self.traffic:
@@ -150,22 +149,22 @@ class _TimedKernels:
 def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     """Where a quarter's time goes: wall time of each numba kernel, and of everything outside
     the kernels (Python, numpy on entrants' and exits' rows, the KPI record), in ns per
-    firm-quarter over ``quarters`` quarters after a warm-up year; one pass of the floor kernel
-    over as many firms after each quarter, on the same threads (its median), and one of the
-    draws reference (``benchref.draws_pass``: the quarter's random draws and ``exp`` alone),
-    with the hashes and ``exp`` calls per firm-quarter of the model and of the reference
-    (``benchref.count_draws``, on the twins); each kernel's memory traffic in the warm-up
-    year's last quarter, bytes per firm-quarter; and the read bandwidth over the table's own
+    firm-quarter over ``quarters`` quarters after two untimed years; one pass of the floor
+    kernel over as many firms after each quarter, on the same threads (its median), and one of
+    the draws reference (``benchref.draws_pass``: the quarter's random draws and ``exp``
+    alone), with the hashes and ``exp`` calls per firm-quarter of the model and of the
+    reference (``benchref.count_draws``, on the twins); each kernel's memory traffic in the
+    first year's last quarter, bytes per firm-quarter; the read bandwidth over the table's own
     columns after each quarter (``benchref.stream_pass``), at which the quarter's traffic would
     take ``traffic_ns_per_firm_quarter`` (``touched_ns_per_firm_quarter``: its columns each
-    touched once, ``bytes_touched_per_firm_quarter``, a written one too); and each kernel's
-    arithmetic with its rows in the cache, rerun on copies of its inputs in the year end's
-    quarter on one thread (``bench_incache``: ``in_cache_ns_per_firm_quarter``, the kernels
-    that walk the table's first rows only, beside ``in_cache_kernels_in_quarter_ns``, their
-    time in the quarter; ``in_cache_floors_per_firm_quarter``: the same in floor kernels timed
-    by the same method right after each call; ``in_cache_ratio_to_floor``: their sum shared
-    evenly among the run's threads; ``floor_in_cache_ns_per_firm``: the median of those floor
-    kernel times)."""
+    touched once, ``bytes_touched_per_firm_quarter``, a written one too); and, over the second
+    year, each kernel's arithmetic with its rows in the cache, on one thread
+    (``bench_incache``): ``in_cache_ns_per_firm_quarter`` for the kernels it reruns, beside
+    ``in_cache_kernels_in_quarter_ns``, their time in the timed quarters;
+    ``in_cache_floors_per_firm_quarter``, the same in floor kernels timed by the same method
+    right after each call (``floor_in_cache_ns_per_firm``: their median), whose sum is
+    ``in_cache_ratio_to_floor``; ``in_cache_ratio_to_floor_pass``, their ns shared evenly
+    among the run's threads over the floor kernel's pass on them (the step's own reference)."""
     import numpy as np
 
     from .bench_incache import InCache
@@ -180,12 +179,19 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     for _ in range(3):  # a year, so that every kernel (the year end's too) is compiled or loaded
         model.step()
     timed.traffic, alive = model.firms.capacity, model.firms.n_alive
-    floor, draws, stream = Floor(n_firms), Draws(n_firms), Stream(model.firms)
-    timed.in_cache = InCache(model.firms.capacity, model.firms.n, floor)  # year end: all kernels
     model.step()
-    timed.traffic, in_cache, timed.in_cache = 0, timed.in_cache, None
+    timed.traffic = 0
     traffic = {k: v / alive for k, v in timed.bytes.items()}
     touched = timed.touched / alive
+    floor, draws, stream = Floor(n_firms), Draws(n_firms), Stream(model.firms)
+    # a year with each cacheable call rerun in the cache (untimed): every kernel's calls of a
+    # year, the year's first quarter's extra passes and the year end's kernels in proportion
+    in_cache = timed.in_cache = InCache(model.firms.capacity, model.firms.n, floor)
+    cache_firm_quarters = 0
+    for _ in range(4):
+        cache_firm_quarters += model.firms.n_alive
+        model.step()
+    timed.in_cache = None
     # move_rows is loaded from numba's cache at the first compaction: loaded here, untimed
     # (else the loading counts as the kernel's)
     timed.move_rows(m=0, rows=np.zeros(0, np.int64), n=0, **model.firms.block.kernel_args())
@@ -203,9 +209,8 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
     bandwidth, moved = statistics.median(bandwidths), sum(traffic.values())
     per = {k: v / firm_quarters * 1e9 for k, v in timed.seconds.items()}
     whole = total / firm_quarters * 1e9
-    per_quarter = {k: v / quarters for k, v in timed.calls.items()}
-    cached = in_cache.per_firm_quarter(alive, per_quarter)
-    cached_floors = in_cache.floors_per_firm_quarter(alive, per_quarter)
+    cached = in_cache.per_firm_quarter(cache_firm_quarters)
+    cached_floors = in_cache.floors_per_firm_quarter(cache_firm_quarters)
     return {
         "n_firms": n_firms,
         "threads": model.threads,
@@ -227,7 +232,8 @@ def kernel_profile(n_firms: int, threads: int = 1, quarters: int = 20) -> dict:
         "in_cache_ns_per_firm_quarter": cached,
         "in_cache_total_ns_per_firm_quarter": sum(cached.values()),
         "in_cache_floors_per_firm_quarter": cached_floors,
-        "in_cache_ratio_to_floor": sum(cached_floors.values()) / model.threads,
+        "in_cache_ratio_to_floor": sum(cached_floors.values()),
+        "in_cache_ratio_to_floor_pass": sum(cached.values()) / model.threads / ref,
         "in_cache_kernels_in_quarter_ns": sum(per.get(k, 0.0) for k in cached),
         "floor_in_cache_ns_per_firm": statistics.median(in_cache.floor_ns),
     }

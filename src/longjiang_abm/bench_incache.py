@@ -2,31 +2,39 @@
 memory traffic beyond a core's own caches and no pass of their own over the firm table
 (``longjiang bench --kernels``).
 
-A kernel that walks the first ``n`` rows of the firm table (``cacheable``: arguments ``n`` and
-``alive`` or ``exiting``, and neither a list of rows nor the table's block) is run again, after
-a call of the quarter, on copies of a window of 4R of that call's rows (``snapshot``): on the
-first R and on all 4R rows (``ROWS``, R = 1,024: 4,096 rows of the widest kernel's columns,
-about 1.5 MB, fit the 2 MB L2 cache a core has on the machines this was written on), each time
-from the call's own inputs, restored just before (so they are in the cache), the fastest of
-``repeats`` runs. The difference of the two times over the 3R rows between them is the kernel's
-marginal cost per row walked:
+A kernel that walks the first ``n`` rows of the firm table, each row on its own
+(``CACHEABLE``: 20 of the quarter's 27 kernels; not those of lists of rows or of per-sector
+counts), is run again after each of its calls in a year of quarters, on copies of windows of
+4R of that call's rows (``windows``: eight, evenly spaced from the first row to the last):
+on the window's first R rows and on all 4R (``ROWS``, R = 1,024; 4,096 rows of the widest
+kernel's row arrays, ``quarter_totals``' 217 B a row, are 0.9 MB, twice that with the copy
+they are restored from, within the 2 MB L2 cache a core has on the machines this was written
+on), each time from the call's own inputs, restored just before (so they are in the cache),
+the fastest of ``repeats`` runs. The difference of the two times over the 3R rows between
+them is the kernel's marginal cost per row walked:
 
     c = (T(4R) - T(R)) / 3R        ns per row,
 
 without its fixed cost per call (dispatch, temporaries, loops over sectors) and without memory
-traffic: what its arithmetic, its random draws and its branches cost per row, whatever the
-passes around it. Fusing passes (issue 17) saves memory traffic and fixed costs; of this it
-saves only what two passes repeat (the loads from the cache, the test of ``alive``). The
-median of ``c`` over three windows of rows (a quarter, half and three quarters of the way
-through the table), times the rows the call walked, over the living firms, is its share of a
-firm-quarter.
+traffic: its arithmetic, its random draws and its branches, and the work a pass repeats
+(loading the row, testing ``alive``, writing and reading back its draws' temporaries). A
+fusion of passes keeps all of this but that repeated work: a pass that does almost nothing
+(``hire``) costs about half a nanosecond a row in the cache. The mean of ``c`` over the
+windows, times the rows the call walked, summed over the year's calls and divided by the
+year's living firm-quarters, is the kernel's share of a firm-quarter; a year, so that the
+year's first quarter's extra passes and the year end's kernels count in their proportions.
 
-The inputs of the call are copied before it runs (it writes some of them); the model itself only
-ever sees its own call, so its results are those of a run without the measurement
-(``tests/test_performance.py``). Three windows of 4R rows stand for all the rows: the table
-keeps the 2018 population's order, entrants in the rows exits freed, so a window holds a few
-neighbouring sectors (a kernel that works on some sectors only, such as ``produce``, costs more
-in some windows than in others).
+Right after each kernel, the floor kernel (``benchref.floor_pass``) is timed the same way on
+windows of its own arrays, and the kernel's cost is also counted in floor kernels: the host's
+speed moves by a third within minutes, a ratio of two measurements taken together far less.
+
+The inputs of the call are copied before it runs (it writes some of them); the model itself
+only ever sees its own call, so its results are those of a run without the measurement
+(``tests/test_performance.py``). How much a kernel costs depends somewhat on the window's
+rows (the table keeps the 2018 population's order, entrants in the rows exits freed, so a
+window holds a few neighbouring sectors: ``produce``, which works on some sectors only, costs
+several times more in some windows than in others) and on R (``quarter_totals`` costs about a
+fifth more per row on 4,096 rows than on 1,024): read the figures to two digits.
 """
 
 from __future__ import annotations
@@ -40,11 +48,23 @@ import numpy as np
 ROWS = 1024  # R: the short run; the long one is 4R rows
 
 
-def cacheable(kwargs: dict) -> bool:
-    """Whether a kernel call walks the first ``n`` rows of the firm table (and nothing else row
-    by row): it can then be rerun on the first rows of copies of its inputs."""
-    rows = "n" in kwargs and ("alive" in kwargs or "exiting" in kwargs)
-    return rows and "rows" not in kwargs and "block" not in kwargs
+# the kernels that walk the first ``n`` rows of the firm table and read and write only row i of
+# each row array in the loop over i (no index into other rows): their rows can be cut to a
+# window. A kernel added here must be of that kind, or its reruns would read past the copies.
+CACHEABLE = frozenset(
+    {
+        "plan_firms", "grant_credit", "labour_demand", "hire", "price_and_competitiveness",
+        "update_shares", "open_shares", "produce", "book_income", "invest", "location_stats",
+        "innovate", "exit_firms", "liquidate", "census", "quarter_totals", "close_year",
+        "comparable_real_va", "year_totals", "log_revenue_moments",
+    }
+)  # fmt: skip
+
+
+def cacheable(name: str, kwargs: dict) -> bool:
+    """Whether a call of kernel ``name`` can be rerun on windows of its rows: a kernel of
+    ``CACHEABLE`` called with a row count ``n``."""
+    return name in CACHEABLE and "n" in kwargs
 
 
 def _row_arrays(kwargs: dict, capacity: int) -> set[str]:
@@ -97,22 +117,21 @@ def marginal_ns_per_row(kernel, inputs: dict, rows: int, repeats: int = 15) -> f
     return (t_long - t_short) / (3 * short) * 1e9
 
 
-def windows(kwargs: dict, capacity: int, rows: int) -> list[dict]:
-    """Three ``snapshot``s of ``rows`` rows of the call, a quarter, half and three quarters of
-    the way through its ``n`` rows (from row 0 where they are too few): they hold different
+def windows(kwargs: dict, capacity: int, rows: int, count: int = 8) -> list[dict]:
+    """``count`` ``snapshot``s of ``rows`` rows of the call, evenly spaced from its first row
+    to its last (all from row 0 where it walks no more than ``rows``): they hold different
     sectors and ages of firms."""
-    n = kwargs["n"]
-    return [snapshot(kwargs, capacity, rows, min(n * j // 4, n - rows)) for j in (1, 2, 3)]
+    span = max(0, kwargs["n"] - rows)
+    return [snapshot(kwargs, capacity, rows, span * j // (count - 1)) for j in range(count)]
 
 
 def one_thread(kernel, inputs: list[dict], rows: int) -> float:
-    """The median of ``marginal_ns_per_row`` over the ``windows`` ``inputs``, on one thread (a
-    few thousand rows shared among threads would time their start-up; the host's speed moves
-    between the windows)."""
+    """The mean of ``marginal_ns_per_row`` over the ``windows`` ``inputs``, on one thread (a
+    few thousand rows shared among threads would time their start-up)."""
     threads = numba.get_num_threads()
     numba.set_num_threads(1)
     try:
-        return statistics.median(marginal_ns_per_row(kernel, w, rows) for w in inputs)
+        return statistics.fmean(marginal_ns_per_row(kernel, w, rows) for w in inputs)
     finally:
         numba.set_num_threads(threads)
 
@@ -129,9 +148,7 @@ class InCache:
     (``marginal_ns_per_row``), times the rows it walked: ``ns_rows[name]`` (ns, summed over
     the calls measured) and ``calls[name]``; and, right after each, the floor kernel's by the
     same method (``floor_windows``): ``floor_ns`` (every such measurement) and
-    ``floor_rows[name]``, the kernel's cost in floor kernels measured back to back with it
-    (the host's speed moves from one minute to the next; a ratio of two measurements taken
-    together moves much less)."""
+    ``floor_rows[name]``, the kernel's cost in floor kernels measured back to back with it."""
 
     def __init__(self, capacity: int, n_walked: int, floor):
         self.capacity = capacity
@@ -142,16 +159,16 @@ class InCache:
         self.floor_ns: list[float] = []
         self.calls: dict[str, int] = {}
 
-    def before(self, kwargs: dict) -> list[dict] | None:
+    def before(self, name: str, kwargs: dict) -> list[dict] | None:
         """The call's inputs to rerun later (``windows``, copied before the call, which writes
         some of them), or None if the call is not cacheable."""
-        if not cacheable(kwargs) or kwargs["n"] < self.rows:
+        if not cacheable(name, kwargs) or kwargs["n"] < self.rows:
             return None
         return windows(kwargs, self.capacity, self.rows)
 
     def after(self, name: str, kernel, inputs: list[dict], n: int) -> None:
         """Reruns the call on its windows (``one_thread``), then the floor kernel, and adds the
-        median cost per row times the ``n`` rows it walked, in ns and in floor kernels."""
+        mean cost per row times the ``n`` rows it walked, in ns and in floor kernels."""
         from .benchref import floor_pass
 
         cost = one_thread(kernel, inputs, self.rows)
@@ -161,18 +178,16 @@ class InCache:
         self.floor_rows[name] = self.floor_rows.get(name, 0.0) + cost / floor * n
         self.calls[name] = self.calls.get(name, 0) + 1
 
-    def per_firm_quarter(self, alive: int, calls_per_quarter: dict[str, float]) -> dict:
-        """ns per living firm-quarter by kernel: the measured calls' cost per call over
-        ``alive`` living firms, times the kernel's calls in an average quarter (a year end's
-        kernels once in four)."""
-        return self._per_firm_quarter(self.ns_rows, alive, calls_per_quarter)
+    def per_firm_quarter(self, firm_quarters: int) -> dict:
+        """ns per living firm-quarter by kernel: the measured calls' costs over the living
+        firm-quarters they were measured in, largest first."""
+        return _per(self.ns_rows, firm_quarters)
 
-    def floors_per_firm_quarter(self, alive: int, calls_per_quarter: dict[str, float]) -> dict:
+    def floors_per_firm_quarter(self, firm_quarters: int) -> dict:
         """The same in floor kernels, each call's measured back to back with the floor."""
-        return self._per_firm_quarter(self.floor_rows, alive, calls_per_quarter)
+        return _per(self.floor_rows, firm_quarters)
 
-    def _per_firm_quarter(self, sums: dict, alive: int, calls_per_quarter: dict) -> dict:
-        return {
-            k: v / self.calls[k] * calls_per_quarter.get(k, 0.0) / alive
-            for k, v in sorted(sums.items(), key=lambda kv: -kv[1])
-        }
+
+def _per(sums: dict, firm_quarters: int) -> dict:
+    per = {k: v / firm_quarters for k, v in sums.items()}
+    return dict(sorted(per.items(), key=lambda kv: -kv[1]))
