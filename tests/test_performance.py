@@ -366,6 +366,45 @@ def test_in_cache_reruns_leave_the_model_as_a_run_without_them():
     assert all(f > 0 for f in in_cache.floor_ns)
 
 
+def test_cacheable_kernels_read_only_the_rows_of_their_window():
+    """Every kernel of ``bench_incache.CACHEABLE``, called on windows of a year end's calls
+    (the first and the last rows in use), on its plain-Python twin, where an index past the
+    window's copies raises instead of reading the heap as a numba kernel would: none does."""
+    from longjiang_abm.bench_incache import CACHEABLE, windows
+    from longjiang_abm.kernels import load
+
+    calls, capacity = [], []  # capacity: set for the year end's quarter
+
+    class Capture:
+        def __init__(self, kernels):
+            self._kernels = kernels
+
+        def __getattr__(self, name):
+            kernel = getattr(self._kernels, name)
+
+            def call(**kwargs):
+                if name in CACHEABLE and capacity:
+                    calls.append((name, windows(kwargs, capacity[0], 1024, count=2)))
+                return kernel(**kwargs)
+
+            return call
+
+    model = LongjiangModel(seed=6, n_firms=3000, check_accounts=False, kernels=Capture(load()))
+    for _ in range(3):
+        model.step()
+    capacity.append(model.firms.capacity)
+    model.step()
+    assert {name for name, _ in calls} == CACHEABLE  # a year end calls every one of them
+    twins = load("python")
+    for name, inputs in calls:
+        for w in inputs:
+            assert w["n"] == 1024
+            getattr(twins, name)(**w)  # an IndexError here: a read past the window
+    hire = next(inputs[0] for name, inputs in calls if name == "hire")
+    with pytest.raises(IndexError):  # what a read past the window does on the twin
+        twins.hire(**{**hire, "n": 1025})
+
+
 def test_snapshot_copies_a_window_of_rows_and_walks_only_those():
     """A window of a call's inputs: the row arrays' rows ``start`` to ``start + rows`` as new
     arrays (the firm columns and row-sized temporaries), every other array copied whole, and

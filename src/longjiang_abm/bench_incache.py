@@ -50,7 +50,9 @@ ROWS = 1024  # R: the short run; the long one is 4R rows
 
 # the kernels that walk the first ``n`` rows of the firm table and read and write only row i of
 # each row array in the loop over i (no index into other rows): their rows can be cut to a
-# window. A kernel added here must be of that kind, or its reruns would read past the copies.
+# window. A kernel added here must be of that kind, or its reruns would read past the copies
+# (tests/test_performance.py runs each on its plain-Python twin on windows, where such a read
+# raises).
 CACHEABLE = frozenset(
     {
         "plan_firms", "grant_credit", "labour_demand", "hire", "price_and_competitiveness",
