@@ -33,8 +33,8 @@ only ever sees its own call, so its results are those of a run without the measu
 (``tests/test_performance.py``). How much a kernel costs depends somewhat on the window's
 rows (the table keeps the 2018 population's order, entrants in the rows exits freed, so a
 window holds a few neighbouring sectors: ``produce``, which works on some sectors only, costs
-several times more in some windows than in others) and on R (``quarter_totals`` costs about a
-fifth more per row on 4,096 rows than on 1,024): read the figures to two digits.
+several times more in some windows than in others) and somewhat on R: read the figures to two
+digits.
 """
 
 from __future__ import annotations
